@@ -1,0 +1,39 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a step of them.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install ingest chat eval bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+ingest: install
+	$(BIN)/officebot ingest
+
+# The Telegram bot when TELEGRAM_BOT_TOKEN is configured (env or .env), else the terminal chat.
+run: ingest
+	@if $(BIN)/python -c "import sys; from bot.settings import get_settings; sys.exit(0 if get_settings().telegram_bot_token else 1)"; then \
+		$(BIN)/officebot run; \
+	else \
+		echo "未配置 TELEGRAM_BOT_TOKEN:打开终端对话 (officebot chat)"; \
+		$(BIN)/officebot chat; \
+	fi
+
+chat: ingest
+	$(BIN)/officebot chat
+
+test: install
+	$(BIN)/pytest
+
+eval: ingest
+	$(BIN)/officebot eval ../shared/eval/dev-questions.jsonl
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

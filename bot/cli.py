@@ -1,0 +1,42 @@
+"""The `officebot` command line. Each feature module adds its sub-commands with `register()`.
+
+Try it: `officebot --help`, `officebot ask "常务会议材料提前几天报送?"`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot import cli_db
+
+# Modules that contribute sub-commands, in the order `--help` lists them.
+COMMAND_MODULES = (cli_db,)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="officebot", description="区政府办公助手 officebot")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from bot.settings import get_settings
+
+    logging.basicConfig(
+        level=get_settings().log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # Libraries that log every HTTP call would drown the bot's own log lines.
+    for noisy in ("httpx", "httpcore", "chromadb", "jieba", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

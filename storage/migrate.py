@@ -1,0 +1,58 @@
+"""Schema migrations with alembic, run from code (`officebot db upgrade`, and at every start).
+
+Make a new revision after changing a model::
+
+    python -m storage.migrate revision 0003_agenda "meetings and agenda items"
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def _config(engine: Engine, connection) -> Config:  # type: ignore[no-untyped-def]
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the database behind `engine` to `revision` (idempotent)."""
+    # Alembic issues its own BEGIN; on SQLite our engine would add BEGIN IMMEDIATE, so use a
+    # plain connection transaction and let alembic run inside it.
+    with engine.begin() as connection:
+        command.upgrade(_config(engine, connection), revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def _make_revision(rev_id: str, message: str) -> None:
+    from storage.db import create_db_engine
+
+    scratch = Path("data/alembic-autogen.db")
+    scratch.unlink(missing_ok=True)
+    engine = create_db_engine(f"sqlite:///{scratch}")
+    upgrade(engine)
+    with engine.begin() as connection:
+        command.revision(_config(engine, connection), message=message, autogenerate=True, rev_id=rev_id)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "revision":
+        _make_revision(sys.argv[2], sys.argv[3])
+    else:
+        sys.exit("usage: python -m storage.migrate revision REV_ID MESSAGE")

@@ -1,0 +1,87 @@
+"""The staff directory: people, their roles, and the units a vice mayor oversees (分管)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, Boolean, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from storage.base import Base, UTCDateTime, utcnow
+
+
+class Role(StrEnum):
+    """Roles of SPEC.md §2; the values are what people see and type."""
+
+    MAYOR = "区长"
+    EXECUTIVE_VICE_MAYOR = "常务副区长"
+    VICE_MAYOR = "副区长"
+    OFFICE = "办公室"
+    UNIT_HEAD = "部门正职"
+    STAFF = "工作人员"
+
+
+class Person(Base):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    unit: Mapped[str] = mapped_column(String(128))
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    oversight: Mapped[list[Oversight]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="Oversight.unit"
+    )
+
+    @property
+    def oversees(self) -> list[str]:
+        return [row.unit for row in self.oversight]
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+
+class Oversight(Base):
+    """One unit a vice mayor oversees (分管)."""
+
+    __tablename__ = "oversight"
+    __table_args__ = (UniqueConstraint("person_id", "unit"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    unit: Mapped[str] = mapped_column(String(128))
+    person: Mapped[Person] = relationship(back_populates="oversight")
+
+
+def person_by_telegram_id(session: Session, telegram_id: int, *, active_only: bool = True) -> Person | None:
+    query = select(Person).where(Person.telegram_id == telegram_id)
+    if active_only:
+        query = query.where(Person.active.is_(True))
+    return session.scalars(query).one_or_none()
+
+
+def people_with_role(session: Session, role: Role) -> list[Person]:
+    query = select(Person).where(Person.role == role.value, Person.active.is_(True)).order_by(Person.id)
+    return list(session.scalars(query))
+
+
+def overseers_of(session: Session, unit: str) -> list[Person]:
+    """Active vice mayors (副区长 or 常务副区长) who oversee `unit`."""
+    query = (
+        select(Person)
+        .join(Oversight)
+        .where(Oversight.unit == unit, Person.active.is_(True))
+        .order_by(Person.id)
+    )
+    return list(session.scalars(query))
+
+
+def list_people(session: Session, *, include_inactive: bool = False) -> list[Person]:
+    query = select(Person).order_by(Person.unit, Person.id)
+    if not include_inactive:
+        query = query.where(Person.active.is_(True))
+    return list(session.scalars(query))
