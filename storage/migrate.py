@@ -25,8 +25,8 @@ def _config(engine: Engine, connection) -> Config:  # type: ignore[no-untyped-de
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database behind `engine` to `revision` (idempotent)."""
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Bring the database behind `engine` to `revision` (idempotent; "heads" = every branch)."""
     # Alembic issues its own BEGIN; on SQLite our engine would add BEGIN IMMEDIATE, so use a
     # plain connection transaction and let alembic run inside it.
     with engine.begin() as connection:
