@@ -5,19 +5,47 @@ A feature module in `handlers/` exposes::
     COMMANDS: list[tuple[str, str]]     # (command, Chinese description) for the menu
     def register(application: Application) -> None
 
-and is listed in `FEATURES` below, in the order its handlers should be tried.
+and is listed in `FEATURES` below, in the order its handlers should be tried: the first handler
+that matches an update takes it, so guided forms (which capture free text while they are open)
+come before the free-text Q&A, and `expired` (the catch-all for buttons nobody claims) is last.
+
+Callback data convention: "<prefix>:<payload>", at most 64 bytes; Q&A uses "qa:", leave reports
+"lv:", agenda items "ag:", deadlines "dl:".
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 from telegram import BotCommand
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.request import BaseRequest
 
 from bot.services import Services
+from handlers import errors, expired, feedback, leave, leave_decisions, leave_lists, qa, staff, start
+from handlers import deadlines, subscriptions
+from handlers import agenda, agenda_review, meetings
 
-# Feature modules, in handler priority order (commands first, free-text Q&A last).
-FEATURES: tuple = ()
+logger = logging.getLogger(__name__)
+
+# Feature modules, in handler priority order. Add yours before `qa` (free text) and `expired`.
+FEATURES: tuple = (
+    start,
+    feedback,
+    leave,
+    leave_decisions,
+    leave_lists,
+    staff,
+    deadlines,
+    subscriptions,
+    meetings,
+    agenda,
+    agenda_review,
+    qa,
+    expired,
+)
 
 
 def bot_commands() -> list[BotCommand]:
@@ -27,24 +55,40 @@ def bot_commands() -> list[BotCommand]:
 
 async def _post_init(application: Application) -> None:
     await application.bot.set_my_commands(bot_commands())
+    services: Services = application.bot_data["services"]
+    # Load the Q&A index before taking updates, so the first question is not the slow one.
+    # A broken index must not keep the other features down: questions then get the error reply.
+    try:
+        await asyncio.to_thread(lambda: services.qa)
+    except Exception:
+        logger.exception("the rules Q&A engine could not be loaded; questions will fail")
 
 
-def build_application(services: Services) -> Application:
-    """The bot, wired to `services`, ready for `run_polling` / `run_webhook`."""
+def build_application(services: Services, *, request: BaseRequest | None = None) -> Application:
+    """The bot, wired to `services`, ready for `run_polling` / `run_webhook`.
+
+    `request` replaces the HTTP connection to the Bot API (the terminal chat passes a
+    `bot.local_api.LocalRequest`).
+    """
     settings = services.settings
-    if not settings.telegram_bot_token:
+    token = settings.telegram_bot_token
+    if not token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-    application = (
+    builder = (
         ApplicationBuilder()
-        .token(settings.telegram_bot_token)
+        .token(token)
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
-        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, do_quote=True))
         .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(_post_init)
-        .build()
     )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application = builder.build()
     application.bot_data["services"] = services
+    application.bot_data["commands"] = bot_commands()
     for module in FEATURES:
         module.register(application)
+    application.add_error_handler(errors.on_error)
     return application

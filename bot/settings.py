@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     # Time and alerts
     timezone: str = "Asia/Shanghai"
     alert_lead_times: str = "3d,1d,09:00,overdue"
+    alert_lead_times_by_kind: str = "leave_return=09:00,overdue"
     alert_poll_seconds: float = 30.0
     holiday_calendar_file: Path | None = None
 

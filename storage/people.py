@@ -85,3 +85,13 @@ def list_people(session: Session, *, include_inactive: bool = False) -> list[Per
     if not include_inactive:
         query = query.where(Person.active.is_(True))
     return list(session.scalars(query))
+
+
+def people_in_unit(session: Session, unit: str, role: Role) -> list[Person]:
+    """Active people of `unit` with `role` (e.g. the unit's 部门正职)."""
+    query = (
+        select(Person)
+        .where(Person.unit == unit, Person.role == role.value, Person.active.is_(True))
+        .order_by(Person.id)
+    )
+    return list(session.scalars(query))

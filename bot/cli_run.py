@@ -1,0 +1,50 @@
+"""`officebot run` (the Telegram bot) and `officebot chat` (the same bot in the terminal).
+
+Try it: `officebot chat` needs no Telegram at all; `TELEGRAM_BOT_TOKEN=... officebot run` polls
+Telegram, or serves a webhook when `WEBHOOK_URL` is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+from urllib.parse import urlparse
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    run_parser = subparsers.add_parser("run", help="启动 Telegram 机器人 (长轮询,设置 WEBHOOK_URL 时用 webhook)")
+    run_parser.set_defaults(func=_run)
+    chat_parser = subparsers.add_parser("chat", help="终端对话:不用 Telegram 试用机器人")
+    chat_parser.add_argument("--user-id", type=int, help="扮演的 Telegram 用户 id (默认第一个管理员)")
+    chat_parser.add_argument("--name", default="我", help="扮演的用户名字")
+    chat_parser.set_defaults(func=_chat)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from telegram import Update
+
+    from bot.app import build_application
+    from bot.services import Services
+
+    services = Services.create()
+    settings = services.settings
+    application = build_application(services)
+    # run_polling / run_webhook stop on SIGINT, SIGTERM and SIGABRT: the update being handled
+    # is finished and the polling offset committed before they return, so the exit code is 0.
+    if settings.webhook_url:
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=urlparse(settings.webhook_url).path.lstrip("/"),
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from bot.chat import run_chat
+
+    return run_chat(user_id=args.user_id, name=args.name)

@@ -1,0 +1,128 @@
+"""`officebot users add|set|list|remove` (the staff directory) and `officebot export leaves --csv`.
+
+Try it::
+
+    officebot users add --telegram-id 1001 --name 张三 --role 副区长 --unit 区政府 --oversees 区财政局,区审计局
+    officebot users set --telegram-id 1001 --role 常务副区长
+    officebot users list
+    officebot users remove --telegram-id 1001
+    officebot export leaves --csv leaves.csv
+
+The command line is run by the operator, so it may change any entry (Telegram's /staff may not
+change the sender's own).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from storage.people import Role
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    users = subparsers.add_parser("users", help="人员名录 (add|set|list|remove)")
+    actions = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    roles = "、".join(role.value for role in Role)
+
+    add = actions.add_parser("add", help="登记人员")
+    add.add_argument("--telegram-id", type=int, required=True)
+    add.add_argument("--name", required=True)
+    add.add_argument("--role", required=True, help=f"角色:{roles}")
+    add.add_argument("--unit", required=True)
+    add.add_argument("--oversees", default="", help="分管单位,逗号分隔(副区长、常务副区长)")
+    add.set_defaults(func=_add)
+
+    change = actions.add_parser("set", help="修改人员")
+    change.add_argument("--telegram-id", type=int, required=True)
+    change.add_argument("--name")
+    change.add_argument("--role", help=f"角色:{roles}")
+    change.add_argument("--unit")
+    change.add_argument("--oversees", help="分管单位,逗号分隔;空字符串表示清除")
+    change.set_defaults(func=_set)
+
+    listing = actions.add_parser("list", help="列出人员")
+    listing.add_argument("--all", action="store_true", help="包括已移出的人员")
+    listing.set_defaults(func=_list)
+
+    remove = actions.add_parser("remove", help="移出名录(保留历史记录)")
+    remove.add_argument("--telegram-id", type=int, required=True)
+    remove.set_defaults(func=_remove)
+
+    export = subparsers.add_parser("export", help="导出记录 (export leaves --csv)")
+    what = export.add_subparsers(dest="export_command", required=True, metavar="WHAT")
+    leaves = what.add_parser("leaves", help="请假记录")
+    leaves.add_argument("--csv", action="store_true", required=True, help="CSV 格式 (UTF-8,带 BOM,Excel 可直接打开)")
+    leaves.add_argument("file", nargs="?", help="输出文件 (默认打印到终端)")
+    leaves.set_defaults(func=_export_leaves)
+
+
+def _units(text: str | None) -> list[str] | None:
+    return None if text is None else [unit for unit in text.replace("，", ",").split(",") if unit.strip()]
+
+
+def _run(change) -> int:  # type: ignore[no-untyped-def]
+    """Run one directory change in a transaction; print the result or the refusal."""
+    from bot.services import Services
+    from office.directory import DirectoryError
+
+    services = Services.create()
+    try:
+        with services.db.transaction() as session:
+            message = change(session)
+    except DirectoryError as exc:
+        print(f"错误:{exc}", file=sys.stderr)
+        return 2
+    print(message)
+    return 0
+
+
+def _add(args: argparse.Namespace) -> int:
+    from office.directory import member_line
+    from office.directory import add_member, parse_role
+
+    return _run(lambda session: "已登记:" + member_line(add_member(
+        session=session, actor_telegram_id=None, telegram_id=args.telegram_id, name=args.name,
+        unit=args.unit, role=parse_role(args.role), oversees=_units(args.oversees) or (),
+    )))
+
+
+def _set(args: argparse.Namespace) -> int:
+    from office.directory import member_line
+    from office.directory import parse_role, update_member
+
+    return _run(lambda session: "已修改:" + member_line(update_member(
+        session=session, actor_telegram_id=None, telegram_id=args.telegram_id, name=args.name, unit=args.unit,
+        role=parse_role(args.role) if args.role else None, oversees=_units(args.oversees),
+    )))
+
+
+def _list(args: argparse.Namespace) -> int:
+    from office.directory import member_line
+    from office.directory import all_members
+
+    return _run(lambda session: "\n".join(member_line(m) for m in all_members(session=session, include_inactive=args.all))
+                or "名录为空")
+
+
+def _remove(args: argparse.Namespace) -> int:
+    from office.directory import remove_member
+
+    return _run(lambda session: "已移出名录:" + remove_member(
+        session=session, actor_telegram_id=None, telegram_id=args.telegram_id).name)
+
+
+def _export_leaves(args: argparse.Namespace) -> int:
+    from bot.services import Services
+    from office.leave_views import export_csv
+
+    services = Services.create()
+    with services.db.transaction() as session:
+        content = export_csv(session=session, timezone=services.settings.timezone)
+    if args.file is None:
+        sys.stdout.write(content.removeprefix("\ufeff"))
+        return 0
+    with open(args.file, "w", encoding="utf-8", newline="") as stream:
+        stream.write(content)
+    print(f"已导出请假记录到 {args.file}")
+    return 0

@@ -1,0 +1,363 @@
+"""Agenda items (议题) for district government meetings, from filing to the agenda (第四十八至五十二条).
+
+Workflow: 草拟 → 待分管副区长审核 → 待区长/常务副区长批准 → 已列入议程, or 退回 with a reason at
+any step. The 分管副区长 is the one the directory names for the proposing unit; either the 区长 or
+the 常务副区长 approves (never the same person who reviewed it). Each step returns `Notice`s: the
+next reviewer gets the buttons, the proposer hears of every change, the office group of the result.
+
+Who files: a 部门正职 or 办公室 staff, for their own unit; the reporter is the unit's 正职 (第五十二条).
+
+Try it: `/agenda 2026-12-09 常务会议 关于XX的请示` (then answer the form), `/agenda 2026-12-09`,
+`/agenda mine`, `/agenda todo`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+
+from sqlalchemy.orm import Session
+
+from office.agenda_checks import AgendaRuleError, ItemFacts, check_deadline, check_facts, is_late
+from office.directory import StaffMember, find_member, members_with_role, overseer_of_unit
+from office.meetings import MeetingError, find_meeting, format_moment, materials_due, meeting_label
+from office.notices import Notice
+from storage import audit
+from storage.agenda import (
+    AgendaItem,
+    ItemState,
+    Meeting,
+    MeetingType,
+    item_by_id,
+    items_in_state,
+    items_of_meeting,
+    items_of_unit,
+    live_title_exists,
+    meeting_by_id,
+    next_position,
+)
+from storage.people import Role
+
+FILER_ROLES = (Role.UNIT_HEAD, Role.OFFICE)
+APPROVER_ROLES = (Role.MAYOR, Role.EXECUTIVE_VICE_MAYOR)
+MAX_TITLE = 200
+
+
+class AgendaError(ValueError):
+    """An agenda operation that was refused; the message (Chinese) says what to fix."""
+
+
+@dataclass(frozen=True)
+class FilingPlan:
+    """What the filer is told before answering the form: the meeting, the people, the due time."""
+
+    meeting_id: int
+    meeting_kind: MeetingType
+    meeting_text: str
+    title: str
+    unit: str
+    overseer_name: str
+    reporter_name: str
+    due_at: datetime | None
+    due_text: str  # "" when 第四十八条 sets no deadline for this meeting type
+    late: bool
+
+
+@dataclass
+class Outcome:
+    item: AgendaItem
+    notices: list[Notice] = field(default_factory=list)
+
+
+# --- filing ---------------------------------------------------------------------------------
+
+
+def _filer(session: Session, telegram_id: int) -> StaffMember:
+    member = find_member(session=session, telegram_id=telegram_id)
+    if member is None:
+        raise AgendaError("您尚未登记在区政府人员名录中,请联系区政府办公室登记后再提交议题。")
+    if member.role not in FILER_ROLES:
+        raise AgendaError("议题由议题提出部门的正职或区政府办公室提交;请由本单位正职提交。")
+    return member
+
+
+def _reporter(session: Session, filer: StaffMember) -> StaffMember:
+    # 第五十二条: the proposing unit's 正职 reports the item at the meeting.
+    if filer.role is Role.UNIT_HEAD:
+        return filer
+    heads = [m for m in members_with_role(session=session, role=Role.UNIT_HEAD) if m.unit == filer.unit]
+    if heads:
+        return heads[0]
+    # The directory has no separate role for the 办公室主任 (SPEC §2 counts them as 办公室), so an
+    # office filer of a unit without a registered 部门正职 reports the item themself.
+    if filer.role is Role.OFFICE:
+        return filer
+    raise AgendaError(f"第五十二条:议题原则上由议题提出部门正职汇报,名录中没有{filer.unit}的部门正职,请先登记。")
+
+
+def _overseer(session: Session, unit: str) -> StaffMember:
+    overseer = overseer_of_unit(session=session, unit=unit)
+    if overseer is None:
+        raise AgendaError(f"第四十八条:议题须由分管副区长协调并审核,名录中没有{unit}的分管副区长,请联系区政府办公室登记。")
+    return overseer
+
+
+def _clean_title(title: str) -> str:
+    title = " ".join(title.split())
+    if not title:
+        raise AgendaError("请写明议题名称,例如:/agenda 2026-12-09 常务会议 关于XX的请示")
+    if len(title) > MAX_TITLE:
+        raise AgendaError(f"议题名称过长(最多 {MAX_TITLE} 字)。")
+    return title
+
+
+def _open_meeting(meeting: Meeting, now: datetime, tz: tzinfo) -> None:
+    if meeting.cancelled:
+        raise AgendaError(f"{meeting_label(meeting, tz)}已取消,不能再提交议题。")
+    if meeting.starts_at <= now:
+        raise AgendaError(f"{meeting_label(meeting, tz)}已经召开,不能再提交议题。")
+
+
+def meeting_for_filing(*, session: Session, day: date, kind: MeetingType | None, tz: tzinfo) -> int:
+    """The id of the meeting a one-line filing names by day (and type)."""
+    try:
+        return find_meeting(session=session, day=day, kind=kind, tz=tz).id
+    except MeetingError as error:
+        raise AgendaError(str(error)) from None
+
+
+def plan_filing(
+    *, session: Session, telegram_id: int, meeting_id: int, title: str, now: datetime, tz: tzinfo
+) -> FilingPlan:
+    """Check who files what for which meeting, before the form asks the rest (writes nothing)."""
+    filer = _filer(session, telegram_id)
+    meeting = meeting_by_id(session, meeting_id)
+    if meeting is None:
+        raise AgendaError(f"没有编号为 {meeting_id} 的会议,请用 /meetings 查看近期会议。")
+    _open_meeting(meeting, now, tz)
+    title = _clean_title(title)
+    if live_title_exists(session, meeting.id, title):
+        raise AgendaError(f"该会议已有同名议题「{title}」,请勿重复提交(可用 /agenda mine 查看)。")
+    due = materials_due(meeting)
+    return FilingPlan(
+        meeting_id=meeting.id,
+        meeting_kind=meeting.kind_enum,
+        meeting_text=meeting_label(meeting, tz),
+        title=title,
+        unit=filer.unit,
+        overseer_name=_overseer(session, filer.unit).name,
+        reporter_name=_reporter(session, filer).name,
+        due_at=due,
+        due_text=format_moment(due, tz) if due else "",
+        late=is_late(due_at=due, submitted_at=now),
+    )
+
+
+def file_item(
+    *, session: Session, telegram_id: int, meeting_id: int, title: str, facts: ItemFacts, now: datetime, tz: tzinfo
+) -> AgendaItem:
+    """Save a checked item as 草拟 (all rules re-checked here, whatever the form asked)."""
+    plan = plan_filing(session=session, telegram_id=telegram_id, meeting_id=meeting_id, title=title, now=now, tz=tz)
+    try:
+        check_facts(plan.meeting_kind, facts)
+        urgent = check_deadline(due_at=plan.due_at, submitted_at=now, facts=facts, due_text=plan.due_text)
+    except AgendaRuleError as error:
+        raise AgendaError(str(error)) from None
+    filer = _filer(session, telegram_id)
+    item = AgendaItem(
+        meeting_id=plan.meeting_id,
+        title=plan.title,
+        summary=facts.summary.strip(),
+        proposing_unit=filer.unit,
+        proposer_person_id=filer.person_id,
+        overseer_person_id=_overseer(session, filer.unit).person_id,
+        reporter_person_id=_reporter(session, filer).person_id,
+        other_units=list(facts.other_units),
+        opinions_sought=facts.opinions_sought,
+        opinions_agreed=facts.opinions_agreed,
+        disagreement=(facts.disagreement or "").strip() or None,
+        major_matter=facts.major_matter,
+        normative_document=facts.normative_document,
+        legality_review=facts.legality_review if (facts.major_matter or facts.normative_document) else None,
+        legality_file_id=facts.legality_file_id,
+        legality_file_name=facts.legality_file_name,
+        article50_answers=dict(facts.article50),
+        urgent=urgent,
+        urgent_reason=facts.urgent_reason.strip() if urgent and facts.urgent_reason else None,
+        due_at=plan.due_at,
+        state=ItemState.DRAFT.value,
+    )
+    session.add(item)
+    session.flush()
+    audit.record(
+        session, actor_telegram_id=telegram_id, action="drafted", entity="agenda_item", entity_id=item.id,
+        detail={"meeting_id": plan.meeting_id, "title": plan.title, "urgent": urgent},
+    )
+    return item
+
+
+def _own_draft(session: Session, item_id: int, telegram_id: int) -> AgendaItem:
+    item = item_by_id(session, item_id, for_update=True)
+    if item is None:
+        raise AgendaError(f"没有编号为 {item_id} 的议题。")
+    if item.proposer.telegram_id != telegram_id:
+        raise AgendaError("只有提交该议题的人可以操作这份草稿。")
+    if item.state_enum is not ItemState.DRAFT:
+        raise AgendaError(f"该议题当前状态为「{item.state}」,不是草稿。")
+    return item
+
+
+def submit_item(*, session: Session, item_id: int, telegram_id: int, now: datetime, tz: tzinfo) -> Outcome:
+    """报送: the draft goes to the 分管副区长; the 3-day rule is judged at this moment."""
+    item = _own_draft(session, item_id, telegram_id)
+    _open_meeting(item.meeting, now, tz)
+    due_text = format_moment(item.due_at, tz) if item.due_at else ""
+    facts = ItemFacts(urgent=item.urgent, urgent_reason=item.urgent_reason)
+    try:
+        check_deadline(due_at=item.due_at, submitted_at=now, facts=facts, due_text=due_text)
+    except AgendaRuleError as error:
+        raise AgendaError(f"{error} 请删除此草稿,按特殊紧急情况重新填报。") from None
+    item.state, item.submitted_at = ItemState.OVERSEER_REVIEW.value, now
+    audit.record(
+        session, actor_telegram_id=telegram_id, action="submitted", entity="agenda_item", entity_id=item.id,
+        detail={"urgent": item.urgent, "due_at": item.due_at.isoformat() if item.due_at else None},
+    )
+    label = item_label(item, tz)
+    notices = [Notice(f"请审核议题:{label}\n{item_details(item)}", item.overseer.telegram_id, review_item_id=item.id)]
+    if item.urgent:
+        flag = f"⚠️ 特殊紧急议题(逾期报送,截止{due_text}):{label}\n紧急理由:{item.urgent_reason}"
+        notices.append(Notice(flag))
+        notices += [Notice(flag, leader.telegram_id) for leader in _approvers(session, item)]
+    return Outcome(item, notices)
+
+
+def delete_draft(*, session: Session, item_id: int, telegram_id: int) -> str:
+    """Drop one's own draft (the audit log keeps that it existed); returns its title."""
+    item = _own_draft(session, item_id, telegram_id)
+    title = item.title
+    audit.record(session, actor_telegram_id=telegram_id, action="draft_deleted", entity="agenda_item", entity_id=item.id,
+                 detail={"title": title})
+    session.delete(item)
+    return title
+
+
+# --- review ---------------------------------------------------------------------------------
+
+
+def _approvers(session: Session, item: AgendaItem) -> list[StaffMember]:
+    """The 区长 and 常务副区长 who may approve, minus the one who reviewed the item as 分管."""
+    leaders = [m for role in APPROVER_ROLES for m in members_with_role(session=session, role=role)]
+    return [m for m in leaders if m.person_id != item.overseer_person_id]
+
+
+def _reviewable(session: Session, item_id: int, telegram_id: int) -> tuple[AgendaItem, StaffMember]:
+    """The item and the actor, if the actor is the one the directory names for its current step."""
+    item = item_by_id(session, item_id, for_update=True)
+    if item is None:
+        raise AgendaError(f"没有编号为 {item_id} 的议题。")
+    actor = find_member(session=session, telegram_id=telegram_id)
+    state = item.state_enum
+    if state is ItemState.OVERSEER_REVIEW:
+        if actor is None or actor.person_id != item.overseer_person_id:
+            raise AgendaError(f"该议题待分管副区长{item.overseer.name}审核,您无权操作。")
+    elif state is ItemState.LEADER_APPROVAL:
+        if actor is None or actor.person_id not in {m.person_id for m in _approvers(session, item)}:
+            raise AgendaError("该议题待区长或常务副区长批准(审核人不能同时批准),您无权操作。")
+    else:
+        raise AgendaError(f"该议题当前状态为「{item.state}」,没有待办的审核。")
+    return item, actor
+
+
+def check_reviewer(*, session: Session, item_id: int, telegram_id: int) -> str:
+    """Refuse (AgendaError) unless this person may act on the item now; returns its title."""
+    item, _ = _reviewable(session, item_id, telegram_id)
+    return item.title
+
+
+def approve_item(*, session: Session, item_id: int, telegram_id: int, tz: tzinfo) -> Outcome:
+    """The current step passes: review → approval, or approval → 已列入议程 (appended to the agenda)."""
+    item, actor = _reviewable(session, item_id, telegram_id)
+    label = item_label(item, tz)
+    if item.state_enum is ItemState.OVERSEER_REVIEW:
+        item.state, item.reviewed_by_person_id = ItemState.LEADER_APPROVAL.value, actor.person_id
+        action = "reviewed"
+        notices = [Notice(f"请批准议题:{label}\n{item_details(item)}", leader.telegram_id, review_item_id=item.id)
+                   for leader in _approvers(session, item)]
+        notices.append(Notice(f"您的议题已通过分管副区长{actor.name}审核,待区长/常务副区长批准:{label}", item.proposer.telegram_id))
+    else:
+        item.state, item.approved_by_person_id = ItemState.SCHEDULED.value, actor.person_id
+        item.position = next_position(session, item.meeting_id)
+        action = "approved"
+        text = f"议题已由{actor.name}批准,列入{meeting_label(item.meeting, tz)}议程第 {item.position} 项:{item.title}"
+        notices = [Notice(text, item.proposer.telegram_id), Notice(text, item.overseer.telegram_id), Notice(text)]
+    audit.record(session, actor_telegram_id=telegram_id, action=action, entity="agenda_item", entity_id=item.id,
+                 detail={"state": item.state})
+    return Outcome(item, notices)
+
+
+def return_item(*, session: Session, item_id: int, telegram_id: int, reason: str, tz: tzinfo) -> Outcome:
+    """退回 at the current step, with a reason the proposer reads."""
+    reason = reason.strip()
+    if not reason:
+        raise AgendaError("退回须说明理由。")
+    item, actor = _reviewable(session, item_id, telegram_id)
+    step = item.state
+    item.state, item.return_reason, item.returned_by_person_id = ItemState.RETURNED.value, reason, actor.person_id
+    audit.record(session, actor_telegram_id=telegram_id, action="returned", entity="agenda_item", entity_id=item.id,
+                 detail={"step": step, "reason": reason})
+    text = f"议题被{actor.name}退回({step}):{item_label(item, tz)}\n理由:{reason}"
+    notices = [Notice(text, item.proposer.telegram_id)]
+    if item.overseer_person_id != actor.person_id:
+        notices.append(Notice(text, item.overseer.telegram_id))
+    return Outcome(item, notices)
+
+
+# --- views ----------------------------------------------------------------------------------
+
+
+def item_label(item: AgendaItem, tz: tzinfo) -> str:
+    urgent = "【特殊紧急】" if item.urgent else ""
+    return f"#{item.id} {urgent}{item.title}({item.proposing_unit},{meeting_label(item.meeting, tz)})"
+
+
+def item_details(item: AgendaItem) -> str:
+    """The facts a reviewer needs, one per line."""
+    lines = [f"主要内容:{item.summary}", f"分管副区长:{item.overseer.name};汇报人:{item.reporter.name}(第五十二条)"]
+    if item.other_units:
+        agreed = "已达成一致" if item.opinions_agreed else f"仍有分歧:{item.disagreement}"
+        lines.append(f"涉及单位:{'、'.join(item.other_units)}(已征求意见,{agreed})")
+    if item.major_matter or item.normative_document:
+        kinds = "、".join(k for k, on in (("重大事项", item.major_matter), ("规范性文件", item.normative_document)) if on)
+        review = f"附件 {item.legality_file_name or ''}".strip() if item.legality_review == "附件" else "已送交办公室"
+        lines.append(f"{kinds}:合法性审查意见{review}")
+    if item.urgent:
+        lines.append(f"特殊紧急情况:{item.urgent_reason}")
+    if item.return_reason:
+        lines.append(f"退回理由:{item.return_reason}")
+    return "\n".join(lines)
+
+
+def meeting_agenda(*, session: Session, meeting: Meeting) -> tuple[list[AgendaItem], list[AgendaItem]]:
+    """(the scheduled items in agenda order, the items still under review)."""
+    scheduled = items_of_meeting(session, meeting.id, states=[ItemState.SCHEDULED])
+    pending = items_of_meeting(session, meeting.id, states=[ItemState.OVERSEER_REVIEW, ItemState.LEADER_APPROVAL])
+    return scheduled, pending
+
+
+def my_unit_items(*, session: Session, telegram_id: int) -> list[AgendaItem]:
+    member = find_member(session=session, telegram_id=telegram_id)
+    if member is None:
+        raise AgendaError("您尚未登记在区政府人员名录中,请联系区政府办公室登记。")
+    return items_of_unit(session, member.unit)
+
+
+def items_waiting_for(*, session: Session, telegram_id: int) -> list[AgendaItem]:
+    """Items whose next step is this person's: reviews, approvals, and their own unsent drafts."""
+    member = find_member(session=session, telegram_id=telegram_id)
+    if member is None:
+        raise AgendaError("您尚未登记在区政府人员名录中,请联系区政府办公室登记。")
+    waiting = items_in_state(session, ItemState.OVERSEER_REVIEW, overseer_person_id=member.person_id)
+    if member.role in APPROVER_ROLES:
+        waiting += [i for i in items_in_state(session, ItemState.LEADER_APPROVAL) if i.overseer_person_id != member.person_id]
+    waiting += [i for i in items_in_state(session, ItemState.DRAFT) if i.proposer_person_id == member.person_id]
+    return waiting

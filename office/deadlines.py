@@ -1,0 +1,295 @@
+"""Deadlines: the ones the rules create, custom ones, closing them and who may see or close them.
+
+Rule-derived due times (SPEC §5)::
+
+    agenda            第四十八条  materials 3 days before the meeting           agenda_deadline(meeting_at)
+    normative_document 第十七条  filed within 30 days of publication          normative_document_deadline(published_on)
+    foreign_affairs   第六十五条  request 7 working days before the event       foreign_affairs_deadline(event_on, calendar)
+    public_opinion    第二十七条  information published within 24 hours        public_opinion_deadline(occurred_at)
+    leave_return      第八十二条  销假 on the leave's end date                  leave_return_deadline(end_on)
+
+Date-only due times fall at `END_OF_WORKDAY` (18:00, Asia/Shanghai). Every change here is one
+transaction with its audit row and its reminder outbox rows (`office.reminders`). Try it::
+
+    officebot chat   # then: /deadline 2026-12-05 17:00 提交整改报告
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from enum import StrEnum
+
+from sqlalchemy.orm import Session
+
+from office.directory import StaffMember
+from office.reminders import AlertPolicy, schedule_deadline, snooze
+from office.workdays import WorkdayCalendar
+from storage import audit
+from storage import deadlines as store
+from storage.base import utcnow
+from storage.deadlines import Deadline, DeadlineState
+from storage.people import Role
+
+END_OF_WORKDAY = time(18, 0)
+AGENDA_LEAD = timedelta(days=3)
+FILING_PERIOD = timedelta(days=30)
+FOREIGN_AFFAIRS_WORKING_DAYS = 7
+PUBLIC_OPINION_WINDOW = timedelta(hours=24)
+LEADER_ROLES = (Role.MAYOR, Role.EXECUTIVE_VICE_MAYOR, Role.VICE_MAYOR)
+
+
+class DeadlineKind(StrEnum):
+    AGENDA = "agenda"  # 第四十八条
+    NORMATIVE_DOCUMENT = "normative_document"  # 第十七条
+    FOREIGN_AFFAIRS = "foreign_affairs"  # 第六十五条
+    PUBLIC_OPINION = "public_opinion"  # 第二十七条
+    LEAVE_RETURN = "leave_return"  # 第八十二条
+    CUSTOM = "custom"
+
+
+KIND_ARTICLES = {
+    DeadlineKind.AGENDA: 48,
+    DeadlineKind.NORMATIVE_DOCUMENT: 17,
+    DeadlineKind.FOREIGN_AFFAIRS: 65,
+    DeadlineKind.PUBLIC_OPINION: 27,
+    DeadlineKind.LEAVE_RETURN: 82,
+}
+KIND_LABELS = {
+    DeadlineKind.AGENDA: "议题材料",
+    DeadlineKind.NORMATIVE_DOCUMENT: "规范性文件备案",
+    DeadlineKind.FOREIGN_AFFAIRS: "外事请示",
+    DeadlineKind.PUBLIC_OPINION: "舆情回应",
+    DeadlineKind.LEAVE_RETURN: "销假",
+    DeadlineKind.CUSTOM: "自定义",
+}
+
+
+class DeadlineError(ValueError):
+    """A refused deadline operation; the message (Chinese) says why."""
+
+
+# --- rule-derived due times ------------------------------------------------------------------
+
+
+def agenda_deadline(meeting_at: datetime) -> datetime:
+    """第四十八条: request materials reach the office at least 3 days before the meeting."""
+    return meeting_at - AGENDA_LEAD
+
+
+def _end_of_day(day: date, tz: tzinfo) -> datetime:
+    return datetime.combine(day, END_OF_WORKDAY, tzinfo=tz)
+
+
+def normative_document_deadline(published_on: date, tz: tzinfo) -> datetime:
+    """第十七条: filed (备案) within 30 days of publication — the 30th day, end of office hours."""
+    return _end_of_day(published_on + FILING_PERIOD, tz)
+
+
+def foreign_affairs_deadline(event_on: date, calendar: WorkdayCalendar, tz: tzinfo) -> datetime:
+    """第六十五条: the written request is due 7 working days before the event day (not counted)."""
+    return _end_of_day(calendar.add_working_days(event_on, -FOREIGN_AFFAIRS_WORKING_DAYS), tz)
+
+
+def public_opinion_deadline(occurred_at: datetime) -> datetime:
+    """第二十七条: information on a major public-opinion incident published within 24 hours."""
+    return occurred_at + PUBLIC_OPINION_WINDOW
+
+
+def leave_return_deadline(end_on: date, tz: tzinfo) -> datetime:
+    """第八十二条: 销假 on the leave's end date."""
+    return _end_of_day(end_on, tz)
+
+
+# --- operations ------------------------------------------------------------------------------
+
+
+def alert_policy() -> AlertPolicy:
+    """The lead times and time zone of the running configuration (`Settings`)."""
+    from bot.settings import get_settings
+
+    settings = get_settings()
+    return AlertPolicy.from_texts(
+        settings.alert_lead_times,
+        settings.alert_lead_times_by_kind,
+        kinds=[kind.value for kind in DeadlineKind],
+        timezone=settings.timezone,
+    )
+
+
+def add_deadline(
+    *,
+    session: Session,
+    title: str,
+    due_at: datetime,
+    kind: str,
+    rule_article: int | None,
+    source_type: str | None,
+    source_id: int | None,
+    responsible_person_id: int | None,
+    responsible_unit: str | None,
+    actor_telegram_id: int | None,
+    policy: AlertPolicy | None = None,
+    now: datetime | None = None,
+) -> Deadline:
+    """Record a deadline with its audit row and its reminder outbox rows (same transaction)."""
+    try:
+        kind = DeadlineKind(kind).value
+    except ValueError:
+        raise DeadlineError(f"未知的期限类型「{kind}」") from None
+    title = " ".join(title.split())
+    if not title:
+        raise DeadlineError("请写明期限事项。")
+    if len(title) > 200:
+        raise DeadlineError("期限事项过长(最多 200 字)。")
+    if due_at.tzinfo is None:
+        raise ValueError("due_at must be time-zone aware")
+    policy = policy or alert_policy()
+    now = now or utcnow()
+    deadline = Deadline(
+        title=title,
+        kind=kind,
+        rule_article=rule_article,
+        due_at=due_at,
+        source_type=source_type,
+        source_id=source_id,
+        responsible_person_id=responsible_person_id,
+        responsible_unit=(responsible_unit or "").strip() or None,
+        lead_times=",".join(lead.key for lead in policy.leads_for(kind)),
+        state=DeadlineState.OPEN.value,
+        created_by_telegram_id=actor_telegram_id,
+        created_at=now,
+    )
+    session.add(deadline)
+    session.flush()
+    reminders = schedule_deadline(session=session, deadline=deadline, now=now, tz=policy.timezone)
+    audit.record(
+        session,
+        actor_telegram_id=actor_telegram_id,
+        action="created",
+        entity="deadline",
+        entity_id=deadline.id,
+        detail={"kind": kind, "due_at": due_at.isoformat(), "source": f"{source_type}:{source_id}", "reminders": reminders},
+    )
+    return deadline
+
+
+def _close(session: Session, deadline: Deadline, state: DeadlineState, actor_telegram_id: int | None, now: datetime) -> None:
+    deadline.state = state.value
+    deadline.closed_at, deadline.closed_by_telegram_id = now, actor_telegram_id
+    stopped = store.cancel_pending(session, deadline_id=deadline.id)
+    audit.record(
+        session,
+        actor_telegram_id=actor_telegram_id,
+        action=state.value,
+        entity="deadline",
+        entity_id=deadline.id,
+        detail={"reminders_stopped": stopped},
+    )
+
+
+def close_source_deadlines(
+    *, session: Session, source_type: str, source_id: int, state: str, actor_telegram_id: int | None
+) -> int:
+    """Close ("done" | "cancelled") the open deadlines of one source record; returns how many."""
+    target = DeadlineState(state)
+    if target is DeadlineState.OPEN:
+        raise ValueError("close_source_deadlines closes; state must be 'done' or 'cancelled'")
+    now = utcnow()
+    deadlines = store.open_deadlines_of_source(session, source_type=source_type, source_id=source_id)
+    for deadline in deadlines:
+        _close(session, deadline, target, actor_telegram_id, now)
+    return len(deadlines)
+
+
+def may_manage(*, session: Session, deadline: Deadline, member: StaffMember | None, is_admin: bool) -> bool:
+    """Close or snooze: admins (办公室), the responsible person, the head of the responsible unit, the creator."""
+    if is_admin:
+        return True
+    if member is None:
+        return False
+    if deadline.responsible_person_id == member.person_id or deadline.created_by_telegram_id == member.telegram_id:
+        return True
+    unit = deadline.responsible_unit or store.unit_of_person(session, deadline.responsible_person_id)
+    return member.role is Role.UNIT_HEAD and unit == member.unit
+
+
+def get_deadline(*, session: Session, deadline_id: int) -> Deadline:
+    deadline = store.deadline_by_id(session, deadline_id)
+    if deadline is None:
+        raise DeadlineError(f"没有编号为 {deadline_id} 的期限。")
+    return deadline
+
+
+def complete_deadline(
+    *, session: Session, deadline_id: int, member: StaffMember | None, actor_telegram_id: int, is_admin: bool
+) -> Deadline:
+    """/done ID and the 完成 button: close it and stop its reminders."""
+    deadline = get_deadline(session=session, deadline_id=deadline_id)
+    if not may_manage(session=session, deadline=deadline, member=member, is_admin=is_admin):
+        raise DeadlineError("只有责任人、责任单位负责人、创建人或区政府办公室可以办结此期限。")
+    if deadline.state != DeadlineState.OPEN.value:
+        raise DeadlineError(f"期限 {deadline_id} 已{'办结' if deadline.state == DeadlineState.DONE else '取消'},无需重复操作。")
+    _close(session, deadline, DeadlineState.DONE, actor_telegram_id, utcnow())
+    return deadline
+
+
+def snooze_alerts(
+    *,
+    session: Session,
+    deadline_id: int,
+    chat_id: int,
+    member: StaffMember | None,
+    actor_telegram_id: int,
+    is_admin: bool,
+    calendar: WorkdayCalendar,
+    tz: tzinfo,
+    morning: time = time(9, 0),
+    now: datetime | None = None,
+) -> tuple[Deadline, datetime]:
+    """The 推迟 button: this chat's alerts of the deadline pause until the next working day's morning."""
+    deadline = get_deadline(session=session, deadline_id=deadline_id)
+    if not may_manage(session=session, deadline=deadline, member=member, is_admin=is_admin):
+        raise DeadlineError("只有责任人、责任单位负责人、创建人或区政府办公室可以推迟提醒。")
+    if deadline.state != DeadlineState.OPEN.value:
+        raise DeadlineError(f"期限 {deadline_id} 已关闭,不再提醒。")
+    now = now or utcnow()
+    next_day = calendar.add_working_days(now.astimezone(tz).date(), 1)
+    until = datetime.combine(next_day, morning, tzinfo=tz)
+    held = snooze(session=session, deadline=deadline, chat_id=chat_id, until=until)
+    audit.record(
+        session,
+        actor_telegram_id=actor_telegram_id,
+        action="snoozed",
+        entity="deadline",
+        entity_id=deadline.id,
+        detail={"chat_id": chat_id, "until": until.isoformat(), "held": held},
+    )
+    return deadline, until
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    """An open deadline as a list shows it (plain data, safe outside the session)."""
+
+    id: int
+    title: str
+    kind: str
+    rule_article: int | None
+    due_at: datetime
+    responsible: str | None
+
+
+def open_deadlines_for(*, session: Session, member: StaffMember | None, is_admin: bool) -> list[DeadlineView]:
+    """/deadlines: everything for the office; otherwise mine, my unit's and the ones I created."""
+    if is_admin:
+        rows = store.open_deadlines(session)
+    elif member is None:
+        rows = []
+    else:
+        rows = store.open_deadlines(
+            session, person_id=member.person_id, unit=member.unit, creator_telegram_id=member.telegram_id
+        )
+    return [
+        DeadlineView(d.id, d.title, d.kind, d.rule_article, d.due_at, store.responsible_label(session, d)) for d in rows
+    ]

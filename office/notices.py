@@ -1,0 +1,19 @@
+"""Messages a domain operation asks the Telegram layer to send after it committed.
+
+Office functions never talk to Telegram; they return `Notice`s (a private message to one person,
+or a post to the office group chat) and the handler sends them. Try it: approve an agenda item and
+look at the `notices` of the outcome.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Notice:
+    text: str
+    # None means the office group chat (OFFICE_CHAT_ID).
+    telegram_id: int | None = None
+    # When set, the message carries the approve / return buttons of this agenda item.
+    review_item_id: int | None = None

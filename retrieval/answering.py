@@ -1,0 +1,113 @@
+"""From ranked articles to an `Answer`: the refusal decision, the one-line extractive answer, the
+highlighted sentences and the supporting articles.
+
+Example::
+
+    answerer = ExtractiveAnswerer(RefusalPolicy())
+    answer = answerer.run("常务会议材料提前几天报送?", searcher.search(question, k=5))
+    answer.summary   # '依据第四十八条:…会前3天…'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from retrieval.answer import NOT_FOUND, Answer, Citation, Passage
+from retrieval.chunks import split_sentences
+from retrieval.search import ScoredArticle
+from retrieval.tokens import ChineseTokenizer
+
+SUMMARY_MAX_CHARS = 160
+
+
+@dataclass(frozen=True)
+class RefusalPolicy:
+    """When the evidence is too weak to answer. Calibrated on the dev set (bench/tune_fusion.py):
+    at most 5 % of answerable Chinese questions refused. For Chinese questions, the top article's
+    best-sentence cosine similarity must reach `min_dense` and the best bigram-BM25 score per
+    question bigram `min_lexical_support`; questions without Chinese (English) have only the
+    similarity, which does not separate answerable from unanswerable ones, hence the low floor."""
+
+    min_dense: float = 0.875
+    min_lexical_support: float = 0.3
+    min_dense_without_lexical: float = 0.70
+
+    def refuses(self, hit: ScoredArticle | None) -> bool:
+        if hit is None:
+            return True
+        if not hit.lexical_query:
+            return hit.dense < self.min_dense_without_lexical
+        return hit.dense < self.min_dense or hit.lexical_support < self.min_lexical_support
+
+
+class ExtractiveAnswerer:
+    """Builds the answer from the retrieved articles' own sentences only."""
+
+    def __init__(
+        self,
+        refusal: RefusalPolicy,
+        *,
+        max_supporting: int = 2,
+        support_ratio: float = 0.85,
+        max_related: int = 3,
+    ) -> None:
+        if max_supporting < 0 or max_related < 0 or not 0 < support_ratio <= 1:
+            raise ValueError("max_supporting/max_related must be ≥ 0 and 0 < support_ratio ≤ 1")
+        self.refusal = refusal
+        self.max_supporting = max_supporting
+        self.support_ratio = support_ratio
+        self.max_related = max_related
+
+    def run(self, question: str, hits: list[ScoredArticle]) -> Answer:
+        top = hits[0] if hits else None
+        if self.refusal.refuses(top):
+            related = tuple(_citation(h) for h in hits[: self.max_related])
+            return Answer(question=question, answered=False, summary=NOT_FOUND, related=related)
+        supporting = [
+            h
+            for h in hits[1 : 1 + self.max_supporting]
+            if h.score >= self.support_ratio * top.score and h.dense >= self.refusal.min_dense_without_lexical
+        ]
+        passages = tuple(_passage(question, h) for h in [top, *supporting])
+        others = tuple(_citation(h) for h in hits[1 + len(supporting) : 1 + len(supporting) + 1])
+        return Answer(
+            question=question,
+            answered=True,
+            summary=_summary(passages[0]),
+            passages=passages,
+            related=others,
+        )
+
+
+def _citation(hit: ScoredArticle) -> Citation:
+    return Citation(
+        document=hit.document.title,
+        document_key=hit.document.key,
+        article=hit.article.number,
+        label=hit.article.label,
+        chapter=hit.article.chapter,
+        score=hit.score,
+    )
+
+
+def _passage(question: str, hit: ScoredArticle) -> Passage:
+    """The article with its sentences ranked by how much of the question they cover."""
+    wanted = set(ChineseTokenizer.bigrams(question))
+    sentences = split_sentences(hit.article.text) or [hit.article.text]
+
+    def relevance(sentence: str) -> float:
+        overlap = len(wanted & set(ChineseTokenizer.bigrams(sentence))) / (len(wanted) or 1)
+        return overlap + (0.5 if sentence == hit.best_sentence else 0.0)
+
+    ranked = sorted(sentences, key=relevance, reverse=True)
+    return Passage(citation=_citation(hit), text=hit.article.text, highlights=tuple(ranked[:2]))
+
+
+def _summary(passage: Passage) -> str:
+    """The best one or two sentences, in the article's own order, cut to one line."""
+    best = [s for s in split_sentences(passage.text) if s in passage.highlights[:2]]
+    text = "".join(best) or passage.text
+    if len(text) > SUMMARY_MAX_CHARS:
+        text = passage.highlights[0][:SUMMARY_MAX_CHARS]
+        text = text + ("…" if len(passage.highlights[0]) > SUMMARY_MAX_CHARS else "")
+    return f"依据{passage.citation.label}:{text}"

@@ -1,0 +1,167 @@
+"""The rules Q&A engine the bot, the terminal chat and the CLI share.
+
+Example::
+
+    qa = RulesQA.from_settings(get_settings())     # opens (or first builds) the persistent index
+    answer = qa.ask("副区长出差跟谁请假?")
+    answer.citations[0].label                      # '第八十二条'
+    qa.ask("那区长呢?", context="副区长出差跟谁请假?")
+    qa.article("tongzhou-government-work-rules-2022", 48).text
+    qa.ingest([Path("办法.txt")])                   # IngestReport(added=['办法'], …)
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.settings import Settings
+from retrieval.answer import Answer, Citation, Passage
+from retrieval.answering import ExtractiveAnswerer, RefusalPolicy
+from retrieval.embeddings import build_embeddings
+from retrieval.index import RulesIndex
+from retrieval.rephrase import LLMRephraser
+from retrieval.search import FusionWeights, HybridSearcher, ScoredArticle, clean_question
+from retrieval.sources import bundled_corpus_paths, read_document
+from retrieval.tokens import ChineseTokenizer, Glossary
+
+log = logging.getLogger(__name__)
+
+_CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+_FOLLOW_UP = re.compile(r"^(那|那么|还有|如果是|要是|换成|换做)|[呢]\s*[??]?$")
+_FOLLOW_UP_MAX_CHARS = 12  # a short question after another one usually leans on it
+
+# Tuned on the dev set with bench/tune_fusion.py.
+WEIGHTS = FusionWeights()
+REFUSAL = RefusalPolicy()
+
+
+class QuestionError(ValueError):
+    """The question cannot be searched; the message (Chinese) says what to fix."""
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)  # document titles
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    articles: int = 0  # articles written (0 when nothing changed)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated)
+
+
+class RulesQA:
+    """Answers questions from the indexed rule documents. `ask` is safe to call from many threads."""
+
+    def __init__(
+        self,
+        index: RulesIndex,
+        embeddings,
+        tokenizer: ChineseTokenizer,
+        *,
+        glossary: Glossary | None = None,
+        answerer: ExtractiveAnswerer | None = None,
+        rephraser: LLMRephraser | None = None,
+        weights: FusionWeights = WEIGHTS,
+    ) -> None:
+        self._index = index
+        self._embeddings = embeddings
+        self._tokenizer = tokenizer
+        self._glossary = glossary or Glossary.bundled()
+        self._weights = weights
+        self._answerer = answerer or ExtractiveAnswerer(REFUSAL)
+        self._rephraser = rephraser
+        self._ingest_lock = threading.Lock()
+        self.searcher = self._new_searcher()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RulesQA:
+        embeddings = build_embeddings(
+            settings.embedding_model, api_url=settings.embedding_api_url, api_key=settings.embedding_api_key
+        )
+        rephraser = None
+        if settings.llm_base_url and settings.llm_model:
+            rephraser = LLMRephraser(
+                base_url=settings.llm_base_url,
+                model=settings.llm_model,
+                api_key=settings.llm_api_key,
+                timeout_seconds=settings.llm_timeout_seconds,
+            )
+        qa = cls(
+            RulesIndex.open(settings, embeddings),
+            embeddings,
+            ChineseTokenizer(cache_dir=settings.data_dir / "cache"),
+            rephraser=rephraser,
+        )
+        if qa._index.count() == 0:
+            log.info("Index is empty: building it from the bundled corpus and CORPUS_PATHS")
+            qa.ingest(default_corpus(settings))
+        return qa
+
+    def ask(self, question: str, *, context: str | None = None) -> Answer:
+        return self.ask_ranked(question, context=context)[0]
+
+    def ask_ranked(self, question: str, *, context: str | None = None) -> tuple[Answer, list[ScoredArticle]]:
+        """The answer and the ranked articles behind it (for `officebot eval`)."""
+        if not question or not question.strip():
+            raise QuestionError("问题是空的:请输入想查询的规定,例如「常务会议材料提前几天报送?」")
+        cleaned = clean_question(question)
+        if not _CONTENT.search(cleaned):
+            raise QuestionError("问题里没有可检索的文字(只有表情或符号):请用文字描述想查询的规定。")
+        query = cleaned
+        if context and _is_follow_up(cleaned):
+            query = f"{clean_question(context)} {cleaned}"
+        hits = self.searcher.search(query, k=5)
+        answer = self._answerer.run(question, hits)
+        return (self._rephraser.run(answer) if self._rephraser else answer), hits
+
+    def article(self, document_key: str, number: int) -> Passage | None:
+        for document, article in self.searcher.articles:
+            if document.key == document_key and article.number == number:
+                citation = Citation(
+                    document=document.title,
+                    document_key=document.key,
+                    article=article.number,
+                    label=article.label,
+                    chapter=article.chapter,
+                    score=1.0,
+                )
+                return Passage(citation=citation, text=article.text)
+        return None
+
+    def ingest(self, paths: list[Path]) -> IngestReport:
+        """Add or replace documents. All files are read and parsed before anything is written,
+        so a bad file (CorpusError) leaves the index as it was."""
+        documents = [read_document(Path(path)) for path in paths]
+        report = IngestReport()
+        with self._ingest_lock:
+            known = self._index.fingerprints()
+            order = {d.key: i for i, d in enumerate(self.searcher.documents)}
+            for document in documents:
+                if known.get(document.key) == document.sha256:
+                    report.unchanged.append(document.title)
+                    continue
+                (report.updated if document.key in known else report.added).append(document.title)
+                self._index.replace(document, order=order.setdefault(document.key, len(order)))
+                known[document.key] = document.sha256
+                report.articles += len(document.articles)
+            if report.changed:
+                self.searcher = self._new_searcher()
+        return report
+
+    def _new_searcher(self) -> HybridSearcher:
+        return HybridSearcher(self._index, self._embeddings, self._tokenizer, self._glossary, self._weights)
+
+
+def default_corpus(settings: Settings) -> list[Path]:
+    """The bundled rule book plus `CORPUS_PATHS`."""
+    return bundled_corpus_paths() + list(settings.corpus_paths)
+
+
+def _is_follow_up(question: str) -> bool:
+    return len(question) <= _FOLLOW_UP_MAX_CHARS or bool(_FOLLOW_UP.search(question))

@@ -1,0 +1,69 @@
+"""Reading rule documents from disk: UTF-8 .txt/.md and .docx, plus the bundled rule book.
+
+Example::
+
+    doc = read_document(Path("办法.txt"))    # RuleDocument, or CorpusError with a Chinese message
+    paths = bundled_corpus_paths()
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from importlib import resources
+from pathlib import Path
+
+from retrieval.document import RuleDocument
+from retrieval.parser import ParseError, RuleParser
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".docx")
+
+
+class CorpusError(ValueError):
+    """A corpus file cannot be ingested; the message is Chinese and names the file."""
+
+
+def bundled_corpus_paths() -> list[Path]:
+    """The rule documents shipped inside the package (the 通州 rules)."""
+    corpus = resources.files("retrieval").joinpath("corpus")
+    return sorted(Path(str(entry)) for entry in corpus.iterdir() if entry.name.endswith((".txt", ".md")))
+
+
+def document_key(path: Path) -> str:
+    """The file stem when it is short and ASCII (fits Telegram callback data), else a hash of it."""
+    stem = path.stem
+    if re.fullmatch(r"[A-Za-z0-9._-]{1,40}", stem):
+        return stem
+    return "doc-" + hashlib.sha1(stem.encode("utf-8")).hexdigest()[:10]
+
+
+def read_document(path: Path, parser: RuleParser | None = None) -> RuleDocument:
+    """Read and parse one file; every problem becomes a `CorpusError`."""
+    if not path.is_file():
+        raise CorpusError(f"找不到文件:{path}")
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise CorpusError(f"不支持的文件类型 {path.suffix or '(无扩展名)'}:{path}。请提供 UTF-8 编码的 .txt/.md 或 .docx 文件。")
+    raw = path.read_bytes()
+    text = _docx_text(path) if path.suffix.lower() == ".docx" else _utf8_text(path, raw)
+    if not text.strip():
+        raise CorpusError(f"文件是空的:{path}。请提供有条文内容的规则文件。")
+    try:
+        return (parser or RuleParser()).run(text, key=document_key(path), sha256=hashlib.sha256(raw).hexdigest())
+    except ParseError as error:
+        raise CorpusError(f"{path}:{error}") from error
+
+
+def _utf8_text(path: Path, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise CorpusError(f"文件不是 UTF-8 编码:{path}。请另存为 UTF-8 后再导入。") from error
+
+
+def _docx_text(path: Path) -> str:
+    import docx
+
+    try:
+        return "\n".join(paragraph.text for paragraph in docx.Document(str(path)).paragraphs)
+    except Exception as error:  # python-docx raises several kinds for a damaged file
+        raise CorpusError(f"无法读取 Word 文件:{path}。请确认它是有效的 .docx 文件。") from error

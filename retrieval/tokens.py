@@ -1,0 +1,97 @@
+"""Chinese text → lexical tokens for BM25: jieba words (with the office user dictionary) and
+character bigrams, plus the glossary that maps colloquial office words to rule-book terms.
+
+Example::
+
+    tokenizer = ChineseTokenizer()
+    tokenizer.words("副区长出差跟谁打招呼?")   # ['副区长', '出差', '打招呼']
+    tokenizer.bigrams("常务会议")             # ['常务', '务会', '会议']
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from importlib import resources
+from pathlib import Path
+
+import jieba
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_LATIN_WORD = re.compile(r"[a-z]{2,}|\d+")
+# Function words and question words that say nothing about which article applies.
+_STOPWORDS = frozenset(
+    "的 了 吗 呢 啊 吧 呀 么 是 要 得 地 着 和 与 及 或 在 对 把 被 给 跟 向 从 由 就 都 也 还 又 "
+    "我 你 他 她 它 我们 你们 他们 咱们 这 那 这个 那个 哪 哪个 哪些 什么 怎么 怎么办 怎样 如何 为什么 "
+    "谁 几 多少 多久 有 没有 没 能 能不能 可以 可不可以 需要 需不需要 应该 是否 吗 一下 一个 个 "
+    "请问 问 想 想要 咋 咋办 啥 呗 嘛 哦 呃 么 等 之 其 该 所 以 为 而 则 时 后 前".split()
+)
+
+
+class ChineseTokenizer:
+    """Tokenizes for BM25. Thread-safe once constructed (jieba is initialised eagerly here).
+
+    `cache_dir` holds jieba's prefix-dictionary cache so that cold starts stay fast.
+    """
+
+    _init_lock = threading.Lock()
+
+    def __init__(self, cache_dir: Path | None = None) -> None:
+        logging.getLogger("jieba").setLevel(logging.WARNING)
+        jieba.setLogLevel(logging.WARNING)
+        self._jieba = jieba.Tokenizer()
+        if cache_dir is not None:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            self._jieba.tmp_dir = str(cache_dir)
+        with self._init_lock:
+            self._jieba.initialize()
+            userdict = resources.files("retrieval").joinpath("userdict.txt")
+            with resources.as_file(userdict) as path:
+                self._jieba.load_userdict(str(path))
+
+    def words(self, text: str) -> list[str]:
+        tokens = []
+        for run in _CJK_RUN.findall(text):
+            tokens += [w for w in self._jieba.cut_for_search(run) if len(w) > 1 and w not in _STOPWORDS]
+        return tokens + _LATIN_WORD.findall(text.lower())
+
+    @staticmethod
+    def chinese_bigrams(text: str) -> list[str]:
+        """Bigrams of the Chinese runs only (no Latin words or digits)."""
+        return [run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)]
+
+    @staticmethod
+    def bigrams(text: str) -> list[str]:
+        tokens = []
+        for run in _CJK_RUN.findall(text):
+            tokens += [run[i : i + 2] for i in range(len(run) - 1)] or [run]
+        return tokens + _LATIN_WORD.findall(text.lower())
+
+
+class Glossary:
+    """Adds rule-book terms for the colloquial words found in a question.
+
+    Usage::
+
+        Glossary.bundled().expand("公章谁管?")   # '公章谁管? 印章 用印'
+    """
+
+    def __init__(self, entries: dict[str, tuple[str, ...]]) -> None:
+        if any(not key or not terms for key, terms in entries.items()):
+            raise ValueError("glossary entries need a word and at least one term")
+        self._entries = entries
+
+    @classmethod
+    def bundled(cls) -> Glossary:
+        text = resources.files("retrieval").joinpath("glossary.tsv").read_text("utf-8")
+        entries = {}
+        for line in text.splitlines():
+            if line.strip() and not line.startswith("#"):
+                word, terms = line.split("\t", 1)
+                entries[word.strip()] = tuple(terms.split())
+        return cls(entries)
+
+    def expand(self, question: str) -> str:
+        extra = [term for word, terms in self._entries.items() if word in question for term in terms]
+        return question + (" " + " ".join(dict.fromkeys(extra)) if extra else "")

@@ -1,0 +1,125 @@
+"""End-to-end harness: the real `officebot run` process against a Bot API emulator.
+
+The emulator (tests/e2e/emulator.py, serving bot/local_api.py) runs once per session on a free
+loopback port; the rules index is ingested once per session into a shared CHROMA_PATH. Each bot
+process gets its own token (its own Telegram world), DATA_DIR and SQLite database.
+
+Fixtures (the `Bot` class lives in tests/e2e/harness.py, which the benchmark reuses)
+--------
+``start_bot(**env) -> Bot``   (module-scoped; call it from a module-scoped fixture so one bot
+process serves all the tests of a module)::
+
+    @pytest.fixture(scope="module")
+    def bot(start_bot):
+        return start_bot(ADMIN_TELEGRAM_IDS="1001", OFFICE_CHAT_ID="-100500", ALERT_POLL_SECONDS="1")
+
+Extra keyword arguments become environment variables of the process (any Settings field, upper
+case). It returns once the bot has set its command menu and polls (or has set its webhook when
+WEBHOOK_URL is given); every bot still running at the end of the module is stopped with SIGTERM
+and must exit with code 0.
+
+``Bot`` (the user side; every wait has a `timeout` in seconds, default 20, and raises
+TimeoutError)::
+
+    bot.username                              # the bot's @username, for mentions
+    bot.user(1001, "王主任", username=None)    # a person + their private chat; returns the id
+    bot.group(-100500, "办公室群", members=[1001, 1002], admins=[1001])   # returns the chat id
+    sent = bot.send(1001, "常务会议材料提前几天报送?")                  # private chat by default
+    sent = bot.send(1001, f"@{bot.username} 问题", chat=-100500)          # a group mention
+    sent = bot.send(1001, "/ask 问题", chat=-100500, reply_to=message_id)  # commands get entities
+    reply = bot.reply_to(sent)                # the bot's first message replying to `sent`
+    msg = bot.wait_message(chat, lambda m: "已批准" in m["text"], after=sent["message_id"])
+    bot.messages(chat)                        # every bot message in a chat, oldest first, edits applied
+    bot.buttons(reply)                        # ["全文 第四十八条", "👍", ...]
+    answer = bot.press(1001, reply, "👍")      # press by button text or callback data; returns
+                                              # the callback answer {"text", "show_alert"}
+    answer = bot.press_data(1001, reply, "qa:forged")   # a forged/outdated button press
+    bot.document(message)                     # bytes of a document the bot sent (sendDocument)
+    bot.calls("setMyCommands")                # parameters of each call the bot made of a method
+    bot.commands()                            # the command menu the bot set
+    bot.inject_retry_after("sendMessage", seconds=1, times=1)   # next call gets 429 RetryAfter
+    bot.api                                   # the LocalBotApi itself (use via bot.run(fn))
+    bot.stop() -> int                         # SIGTERM now; returns the exit code
+    bot.log()                                 # the process's stdout+stderr so far
+    bot.data_dir, bot.database_url, bot.env
+
+Messages are Bot API JSON dicts: m["text"] (HTML already parsed to plain text, as a client shows
+it), m["entities"], m["reply_markup"], m["reply_to_message"], m["chat"]["id"], m["message_id"].
+
+The emulator delivers every group message to the bot (as if privacy mode were off), so a bot
+that ignores a group message really decided to. To assert that nothing was answered, send a
+second message that is answered and check that no reply to the first came before it: the bot
+handles updates in order.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from emulator import Emulator  # tests/e2e is on sys.path (rootdir conftest, no packages)
+from harness import Bot, base_env, officebot_command
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def emulator() -> Iterator[Emulator]:
+    server = Emulator().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def rules_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """CHROMA_PATH with the bundled rule book ingested once for the whole session."""
+    root = tmp_path_factory.mktemp("rules-index")
+    chroma = root / "chroma"
+    result = subprocess.run(
+        officebot_command("ingest"),
+        cwd=root,
+        env=base_env(DATA_DIR=str(root / "data"), CHROMA_PATH=str(chroma)),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"officebot ingest failed:\n{result.stdout}\n{result.stderr}")
+    return chroma
+
+
+@pytest.fixture(scope="module")
+def start_bot(emulator: Emulator, rules_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., Bot]]:
+    started: list[Bot] = []
+
+    def start(**env: Any) -> Bot:
+        world = emulator.new_bot()
+        workdir = tmp_path_factory.mktemp("bot")
+        process_env = base_env(
+            TELEGRAM_BOT_TOKEN=world.token,
+            TELEGRAM_API_URL=emulator.url,
+            DATA_DIR=str(workdir / "data"),
+            CHROMA_PATH=str(rules_index),
+            **env,
+        )
+        bot = Bot(emulator, world, workdir, process_env)
+        started.append(bot)
+        bot.wait_ready()
+        return bot
+
+    yield start
+    failures = []
+    for bot in started:
+        running = bot.process.poll() is None
+        code = bot.stop()
+        if running and code != 0:
+            failures.append(f"bot exited with {code} on SIGTERM:\n{bot.log()[-3000:]}")
+    assert not failures, "\n".join(failures)

@@ -1,0 +1,128 @@
+"""/meeting, /agenda and the review buttons through the real handlers on an in-memory Bot API."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from leave_harness import CLERK, EXEC_VICE, HEAD, MAYOR, OFFICE, OFFICE_CHAT, STRANGER, VICE, running_bot
+from sqlalchemy import func, select
+
+from storage.agenda import AgendaItem
+from storage.audit import AuditEntry
+
+TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+DAY = (TODAY + timedelta(days=10)).isoformat()
+SOON = (TODAY + timedelta(days=1)).isoformat()  # a meeting whose materials are already late
+TITLE = "关于老旧小区改造的请示"
+
+
+def _count(db, model) -> int:
+    with db.transaction() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+async def _fill(chat, user: int, *, major: str = "都不是") -> dict:
+    """Answer the form after the summary question: no other units, `major`, 第五十条 all 否."""
+    units = await chat.send(user, "拟安排改造资金")
+    assert "是否涉及其他部门" in units["text"]
+    await chat.press(user, units, "不涉及")
+    question = await chat.next_message(user, units["message_id"], "第五十一条")
+    await chat.press(user, question, major)
+    for number in range(1, 7):
+        question = await chat.next_message(user, question["message_id"], f"第五十条检查({number}/6)")
+        await chat.press(user, question, "否")
+    return question
+
+
+async def test_meetings_are_registered_by_the_office_only(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        refused = await chat.send(HEAD, f"/meeting {DAY} 09:00 常务会议 第一会议室")
+        past = await chat.send(OFFICE, "/meeting 2020-01-01 09:00 常务会议")
+        usage = await chat.send(OFFICE, "/meeting 明天")
+        done = await chat.send(OFFICE, f"/meeting {DAY} 09:00 常务会议 第一会议室 连续2周")
+        listing = await chat.send(HEAD, "/meetings")
+    assert "只有区政府办公室" in refused["text"]
+    assert "已过" in past["text"]
+    assert "用法" in usage["text"]
+    assert "已登记 2 次会议" in done["text"] and "议题材料截止" in done["text"]
+    assert listing["text"].count("区政府常务会议") == 2
+
+
+async def test_bad_filings_say_what_to_fix_and_store_nothing(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        await chat.send(OFFICE, f"/meeting {DAY} 09:00 常务会议")
+        stranger = await chat.send(STRANGER, f"/agenda {DAY} 常务会议 {TITLE}")
+        clerk = await chat.send(CLERK, f"/agenda {DAY} 常务会议 {TITLE}")
+        no_meeting = await chat.send(HEAD, f"/agenda {SOON} 常务会议 {TITLE}")
+        group = await chat.send(OFFICE, f"/agenda {DAY} 常务会议 {TITLE}", chat=OFFICE_CHAT)
+        no_title = await chat.send(HEAD, f"/agenda {DAY} 常务会议")
+        # A normative document without its legality review cannot go on.
+        await chat.send(HEAD, f"/agenda {DAY} 常务会议 关于印发管理办法的通知")
+        question = await _fill_until_legality(chat)
+        again = await chat.send(HEAD, "稍后补")
+        cancelled = await chat.send(HEAD, "/cancel")
+    assert "请联系区政府办公室登记" in stranger["text"]
+    assert "正职" in clerk["text"]
+    assert "没有已登记的会议" in no_meeting["text"]
+    assert "私聊" in group["text"]
+    assert "请写明议题名称" in no_title["text"]
+    assert "合法性审查意见" in question["text"] and "请上传" in again["text"]
+    assert "未保存任何内容" in cancelled["text"]
+    assert _count(db, AgendaItem) == 0
+
+
+async def _fill_until_legality(chat) -> dict:
+    units = await chat.send(HEAD, "制定管理办法")
+    await chat.press(HEAD, units, "不涉及")
+    major = await chat.next_message(HEAD, units["message_id"], "第五十一条")
+    await chat.press(HEAD, major, "规范性文件")
+    return await chat.next_message(HEAD, major["message_id"], "请上传该意见文件")
+
+
+async def test_review_refusals_and_return_with_a_reason(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        await chat.send(OFFICE, f"/meeting {DAY} 09:00 常务会议")
+        first = await chat.send(HEAD, f"/agenda {DAY} {TITLE}")
+        assert "材料截止" in first["text"]
+        last = await _fill(chat, HEAD)
+        draft = await chat.next_message(HEAD, last["message_id"], "草稿已保存")
+        duplicate = await chat.send(HEAD, f"/agenda {DAY} 常务会议 {TITLE}")
+        await chat.press(HEAD, draft, "提交审核")
+        review = await chat.next_message(VICE, 0, "请审核议题")
+        item_id = review["reply_markup"]["inline_keyboard"][0][0]["callback_data"].rsplit(":", 1)[1]
+
+        wrong = await chat.press_data(MAYOR, await chat.send(MAYOR, "/agenda todo"), f"ag:ret:{item_id}")
+        todo = await chat.send(VICE, "/agenda todo")
+        await chat.press(VICE, review, "退回")
+        ask = await chat.next_message(VICE, review["message_id"], "请输入退回")
+        done = await chat.send(VICE, "请补充资金测算表")
+        told = await chat.next_message(HEAD, draft["message_id"], "退回")
+        mine = await chat.send(HEAD, "/agenda mine")
+    assert "同名议题" in duplicate["text"]
+    assert wrong["show_alert"] and "赵副区长审核" in wrong["text"]
+    assert TITLE in todo["text"] and chat.buttons(todo) == ["通过", "退回"]
+    assert TITLE in ask["text"] and "已退回" in done["text"]
+    assert "请补充资金测算表" in told["text"]
+    assert "退回" in mine["text"] and "请补充资金测算表" in mine["text"]
+    with db.transaction() as session:
+        actions = session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "agenda_item")).all()
+    assert actions == ["drafted", "submitted", "returned"]
+
+
+async def test_late_item_only_as_urgent_and_flagged(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        await chat.send(OFFICE, f"/meeting {SOON} 16:00 区长专题会议")
+        first = await chat.send(HEAD, f"/agenda {SOON} 区长专题会议 {TITLE}")
+        assert "已过截止时间" in first["text"]
+        last = await _fill(chat, HEAD)
+        urgent = await chat.next_message(HEAD, last["message_id"], "是否属于特殊紧急情况")
+        await chat.press(HEAD, urgent, "特殊紧急情况")
+        await chat.next_message(HEAD, urgent["message_id"], "请说明紧急理由")
+        draft = await chat.send(HEAD, "寒潮应急供暖资金")
+        assert "草稿已保存" in draft["text"]
+        await chat.press(HEAD, draft, "提交审核")
+        office = await chat.next_message(OFFICE_CHAT, 0, "特殊紧急议题")
+        mayor = await chat.next_message(MAYOR, 0, "特殊紧急议题")
+        executive = await chat.next_message(EXEC_VICE, 0, "特殊紧急议题")
+    assert all("寒潮应急供暖资金" in m["text"] for m in (office, mayor, executive))

@@ -1,0 +1,146 @@
+"""The deadline and subscription commands and the alert buttons, on the real application in-process."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from leave_harness import CLERK, HEAD, OFFICE, OFFICE_CHAT, STRANGER, VICE, running_bot
+from sqlalchemy import select
+from telegram import Bot
+
+from bot.local_api import LocalRequest
+from bot.scheduler import Dispatcher
+from handlers.deadlines import alert_renderer
+from office.deadlines import DeadlineKind
+from office.reminders import AlertPolicy
+from storage.deadlines import Deadline, Subscription
+
+TZ = ZoneInfo("Asia/Shanghai")
+POLICY = AlertPolicy.from_texts("1d,overdue", "", kinds=[k.value for k in DeadlineKind], timezone="Asia/Shanghai")
+UNIT_GROUP = -100600
+
+
+@pytest.fixture(autouse=True)
+def fixed_policy(monkeypatch):
+    # The lead times of the test, whatever the developer's .env says.
+    monkeypatch.setattr("office.deadlines.alert_policy", lambda: POLICY)
+
+
+def open_deadlines(db) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    with db.transaction() as session:
+        return [(d.title, d.state) for d in session.scalars(select(Deadline).order_by(Deadline.id))]
+
+
+async def dispatch(chat, db, *, days: float) -> None:  # type: ignore[no-untyped-def]
+    """Run one dispatcher pass `days` from now, sending through the same in-memory Telegram."""
+    moment = datetime.now(TZ) + timedelta(days=days)
+    bot = Bot(chat.api.token, request=LocalRequest(chat.api))
+    await bot.initialize()
+    await Dispatcher(db, alert_renderer(TZ, lambda: moment), worker="test", clock=lambda: moment).run(bot)
+    await bot.shutdown()
+
+
+async def test_set_list_and_close_a_custom_deadline(db, tmp_path):
+    due = (datetime.now(TZ) + timedelta(days=5)).date()
+    async with running_bot(db, tmp_path) as chat:
+        created = await chat.send(HEAD, f"/deadline {due} 17:00 提交整改报告")
+        listed = await chat.send(CLERK, "/deadlines")
+        refused = await chat.send(CLERK, "/done 1")
+        closed = await chat.send(HEAD, "/done 1")
+        again = await chat.send(HEAD, "/done 1")
+    assert "已登记期限 #1" in created["text"] and f"{due}" in created["text"] and "17:00" in created["text"]
+    assert "#1 提交整改报告" in listed["text"]  # the clerk sees his unit's deadline
+    assert "只有责任人" in refused["text"]
+    assert "已办结" in closed["text"] and "已办结" in again["text"]
+    assert open_deadlines(db) == [("提交整改报告", "done")]
+
+
+@pytest.mark.parametrize(("text", "answer"), [
+    ("/deadline", "用法"),
+    ("/deadline 提交整改报告", "用法"),
+    ("/deadline 2020-01-01 提交整改报告", "已过"),
+    ("/deadline 2099-01-01 提交 @不存在的单位", "没有名为"),
+    ("/done abc", "用法"),
+    ("/foreign 2020-01-01 出访", "之后"),
+])
+async def test_bad_input_is_explained_and_nothing_stored(db, tmp_path, text, answer):
+    async with running_bot(db, tmp_path) as chat:
+        reply = await chat.send(HEAD, text)
+    assert answer in reply["text"]
+    assert open_deadlines(db) == []
+
+
+async def test_people_outside_the_directory_are_refused(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        reply = await chat.send(STRANGER, "/deadline 2099-01-01 提交")
+    assert "尚未登记" in reply["text"] and open_deadlines(db) == []
+
+
+async def test_rule_commands_record_their_articles(db, tmp_path):
+    today = datetime.now(TZ).date()
+    async with running_bot(db, tmp_path) as chat:
+        document = await chat.send(HEAD, f"/document {today} 关于加强物业管理的通知")
+        incident = await chat.send(HEAD, "/incident 网传学校食堂问题")
+        foreign = await chat.send(HEAD, "/foreign 2027-10-14 赴日本友好城市交流")
+    assert f"{today + timedelta(days=30)}" in document["text"]
+    assert "舆情回应" in incident["text"]
+    assert "2027-09-30" in foreign["text"] and "推定" in foreign["text"]
+    with db.transaction() as session:
+        assert [(d.kind, d.rule_article) for d in session.scalars(select(Deadline).order_by(Deadline.id))] == [
+            ("normative_document", 17), ("public_opinion", 27), ("foreign_affairs", 65)]
+
+
+async def test_only_group_admins_or_the_office_subscribe_a_group(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        chat.api.add_group(UNIT_GROUP, "财政局工作群", members=[CLERK, OFFICE], admins=[HEAD])
+        member = await chat.send(CLERK, "/subscribe 全部", chat=UNIT_GROUP)
+        admin = await chat.send(HEAD, "/subscribe 议题 舆情", chat=UNIT_GROUP)
+        office = await chat.send(OFFICE, "/subscribe 外事", chat=UNIT_GROUP)
+        private = await chat.send(HEAD, "/subscribe 全部")
+        unknown = await chat.send(HEAD, "/subscribe 生日", chat=UNIT_GROUP)
+        dropped = await chat.send(HEAD, "/unsubscribe 舆情", chat=UNIT_GROUP)
+        outsider = await chat.send(VICE, "/unsubscribe", chat=UNIT_GROUP)
+    assert "只有本群管理员" in member["text"] and "只有本群管理员" in outsider["text"]
+    assert "已订阅:议题材料、舆情回应" in admin["text"]
+    assert "外事请示" in office["text"]
+    assert "群里" in private["text"]
+    assert "未知的提醒类型:生日" in unknown["text"]
+    assert "已退订:舆情回应" in dropped["text"]
+    with db.transaction() as session:
+        active = sorted(s.kind for s in session.scalars(select(Subscription).where(Subscription.active.is_(True))))
+    assert active == ["agenda", "foreign_affairs"]
+
+
+async def test_alert_buttons_close_or_snooze_for_those_allowed(db, tmp_path):
+    due = (datetime.now(TZ) + timedelta(days=3)).date()
+    async with running_bot(db, tmp_path) as chat:
+        chat.api.add_group(UNIT_GROUP, "财政局工作群", members=[CLERK], admins=[HEAD])
+        await chat.send(HEAD, "/subscribe 全部", chat=UNIT_GROUP)
+        await chat.send(HEAD, f"/deadline {due} 提交整改报告 @区财政局")
+        await chat.send(HEAD, f"/deadline {due} 报送统计表")
+        await dispatch(chat, db, days=2.5)
+        private = [m for m in chat.api.bot_messages(HEAD) if "期限提醒" in m["text"]]
+        group = [m for m in chat.api.bot_messages(UNIT_GROUP) if "期限提醒" in m["text"]]
+        assert len(private) == 2 and len(group) == 2 and chat.buttons(group[0]) == ["完成", "推迟"]
+        clerk_try = await chat.press(CLERK, group[0], "完成")
+        snoozed = await chat.press(HEAD, private[1], "推迟")
+        done = await chat.press(HEAD, group[0], "完成")
+        forged = await chat.press_data(HEAD, group[0], "dl:done:999")
+        edited = chat.current(group[0])
+    assert clerk_try["show_alert"] and "只有责任人" in clerk_try["text"]
+    assert "已推迟" in snoozed["text"] and "09:00" in snoozed["text"]
+    assert done["text"] == "已办结" and "已由 孙局长 办结" in edited["text"] and not chat.buttons(edited)
+    assert "没有编号为 999" in forged["text"]
+    assert open_deadlines(db) == [("提交整改报告", "done"), ("报送统计表", "open")]
+
+
+async def test_a_deadline_for_a_unit_reaches_its_head_privately(db, tmp_path):
+    due = (datetime.now(TZ) + timedelta(days=3)).date()
+    async with running_bot(db, tmp_path) as chat:
+        await chat.send(OFFICE, f"/deadline {due} 报送年度总结 @区财政局")
+        await dispatch(chat, db, days=2.5)
+        head_alerts = [m for m in chat.api.bot_messages(HEAD) if "期限提醒" in m["text"]]
+        clerk_alerts = [m for m in chat.api.bot_messages(CLERK) if "期限提醒" in m["text"]]
+    assert len(head_alerts) == 1 and "报送年度总结" in head_alerts[0]["text"] and clerk_alerts == []

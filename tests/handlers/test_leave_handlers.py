@@ -1,0 +1,196 @@
+"""/leave, the approval buttons, /back and /leaves through the real handlers on an in-memory Bot API."""
+
+from __future__ import annotations
+
+import pytest
+from leave_harness import CLERK, HEAD, MAYOR, OFFICE, OFFICE_CHAT, STRANGER, VICE, running_bot
+from sqlalchemy import func, select
+
+from storage.leaves import LeaveReport
+
+
+def _reports(db) -> int:
+    with db.transaction() as session:
+        return session.scalar(select(func.count()).select_from(LeaveReport))
+
+
+async def test_unregistered_people_are_told_to_register(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        reply = await chat.send(STRANGER, "/leave 出差 明天 后天 上海 开会")
+    assert "请联系区政府办公室登记" in reply["text"]
+    assert _reports(db) == 0
+
+
+async def test_bad_input_says_what_to_fix_and_stores_nothing(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        past = await chat.send(HEAD, "/leave 出差 2020-01-01 2020-01-02 上海 开会")
+        backwards = await chat.send(HEAD, "/leave 出差 后天 明天 上海 开会")
+        no_place = await chat.send(HEAD, "/leave 出差 明天")
+        kind = await chat.send(HEAD, "/leave 病假 明天 休息")
+    assert "已过去" in past["text"]
+    assert "早于开始" in backwards["text"]
+    assert "目的地" in no_place["text"]
+    assert "未知的请假类型" in kind["text"]
+    assert _reports(db) == 0
+
+
+async def test_filing_in_a_group_is_refused(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        reply = await chat.send(OFFICE, "/leave 出差 明天 后天 上海 开会", chat=OFFICE_CHAT)
+    assert "私聊" in reply["text"]
+
+
+async def test_unit_head_one_line_both_approve_office_gets_report_then_back(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        card = await chat.send(HEAD, "/leave 出差 今天 明天 上海 参加长三角协作会")
+        assert "区长 王区长" in card["text"] and "分管副区长 赵副区长" in card["text"] and "会签" in card["text"]
+        assert _reports(db) == 0  # nothing stored before the confirmation
+        mayor_before, vice_before = chat.last_id(MAYOR), chat.last_id(VICE)
+        assert (await chat.press(HEAD, card, "确认提交"))["text"] == "已提交"
+        assert "等待审批" in chat.current(card)["text"]
+
+        to_mayor = await chat.next_message(MAYOR, after=mayor_before, containing="请审批")
+        to_vice = await chat.next_message(VICE, after=vice_before, containing="请审批")
+        assert chat.buttons(to_mayor) == ["同意", "退回", "附言并同意", "附言并退回"]
+
+        head_before = chat.last_id(HEAD)
+        await chat.press(MAYOR, to_mayor, "同意")
+        assert "王区长同意" in (await chat.next_message(HEAD, after=head_before, containing="同意"))["text"]
+        assert "您已同意" in chat.current(to_mayor)["text"] and chat.buttons(chat.current(to_mayor)) == []
+
+        # The vice mayor approves with a note.
+        await chat.press(VICE, to_vice, "附言并同意")
+        prompt = await chat.next_message(VICE, after=to_vice["message_id"], containing="附言")
+        office_before, head_before = chat.last_id(OFFICE_CHAT), chat.last_id(HEAD)
+        chat.api.send_text(VICE, "注意安全")
+        approved = await chat.next_message(HEAD, after=head_before, containing="已批准")
+        assert "注意安全" in approved["text"]
+        report = await chat.next_message(OFFICE_CHAT, after=office_before, containing="请假报备")
+        assert "孙局长" in report["text"] and "上海" in report["text"]
+        assert prompt["text"].startswith("请发送附言")
+
+        # A second press of an old button decides nothing.
+        again = await chat.press_data(MAYOR, to_mayor, "lv:no:1")
+        assert "无需再审批" in again["text"] and again["show_alert"]
+
+        back = await chat.send(HEAD, "/back")
+        assert "已销假" in back["text"]
+        assert "销假" in (await chat.next_message(OFFICE_CHAT, after=report["message_id"], containing="销假"))["text"]
+
+
+async def test_buttons_are_authorised_on_the_server(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        card = await chat.send(VICE, "/leave 休假 明天 后天 年休假")
+        confirm_data = card["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        # Another person replaying the confirmation in their own chat finds no such draft.
+        clerk_chat = await chat.send(CLERK, "/leaves")
+        assert "失效" in (await chat.press_data(CLERK, clerk_chat, confirm_data))["text"]
+        mayor_before = chat.last_id(MAYOR)
+        await chat.press(VICE, card, "确认提交")
+        to_mayor = await chat.next_message(MAYOR, after=mayor_before, containing="请审批")
+        data = to_mayor["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+
+        # Someone else pressing the same data in their own chat.
+        own = await chat.send(HEAD, "/leaves")
+        stolen = await chat.press_data(HEAD, own, data)
+        assert "不是该申请的审批人" in stolen["text"]
+        # The approver pressing it from a group chat.
+        in_group = await chat.send(OFFICE, "/back", chat=OFFICE_CHAT)
+        from_group = await chat.press_data(OFFICE, in_group, data)
+        assert "私聊" in from_group["text"]
+        forged = await chat.press_data(MAYOR, to_mayor, "lv:ok:999999")
+        assert "不存在" in forged["text"]
+        junk = await chat.press_data(MAYOR, to_mayor, "lv:ok:abc")
+        assert junk["text"] == "已过期"
+        # A confirmation cannot be used twice.
+        assert "失效" in (await chat.press_data(VICE, card, confirm_data))["text"]
+        # The filer's own buttons pressed by someone else in another chat.
+        assert "私聊" in (await chat.press_data(CLERK, card, "lv:wd:1"))["text"]
+    with db.transaction() as session:
+        assert session.scalars(select(LeaveReport.state)).all() == ["待审批"]
+
+
+async def test_guided_form_ends_with_a_confirmation_naming_the_approver(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        kinds = await chat.send(CLERK, "/leave")
+        assert "出差" in chat.buttons(kinds)
+        await chat.press(CLERK, kinds, "出差")
+        start = await chat.next_message(CLERK, after=kinds["message_id"], containing="开始日期")
+        await chat.press(CLERK, start, "明天")
+        end = await chat.next_message(CLERK, after=start["message_id"], containing="结束日期")
+        await chat.press(CLERK, end, "同一天")
+        place = await chat.next_message(CLERK, after=end["message_id"], containing="目的地")
+        reason = await chat.send(CLERK, "天津")
+        assert "事由" in reason["text"]
+        card = await chat.send(CLERK, "送审材料")
+    assert "单位正职 孙局长" in card["text"] and "天津" in card["text"] and "送审材料" in card["text"]
+    assert place["text"] == "目的地?"
+    assert chat.buttons(card) == ["确认提交", "放弃"]
+    assert _reports(db) == 0
+
+
+async def test_guided_form_can_be_abandoned(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        await chat.send(CLERK, "/leave")
+        reply = await chat.send(CLERK, "/cancel")
+    assert "已放弃" in reply["text"]
+
+
+async def test_withdraw_by_button_tells_the_approver(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        card = await chat.send(VICE, "/leave 休假 明天 后天 年休假")
+        await chat.press(VICE, card, "确认提交")
+        mayor_before = chat.last_id(MAYOR)
+        assert (await chat.press(VICE, card, "撤回 1"))["text"] == "已撤回"
+        note = await chat.next_message(MAYOR, after=mayor_before, containing="撤回")
+    assert "无需审批" in note["text"]
+    with db.transaction() as session:
+        assert session.scalars(select(LeaveReport.state)).all() == ["已撤回"]
+
+
+async def test_meeting_absence_goes_to_the_office_and_is_reported_to_the_mayor(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        card = await chat.send(HEAD, "/leave 会议请假 今天 区政府常务会议 接待上级检查")
+        assert "区政府办公室" in card["text"] and "向区长报告" in card["text"]
+        office_before = chat.last_id(OFFICE)
+        await chat.press(HEAD, card, "确认提交")
+        to_office = await chat.next_message(OFFICE, after=office_before, containing="请审批")
+        mayor_before = chat.last_id(MAYOR)
+        await chat.press(OFFICE, to_office, "同意")
+        told = await chat.next_message(MAYOR, after=mayor_before, containing="区政府办公室报告")
+    assert "区政府常务会议" in told["text"]
+
+
+async def test_leaves_lists_mine_and_pending_for_me(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        card = await chat.send(VICE, "/leave 出差 明天 后天 天津 调研")
+        await chat.press(VICE, card, "确认提交")
+        mine = await chat.send(VICE, "/leaves")
+        before = chat.last_id(MAYOR)
+        chat.api.send_text(MAYOR, "/leaves")
+        pending = await chat.next_message(MAYOR, after=before, containing="待您审批")
+    assert "出差" in mine["text"] and "待审批" in mine["text"] and chat.buttons(mine) == ["撤回 1"]
+    assert chat.buttons(pending)[:2] == ["同意", "退回"]
+
+
+@pytest.mark.parametrize("argument", ["明天", "导出"])
+async def test_office_views_are_for_admins_only(db, tmp_path, argument):
+    async with running_bot(db, tmp_path) as chat:
+        reply = await chat.send(HEAD, f"/leaves {argument}")
+    assert "仅限区政府办公室" in reply["text"]
+
+
+async def test_office_sees_who_is_away_and_exports_csv(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        card = await chat.send(VICE, "/leave 出差 明天 后天 天津 调研")
+        await chat.press(VICE, card, "确认提交")
+        to_mayor = await chat.next_message(MAYOR, containing="请审批")
+        await chat.press(MAYOR, to_mayor, "同意")
+        await chat.next_message(VICE, containing="已批准")
+        away = await chat.send(OFFICE, "/leaves 明天")
+        nobody = await chat.send(OFFICE, "/leaves 2026-01-01")
+        export = await chat.send(OFFICE, "/leaves 导出")
+        content = chat.api.files[export["document"]["file_id"]][1].decode("utf-8-sig")
+    assert "赵副区长" in away["text"] and "天津" in away["text"]
+    assert "没有人" in nobody["text"]
+    assert "赵副区长" in content and "已批准" in content and content.startswith("编号,姓名")

@@ -1,0 +1,79 @@
+"""/staff for admins, and the `officebot users` / `officebot export leaves` command line."""
+
+from __future__ import annotations
+
+from leave_harness import ADMIN, HEAD, OFFICE, OFFICE_CHAT, STRANGER, running_bot
+
+from bot.cli import main
+from office.directory import find_member
+from storage.people import Role
+
+
+async def test_admin_registers_changes_and_removes_people(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        added = await chat.send(ADMIN, "/staff add 2001 陈副区长 副区长 区政府 区教委,区卫健委")
+        changed = await chat.send(OFFICE, "/staff set 2001 角色=常务副区长")
+        listing = await chat.send(OFFICE, "/staff")
+        removed = await chat.send(ADMIN, "/staff remove 2001")
+    assert "已登记" in added["text"] and "区教委、区卫健委" in added["text"]
+    assert "常务副区长" in changed["text"]
+    assert "陈副区长" in listing["text"] and "孙局长" in listing["text"]
+    assert "已移出" in removed["text"]
+    with db.transaction() as session:
+        assert find_member(session=session, telegram_id=2001) is None
+
+
+async def test_non_admins_and_groups_are_refused(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        head = await chat.send(HEAD, "/staff add 2001 陈 区长 区政府")
+        stranger = await chat.send(STRANGER, "/staff")
+        group = await chat.send(OFFICE, "/staff", chat=OFFICE_CHAT)
+    assert "仅限区政府办公室" in head["text"] and "仅限区政府办公室" in stranger["text"]
+    assert "私聊" in group["text"]
+    with db.transaction() as session:
+        assert find_member(session=session, telegram_id=2001) is None
+
+
+async def test_nobody_raises_their_own_role(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        reply = await chat.send(OFFICE, f"/staff set {OFFICE} 角色=区长")
+        self_add = await chat.send(ADMIN, f"/staff add {ADMIN} 管理员 区长 区政府")
+    assert "不能修改自己" in reply["text"] and "不能修改自己" in self_add["text"]
+    with db.transaction() as session:
+        assert find_member(session=session, telegram_id=OFFICE).role is Role.OFFICE
+        assert find_member(session=session, telegram_id=ADMIN) is None
+
+
+async def test_bad_staff_input_is_explained(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        role = await chat.send(ADMIN, "/staff add 2001 陈 局长 区政府")
+        usage = await chat.send(ADMIN, "/staff add 2001")
+        key = await chat.send(ADMIN, f"/staff set {HEAD} 职务=局长")
+    assert "未知角色「局长」" in role["text"]
+    assert "用法" in usage["text"]
+    assert "看不懂「职务=局长」" in key["text"]
+
+
+def test_cli_users_and_leave_export(db, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", db.url)
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    from bot.settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        assert main(["users", "add", "--telegram-id", "1001", "--name", "张三", "--role", "副区长", "--unit", "区政府",
+                     "--oversees", "区财政局,区审计局"]) == 0
+        assert main(["users", "add", "--telegram-id", "1002", "--name", "李四", "--role", "部门正职",
+                     "--unit", "区财政局"]) == 0
+        assert main(["users", "set", "--telegram-id", "1001", "--role", "常务副区长"]) == 0
+        assert main(["users", "add", "--telegram-id", "1003", "--name", "王五", "--role", "局长", "--unit", "x"]) == 2
+        assert main(["users", "list"]) == 0
+        listing = capsys.readouterr().out
+        assert main(["users", "remove", "--telegram-id", "1002"]) == 0
+        assert main(["export", "leaves", "--csv", str(tmp_path / "leaves.csv")]) == 0
+    finally:
+        get_settings.cache_clear()
+    assert "1001 张三 区政府 常务副区长 分管:区审计局、区财政局" in listing and "1002 李四" in listing
+    with db.transaction() as session:
+        assert find_member(session=session, telegram_id=1002) is None
+    assert (tmp_path / "leaves.csv").read_text(encoding="utf-8-sig").startswith("编号,姓名,单位")

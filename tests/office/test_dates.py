@@ -1,0 +1,97 @@
+"""The date grammar people type when filing (office/dates.py) and the one-line /leave form."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from office.dates import DateError, DayPart, format_day, parse_date, parse_day
+from office.leave import LeaveError
+from office.leave_line import parse_leave_line
+
+TODAY = date(2026, 11, 26)  # a Thursday
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-12-01", date(2026, 12, 1)),
+        ("2026/12/1", date(2026, 12, 1)),
+        ("2026.12.01", date(2026, 12, 1)),
+        ("2026年12月1日", date(2026, 12, 1)),
+        ("12月1日", date(2026, 12, 1)),
+        ("12月1号", date(2026, 12, 1)),
+        ("十二月一日", date(2026, 12, 1)),
+        ("十二月二十五日", date(2026, 12, 25)),
+        ("12-01", date(2026, 12, 1)),
+        ("12/1", date(2026, 12, 1)),
+        ("１２月１日", date(2026, 12, 1)),  # full-width digits
+        ("今天", date(2026, 11, 26)),
+        ("明天", date(2026, 11, 27)),
+        ("后天", date(2026, 11, 28)),
+        ("大后天", date(2026, 11, 29)),
+        ("3天后", date(2026, 11, 29)),
+        ("下周一", date(2026, 11, 30)),
+        ("下周日", date(2026, 12, 6)),
+        ("下下周一", date(2026, 12, 7)),
+        ("周五", date(2026, 11, 27)),  # the coming Friday
+        ("星期三", date(2026, 12, 2)),  # Wednesday has passed this week: next one
+        ("本周三", date(2026, 11, 25)),
+        ("1月5日", date(2027, 1, 5)),  # early next year, not last January
+        ("11-20", date(2026, 11, 20)),  # a few days ago stays this year (and is then refused as past)
+        ("2月29日", date(2028, 2, 29)),
+    ],
+)
+def test_dates(text, expected):
+    assert parse_date(text, today=TODAY) == expected
+
+
+@pytest.mark.parametrize(("text", "period"), [("明天上午", "上午"), ("12月1日下午", "下午"), ("下周一", "全天")])
+def test_half_days(text, period):
+    assert parse_day(text, today=TODAY).period == period
+
+
+@pytest.mark.parametrize("text", ["2026-13-01", "2027-02-29", "12月32日", "下周八", "昨儿", "", "上午"])
+def test_nonsense_is_refused_with_examples(text):
+    with pytest.raises(DateError, match="日期"):
+        parse_day(text, today=TODAY)
+
+
+def test_whole_date_refuses_a_half_day():
+    with pytest.raises(DateError, match="上午/下午"):
+        parse_date("明天上午", today=TODAY)
+
+
+def test_format_shows_weekday_and_half():
+    assert format_day(date(2026, 12, 1), "上午") == "2026-12-01(周二)上午"
+
+
+def test_one_line_form_of_the_issue():
+    request = parse_leave_line("出差 2026-12-01 2026-12-03 上海 参加长三角协作会", telegram_id=7, today=TODAY)
+    assert (request.kind, request.start, request.end, request.destination, request.reason) == (
+        "出差", date(2026, 12, 1), date(2026, 12, 3), "上海", "参加长三角协作会")
+
+
+def test_one_line_single_day_meeting():
+    request = parse_leave_line("会议请假 明天 区政府常务会议 在外地调研 返回不及", telegram_id=7, today=TODAY)
+    assert (request.start, request.end) == (date(2026, 11, 27),) * 2
+    assert (request.destination, request.reason) == ("区政府常务会议", "在外地调研 返回不及")
+
+
+def test_one_line_vacation_without_place():
+    request = parse_leave_line("休假 下周一 下周三 年休假", telegram_id=7, today=TODAY)
+    assert (request.destination, request.reason) == ("", "年休假")
+
+
+def test_one_line_half_day():
+    request = parse_leave_line("休假 明天下午 半天 家中有事", telegram_id=7, today=TODAY)
+    assert DayPart(request.start, request.start_period) == DayPart(date(2026, 11, 27), "下午")
+    assert request.end_period == "下午"
+
+
+@pytest.mark.parametrize(("line", "message"), [("出差", "类型和日期"), ("病假 明天 x", "未知的请假类型"),
+                                               ("出差 下月 上海 开会", "看不懂日期")])
+def test_one_line_errors_say_what_to_fix(line, message):
+    with pytest.raises(LeaveError, match=message):
+        parse_leave_line(line, telegram_id=7, today=TODAY)

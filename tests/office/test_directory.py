@@ -1,0 +1,105 @@
+"""The staff directory as the domain sees it: lookups, admins, and changes nobody may make to themselves."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from office.directory import (
+    ANONYMOUS_ADMIN_ID, DirectoryError, add_member, find_member, is_admin, members_with_role, overseer_of_unit,
+    remove_member, update_member,
+)
+from storage.audit import AuditEntry
+from storage.people import Person, Role
+
+
+def _add(db, telegram_id, role, unit="区政府", oversees=(), actor=None, name=None):
+    with db.transaction() as session:
+        return add_member(session=session, actor_telegram_id=actor, telegram_id=telegram_id, name=name or f"人{telegram_id}",
+                          unit=unit, role=role, oversees=oversees)
+
+
+def test_find_member_returns_plain_data(db):
+    _add(db, 1001, Role.VICE_MAYOR, oversees=("区财政局", "区审计局"))
+    with db.transaction() as session:
+        member = find_member(session=session, telegram_id=1001)
+    assert member.role is Role.VICE_MAYOR and member.oversees == ("区审计局", "区财政局")
+    assert not member.is_office
+
+
+def test_the_anonymous_admin_is_never_a_member(db):
+    with pytest.raises(DirectoryError, match="无效"):
+        _add(db, ANONYMOUS_ADMIN_ID, Role.OFFICE)
+    with db.transaction() as session:
+        assert find_member(session=session, telegram_id=ANONYMOUS_ADMIN_ID) is None
+        assert not is_admin(session=session, telegram_id=ANONYMOUS_ADMIN_ID, settings_admin_ids=[ANONYMOUS_ADMIN_ID])
+
+
+def test_overseer_of_unit(db):
+    _add(db, 1, Role.VICE_MAYOR, oversees=("区财政局",))
+    _add(db, 2, Role.EXECUTIVE_VICE_MAYOR, oversees=("区政府办公室",))
+    with db.transaction() as session:
+        assert overseer_of_unit(session=session, unit="区财政局").telegram_id == 1
+        assert overseer_of_unit(session=session, unit="区政府办公室").telegram_id == 2
+        assert overseer_of_unit(session=session, unit="区教委") is None
+
+
+def test_only_vice_mayors_oversee_units(db):
+    with pytest.raises(DirectoryError, match="只有副区长"):
+        _add(db, 1, Role.UNIT_HEAD, oversees=("区财政局",))
+
+
+def test_admins_are_office_staff_and_configured_ids(db):
+    _add(db, 1, Role.OFFICE, unit="区政府办公室")
+    _add(db, 2, Role.UNIT_HEAD)
+    with db.transaction() as session:
+        assert is_admin(session=session, telegram_id=1, settings_admin_ids=[])
+        assert not is_admin(session=session, telegram_id=2, settings_admin_ids=[])
+        assert is_admin(session=session, telegram_id=3, settings_admin_ids=[3])
+
+
+def test_nobody_changes_their_own_role(db):
+    _add(db, 1, Role.OFFICE, unit="区政府办公室")
+    with pytest.raises(DirectoryError, match="不能修改自己"):
+        with db.transaction() as session:
+            update_member(session=session, actor_telegram_id=1, telegram_id=1, role=Role.MAYOR)
+    with pytest.raises(DirectoryError, match="不能修改自己"):
+        _add(db, 5, Role.MAYOR, actor=5)  # an admin from ADMIN_TELEGRAM_IDS registering themselves
+    with db.transaction() as session:
+        assert find_member(session=session, telegram_id=1).role is Role.OFFICE
+        assert find_member(session=session, telegram_id=5) is None
+
+
+def test_role_change_is_audited_as_such(db):
+    _add(db, 1, Role.VICE_MAYOR, oversees=("区财政局",))
+    with db.transaction() as session:
+        member = update_member(session=session, actor_telegram_id=9, telegram_id=1, role=Role.UNIT_HEAD, unit="区财政局")
+    assert member.role is Role.UNIT_HEAD and member.oversees == ()  # a head oversees nothing
+    with db.transaction() as session:
+        actions = list(session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "person")))
+    assert actions == ["created", "role_changed"]
+
+
+def test_duplicate_registration_is_refused(db):
+    _add(db, 1, Role.STAFF)
+    with pytest.raises(DirectoryError, match="已登记"):
+        _add(db, 1, Role.MAYOR)
+
+
+def test_removed_people_are_kept_but_not_found(db):
+    _add(db, 1, Role.VICE_MAYOR)
+    with db.transaction() as session:
+        remove_member(session=session, actor_telegram_id=None, telegram_id=1)
+    with db.transaction() as session:
+        assert find_member(session=session, telegram_id=1) is None
+        assert members_with_role(session=session, role=Role.VICE_MAYOR) == []
+        assert session.scalars(select(Person)).one().active is False
+    readded = _add(db, 1, Role.STAFF, unit="区教委")  # re-registration re-activates the same row
+    assert readded.role is Role.STAFF
+
+
+def test_unknown_role_lists_the_roles():
+    from office.directory import parse_role
+
+    with pytest.raises(DirectoryError, match="区长、常务副区长"):
+        parse_role("局长")

@@ -1,0 +1,124 @@
+"""Registering, finding and cancelling meetings, with their 第四十八条 materials deadline."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from agenda_seed import CLERK, MAYOR, NOW, OFFICE, TZ, seed_directory
+from office.meetings import MeetingError, cancel_meeting, find_meeting, parse_meeting_type, register_meetings
+from storage.agenda import Meeting, MeetingType
+from storage.audit import AuditEntry
+from storage.deadlines import Deadline
+
+WED_9 = datetime(2026, 12, 9, 9, 0, tzinfo=TZ)
+
+
+@pytest.fixture
+def office_db(db):
+    seed_directory(db)
+    return db
+
+
+def register(db, kind=MeetingType.EXECUTIVE, starts_at=WED_9, weeks=1, actor=OFFICE, chair=None, admin_ids=()):
+    with db.transaction() as session:
+        meetings = register_meetings(
+            session=session, kind=kind, starts_at=starts_at, place="区政府第一会议室", chair_name=chair, weeks=weeks,
+            actor_telegram_id=actor, admin_ids=admin_ids, now=NOW,
+        )
+        return [(m.id, m.starts_at, m.chair.name, m.series_id) for m in meetings]
+
+
+def deadlines(db):
+    with db.transaction() as session:
+        return list(session.scalars(select(Deadline).order_by(Deadline.id)))
+
+
+def test_executive_meeting_gets_mayor_as_chair_and_a_deadline_three_days_before(office_db):
+    [(meeting_id, starts_at, chair, _)] = register(office_db)
+    assert chair == "王区长" and starts_at == WED_9
+    [deadline] = deadlines(office_db)
+    assert (deadline.kind, deadline.rule_article, deadline.source_type, deadline.source_id) == ("agenda", 48, "meeting", meeting_id)
+    assert deadline.due_at == datetime(2026, 12, 6, 9, 0, tzinfo=TZ)
+    assert deadline.responsible_unit == "区政府办公室"
+
+
+def test_weekly_series_in_one_step(office_db):
+    created = register(office_db, weeks=4)
+    assert [starts.astimezone(TZ) for _, starts, _, _ in created] == [WED_9 + timedelta(weeks=n) for n in range(4)]
+    assert {series for *_, series in created} == {created[0][0]}
+    assert [d.due_at for d in deadlines(office_db)] == [WED_9 + timedelta(weeks=n, days=-3) for n in range(4)]
+
+
+def test_vice_mayor_meeting_needs_a_vice_mayor_chair_and_has_no_three_day_deadline(office_db):
+    with pytest.raises(MeetingError, match="主持人"):
+        register(office_db, kind=MeetingType.VICE_MAYOR_TOPIC)
+    with pytest.raises(MeetingError, match="主持人应为常务副区长、副区长"):
+        register(office_db, kind=MeetingType.VICE_MAYOR_TOPIC, chair="王区长")
+    [(_, _, chair, _)] = register(office_db, kind=MeetingType.VICE_MAYOR_TOPIC, chair="赵副区长")
+    assert chair == "赵副区长" and deadlines(office_db) == []
+
+
+def test_executive_meeting_may_be_chaired_by_the_executive_vice_mayor(office_db):
+    [(_, _, chair, _)] = register(office_db, chair="李常务")
+    assert chair == "李常务"
+
+
+def test_past_meeting_is_refused(office_db):
+    with pytest.raises(MeetingError, match="已过"):
+        register(office_db, starts_at=NOW - timedelta(minutes=1))
+
+
+def test_series_clashing_with_an_existing_meeting_writes_nothing(office_db):
+    register(office_db, starts_at=WED_9 + timedelta(weeks=2))
+    with pytest.raises(MeetingError, match="已登记过"):
+        register(office_db, weeks=4)
+    with office_db.transaction() as session:
+        assert len(session.scalars(select(Meeting)).all()) == 1
+        assert len(session.scalars(select(AuditEntry).where(AuditEntry.entity == "meeting")).all()) == 1
+    assert len(deadlines(office_db)) == 1
+
+
+def test_only_the_office_registers_meetings(office_db):
+    with pytest.raises(MeetingError, match="只有区政府办公室"):
+        register(office_db, actor=CLERK)
+    assert register(office_db, actor=CLERK, admin_ids=[CLERK])
+    assert register(office_db, actor=None, starts_at=WED_9 + timedelta(days=1))  # the command line
+
+
+def test_meeting_types_people_type():
+    assert parse_meeting_type("常务会议") is MeetingType.EXECUTIVE
+    assert parse_meeting_type("区政府全体会议") is MeetingType.PLENARY
+    with pytest.raises(MeetingError, match="未知会议类型"):
+        parse_meeting_type("党组会")
+
+
+def test_find_meeting_by_day_and_type(office_db):
+    register(office_db)
+    register(office_db, kind=MeetingType.MAYOR_TOPIC, starts_at=WED_9 + timedelta(hours=5))
+    with office_db.transaction() as session:
+        with pytest.raises(MeetingError, match="多个会议"):
+            find_meeting(session=session, day=date(2026, 12, 9), kind=None, tz=TZ)
+        assert find_meeting(session=session, day=date(2026, 12, 9), kind=MeetingType.MAYOR_TOPIC, tz=TZ).kind == "区长专题会议"
+        with pytest.raises(MeetingError, match="没有已登记的会议"):
+            find_meeting(session=session, day=date(2026, 12, 10), kind=None, tz=TZ)
+
+
+def test_cancelling_closes_the_deadline(office_db):
+    [(meeting_id, *_)] = register(office_db)
+    with office_db.transaction() as session:
+        with pytest.raises(MeetingError, match="只有区政府办公室"):
+            cancel_meeting(session=session, meeting_id=meeting_id, reason="x", actor_telegram_id=MAYOR + 100, admin_ids=(), tz=TZ)
+    with office_db.transaction() as session:
+        cancel_meeting(session=session, meeting_id=meeting_id, reason="改期", actor_telegram_id=OFFICE, admin_ids=(), tz=TZ)
+    [deadline] = deadlines(office_db)
+    assert deadline.state == "cancelled"
+    with office_db.transaction() as session:
+        with pytest.raises(MeetingError, match="已取消.*取消原因:改期"):
+            find_meeting(session=session, day=date(2026, 12, 9), kind=None, tz=TZ)
+    # The slot is free again for a new meeting.
+    [(new_id, *_)] = register(office_db)
+    with office_db.transaction() as session:
+        assert find_meeting(session=session, day=date(2026, 12, 9), kind=None, tz=TZ).id == new_id

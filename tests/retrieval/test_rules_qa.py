@@ -1,0 +1,98 @@
+"""The Q&A engine over the bundled rule book: cited answers, refusal, follow-ups, bad input."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from retrieval.answer import NOT_FOUND
+from retrieval.service import QuestionError, RulesQA
+
+DOC = "tongzhou-government-work-rules-2022"
+
+
+@pytest.mark.parametrize(
+    ("question", "article", "fact"),
+    [
+        ("副区长要出差,需要向谁请示?", 82, "应事前向区长请示"),
+        ("常务会议的会议材料至少提前几天报送?", 48, "至少于会议召开前3天报送区政府办公室"),
+        ("使用区政府领导个人印章需要谁同意?", 61, "须经区政府领导本人同意后"),
+    ],
+)
+def test_answers_quote_and_cite_the_article(qa: RulesQA, question: str, article: int, fact: str) -> None:
+    answer = qa.ask(question)
+    assert answer.answered
+    primary = answer.citations[0]
+    assert (primary.article, primary.document) == (article, "通州区人民政府工作规则")
+    assert primary.label.startswith("第") and primary.label.endswith("条")
+    assert fact in answer.text
+    assert answer.summary.startswith(f"依据{primary.label}")
+    assert answer.passages[0].highlights and all(h in answer.passages[0].text for h in answer.passages[0].highlights)
+
+
+def test_several_articles_can_support_one_answer(qa: RulesQA) -> None:
+    answer = qa.ask("区政府常务会议由哪些人组成?")
+    assert 46 in [c.article for c in answer.citations]
+    assert len(answer.citations) <= 3
+
+
+def test_english_question_finds_the_article(qa: RulesQA) -> None:
+    answer = qa.ask("Who presides over the district government plenary meeting?")
+    assert 45 in [c.article for c in answer.citations]
+
+
+@pytest.mark.parametrize("question", ["明天北京的天气怎么样?", "附近哪家火锅店好吃?"])
+def test_questions_the_rules_do_not_cover_are_refused(qa: RulesQA, question: str) -> None:
+    answer = qa.ask(question)
+    assert not answer.answered
+    assert answer.summary == NOT_FOUND
+    assert answer.passages == ()
+    assert len(answer.related) <= 3
+    assert "可能相关" in answer.text
+
+
+def test_follow_up_uses_the_previous_question(qa: RulesQA) -> None:
+    answer = qa.ask("那副区长呢?", context="区长离京出访要向谁请示?")
+    assert answer.citations[0].article == 82
+
+
+def test_json_contract(qa: RulesQA) -> None:
+    data = qa.ask("常务会议的会议材料至少提前几天报送?").to_json()
+    assert set(data) == {"question", "answered", "answer", "citations"}
+    assert data["answered"] is True
+    citation = data["citations"][0]
+    assert set(citation) == {"document", "article", "label", "chapter", "score"}
+    assert (citation["article"], citation["label"], citation["chapter"]) == (48, "第四十八条", "第十章 会议制度")
+    scores = [c["score"] for c in data["citations"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_full_article_for_the_button(qa: RulesQA) -> None:
+    passage = qa.article(DOC, 50)
+    assert passage is not None and passage.citation.label == "第五十条"
+    assert passage.text.count("\n") == 6  # lead sentence + six sub-items
+    assert qa.article(DOC, 86) is None
+    assert qa.article("no-such-document", 1) is None
+
+
+@pytest.mark.parametrize("question", ["", "   \n\t", "😀😀🎉", "?!。。"])
+def test_unsearchable_questions_raise_a_chinese_message(qa: RulesQA, question: str) -> None:
+    with pytest.raises(QuestionError, match="问题"):
+        qa.ask(question)
+
+
+def test_very_long_and_markup_questions_are_answered(qa: RulesQA) -> None:
+    long_answer = qa.ask("使用区政府领导个人印章需要谁同意?" + "啊" * 10_000)
+    assert long_answer.citations[0].article == 61
+    html = qa.ask("<b>使用区政府领导个人印章</b>需要<i>谁同意</i>?<script>x</script>")
+    assert html.citations[0].article == 61
+    assert html.question.startswith("<b>")  # the caller escapes; the engine keeps the text as asked
+
+
+def test_ask_is_safe_from_several_threads(qa: RulesQA) -> None:
+    questions = ["副区长要出差,需要向谁请示?", "使用区政府领导个人印章需要谁同意?"] * 4
+    expected = [qa.ask(q).citations[0].article for q in questions]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        got = list(pool.map(lambda q: qa.ask(q).citations[0].article, questions))
+    assert got == expected
