@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
+import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -49,6 +50,21 @@ class AlertWorld:
         for telegram_id in self.people:
             self.emulator.run(lambda telegram_id=telegram_id: self.api.add_user(telegram_id, f"员工{telegram_id}"))
         self.expected: set[tuple[int, int]] = set()
+        # When the emulator accepted each alert (monotonic), to tell how close a kill came after it.
+        self.accepted: dict[tuple[int, int], list[float]] = {}
+        self.emulator.run(self._stamp_acceptance)
+
+    def _stamp_acceptance(self) -> None:
+        send = self.api._methods["sendMessage"]
+
+        def stamped(params, files):  # type: ignore[no-untyped-def]
+            message = send(params, files)
+            if match := ALERT_ID.search(message.get("text", "")):
+                key = (message["chat"]["id"], int(match[1]))
+                self.accepted.setdefault(key, []).append(time.monotonic())
+            return message
+
+        self.api._methods["sendMessage"] = stamped
 
     def seed(self, database_url: str, *, reminders: int, first_at: datetime, spread: timedelta) -> None:
         """`reminders` deadlines, their 2m reminders falling due evenly from `first_at` over `spread`."""

@@ -52,6 +52,7 @@ class CrashResult:
     lost: int
     duplicates: int
     kills_during_a_send: int
+    duplicate_kill_gaps_ms: list[float]  # per duplicate: kill time minus the first copy's acceptance
     uncertain: int
     final_exit_code: int
     seconds: float
@@ -116,6 +117,7 @@ def run(*, kills: int = 20, reminders: int = 200, people: int = 20, workdir: Pat
            "ALERT_LEAD_TIMES": LEAD, "ALERT_LEAD_TIMES_BY_KIND": "", "ALERT_POLL_SECONDS": "1",
            "PYTHONUNBUFFERED": "1", "HF_HUB_OFFLINE": "1", "LOG_LEVEL": "INFO"}
     bot = BotProcess(world, env, workdir)
+    kill_times: list[float] = []
     try:
         bot.start()  # the first start may build the rules index; the kill phase starts after it
         started = time.monotonic()
@@ -130,6 +132,7 @@ def run(*, kills: int = 20, reminders: int = 200, people: int = 20, workdir: Pat
         interrupted = 0
         for kill in range(1, kills + 1):
             time.sleep(rng.uniform(0, max_uptime))
+            kill_times.append(time.monotonic())
             bot.kill()
             in_flight = _count(database_url, ReminderState.SENDING)
             interrupted += in_flight > 0
@@ -145,9 +148,11 @@ def run(*, kills: int = 20, reminders: int = 200, people: int = 20, workdir: Pat
         if bot.process is not None and bot.process.poll() is None:
             bot.kill()
         tally = world.tally()
+        gaps = [round((min(k for k in kill_times if k >= first) - first) * 1000, 1)
+                for first, *again in world.accepted.values() if again and any(k >= first for k in kill_times)]
         world.stop()
     return CrashResult(kills=kills, reminders=reminders, delivered=tally.delivered, lost=tally.lost,
-                       duplicates=tally.duplicates, kills_during_a_send=interrupted,
+                       duplicates=tally.duplicates, kills_during_a_send=interrupted, duplicate_kill_gaps_ms=gaps,
                        uncertain=_count(database_url, ReminderState.UNCERTAIN), final_exit_code=exit_code,
                        seconds=round(time.monotonic() - began, 1))
 

@@ -36,10 +36,10 @@ def main(path: str) -> None:
             )
         rows.append((q, s, gold))
 
-    grid = itertools.product([1.0], [0, 0.15, 0.3, 0.5], [0, 0.25, 0.5, 0.75, 1.0], [0, 0.25, 0.5, 1.0])
+    grid = itertools.product([1.0], [0, 0.1, 0.2, 0.3], [0, 0.1, 0.2, 0.3, 0.5, 0.75], [0, 0.1, 0.2, 0.35, 0.5])
     results = []
-    for dense, words, bigrams, coverage in grid:
-        searcher.weights = FusionWeights(dense=dense, words=words, bigrams=bigrams, coverage=coverage)
+    for weights in grid:
+        searcher.weights = FusionWeights(*weights)
         r1 = r3 = 0
         n = 0
         for q, s, gold in rows:
@@ -50,18 +50,33 @@ def main(path: str) -> None:
             n += 1
             r1 += rank == 1
             r3 += rank <= 3
-        results.append((r1 / n, r3 / n, (dense, words, bigrams, coverage)))
+        results.append((r1 / n, r3 / n, weights))
     results.sort(reverse=True)
     for row in results[:15]:
         print("R@1 %.3f R@3 %.3f  dense=%s words=%s bigrams=%s coverage=%s" % (row[0], row[1], *row[2]))
 
-    # Refusal features of the top-ranked article under the best weights.
-    best = results[0][2]
-    searcher.weights = FusionWeights(*best)
-    print("\nanswerable? dense coverage  question")
-    for q, s, gold in rows:
-        top = int(np.argmax(searcher.fuse(s)))
-        print(f"{q.answerable!s:5} {s.dense[top]:.3f} {s.coverage[top]:.2f} {'OK ' if top == gold else '   '}{q.question}")
+    # Refusal calibration: the features RefusalPolicy reads, for the top article under the
+    # weights in use, per question (Chinese questions only; English ones have no lexical signal).
+    searcher.weights = qa.searcher.weights = FusionWeights()
+    print("\nanswerable  dense  lexical_support  question")
+    features = []
+    for q, _s, _gold in rows:
+        hit = searcher.search(q.question, k=1)[0]
+        if hit.lexical_query:
+            features.append((q.answerable, hit.dense, hit.lexical_support))
+            print(f"{q.answerable!s:5} {hit.dense:.3f} {hit.lexical_support:.2f}  {q.question}")
+    print("\nmin_dense min_lexical_support  refused(unanswerable)  refused(answerable)")
+    for min_dense, min_support in itertools.product(np.arange(0.86, 0.90, 0.005), [0, 0.2, 0.3, 0.4, 0.5]):
+        refused = [(a, d < min_dense or sup < min_support) for a, d, sup in features]
+        good = _share(r for a, r in refused if not a)
+        bad = _share(r for a, r in refused if a)
+        if bad <= 0.05:
+            print(f"{min_dense:.3f} {min_support:.1f}  {good:.2f}  {bad:.2f}")
+
+
+def _share(flags) -> float:
+    flags = list(flags)
+    return sum(flags) / len(flags) if flags else 0.0
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 from telegram.request import BaseRequest
 
 from bot.services import Services
+from bot.update_order import PerChatUpdateProcessor
 from handlers import errors, expired, feedback, leave, leave_decisions, leave_lists, qa, staff, start
 from handlers import deadlines, subscriptions
 from handlers import agenda, agenda_review, meetings
@@ -81,6 +82,7 @@ def build_application(services: Services, *, request: BaseRequest | None = None)
         .base_file_url(settings.telegram_base_file_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML, do_quote=True))
         .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(PerChatUpdateProcessor())
         .post_init(_post_init)
     )
     if request is not None:

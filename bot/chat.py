@@ -14,6 +14,7 @@ Try it: `officebot chat` (or `make run` without TELEGRAM_BOT_TOKEN).
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from collections.abc import Callable
 
@@ -99,6 +100,9 @@ def run_chat(*, user_id: int | None = None, name: str = "我") -> int:
     from bot.services import Services
     from bot.settings import get_settings
 
+    # Routine log lines would interleave with the conversation; warnings and errors still show.
+    root = logging.getLogger()
+    root.setLevel(max(root.level, logging.WARNING))
     settings = get_settings().model_copy(update={"telegram_bot_token": LOCAL_TOKEN})
     if user_id is None:
         user_id = settings.admin_telegram_ids[0] if settings.admin_telegram_ids else DEFAULT_USER_ID

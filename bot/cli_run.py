@@ -7,6 +7,7 @@ Telegram, or serves a webhook when `WEBHOOK_URL` is set.
 from __future__ import annotations
 
 import argparse
+import sys
 from urllib.parse import urlparse
 
 
@@ -27,6 +28,9 @@ def _run(args: argparse.Namespace) -> int:
 
     services = Services.create()
     settings = services.settings
+    if not settings.telegram_bot_token:
+        print("未配置 TELEGRAM_BOT_TOKEN(见 .env.example)。不用 Telegram 试用请运行 officebot chat。", file=sys.stderr)
+        return 2
     application = build_application(services)
     # run_polling / run_webhook stop on SIGINT, SIGTERM and SIGABRT: the update being handled
     # is finished and the polling offset committed before they return, so the exit code is 0.

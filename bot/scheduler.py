@@ -40,6 +40,7 @@ from telegram.warnings import PTBDeprecationWarning
 from office import reminders
 from office.reminders import Claim, Throttled
 from storage.base import utcnow
+from storage.deadlines import fast_outbox_commit
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
@@ -89,6 +90,7 @@ class Dispatcher:
 
     def _transaction(self, function: Callable[..., Any], **kwargs: Any) -> Any:
         with self.db.transaction() as session:
+            fast_outbox_commit(session)
             return function(session=session, **kwargs)
 
     async def _db(self, function: Callable[..., Any], **kwargs: Any) -> Any:
@@ -152,10 +154,12 @@ class Dispatcher:
             await self._db(reminders.record_failed, claim=claim, worker=self.worker, error=str(error))
             stats.failed += 1
         else:
+            # Everything between Telegram accepting the message and this commit is the duplicate
+            # window, so it is bare: committed right here on the event loop (a thread hop costs
+            # more than this one-row UPDATE), the heartbeat stopped only afterwards.
+            recorded = self._transaction(reminders.record_sent, claim=claim, worker=self.worker,
+                                         message_id=message.message_id, now=self.clock())
             heartbeat.cancel()
-            # Everything between Telegram's answer and this commit is the duplicate window: keep it bare.
-            recorded = await self._db(reminders.record_sent, claim=claim, worker=self.worker,
-                                      message_id=message.message_id, now=self.clock())
             if not recorded:
                 logger.warning("reminder %s was sent after its claim expired", claim.reminder_id)
             stats.sent += 1

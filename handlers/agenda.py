@@ -121,15 +121,16 @@ async def agenda_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if words and words[0] in TODO:
         await show_todo(update, context)
         return ConversationHandler.END
+    if words and words[0] == EXPORT and (len(words) != 3 or words[2] not in FORMATS):
+        await update.effective_message.reply_text(USAGE)
+        return ConversationHandler.END
     try:
-        if words and words[0] == EXPORT:
-            if len(words) != 3 or words[2] not in FORMATS:
-                raise DateError(USAGE)
-            await send_export(update, context, parse_date(words[1], today=_now(context).date()), words[2])
-            return ConversationHandler.END
-        day = parse_date(words[0], today=_now(context).date()) if words else None
+        day = parse_date(words[1 if words[0] == EXPORT else 0], today=_now(context).date()) if words else None
     except DateError as exc:
-        await update.effective_message.reply_text(escape(str(exc)) + ("" if str(exc) == USAGE else "\n\n" + USAGE))
+        await update.effective_message.reply_text(f"{escape(str(exc))}\n\n{USAGE}")
+        return ConversationHandler.END
+    if words and words[0] == EXPORT:
+        await send_export(update, context, day, words[2])
         return ConversationHandler.END
     if day is not None and len(words) == 1:
         if await require_member(update, context) is not None:

@@ -187,7 +187,9 @@ def plan_foreign(line: Line, *, now: datetime, tz: tzinfo, calendar: WorkdayCale
 
 def plan_incident(line: Line, *, now: datetime, tz: tzinfo) -> Planned:
     """/incident [DATE HH:MM] WHAT: 第二十七条 information published within 24 hours."""
-    occurred_at = now if line.day is None else datetime.combine(line.day, line.at or now.astimezone(tz).time(), tzinfo=tz)
+    occurred_at = now
+    if line.day is not None:
+        occurred_at = datetime.combine(line.day, line.at or now.astimezone(tz).time(), tzinfo=tz)
     if occurred_at > now + timedelta(minutes=1):
         raise DeadlineError("舆情发生时间不能晚于现在。")
     return Planned(DeadlineKind.PUBLIC_OPINION, f"舆情回应:{line.title}", public_opinion_deadline(occurred_at), "incident")

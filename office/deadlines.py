@@ -169,12 +169,16 @@ def add_deadline(
         action="created",
         entity="deadline",
         entity_id=deadline.id,
-        detail={"kind": kind, "due_at": due_at.isoformat(), "source": f"{source_type}:{source_id}", "reminders": reminders},
+        detail={
+            "kind": kind, "due_at": due_at.isoformat(), "source": f"{source_type}:{source_id}", "reminders": reminders
+        },
     )
     return deadline
 
 
-def _close(session: Session, deadline: Deadline, state: DeadlineState, actor_telegram_id: int | None, now: datetime) -> None:
+def _close(
+    session: Session, deadline: Deadline, state: DeadlineState, actor_telegram_id: int | None, now: datetime
+) -> None:
     deadline.state = state.value
     deadline.closed_at, deadline.closed_by_telegram_id = now, actor_telegram_id
     stopped = store.cancel_pending(session, deadline_id=deadline.id)

@@ -162,17 +162,23 @@ def recipients_of(*, session: Session, deadline: Deadline) -> list[Recipient]:
     return list(found.values())
 
 
-def _rows_for(deadline: Deadline, recipients: Iterable[Recipient], *, now: datetime, tz: tzinfo, catch_up_overdue: bool) -> list[dict]:
+def _row(deadline_id: int, lead: str, recipient: Recipient, send_at: datetime) -> dict:
+    return {"deadline_id": deadline_id, "lead": lead, "chat_id": recipient.chat_id, "person_id": recipient.person_id,
+            "send_at": send_at}
+
+
+def _rows_for(
+    deadline: Deadline, recipients: Iterable[Recipient], *, now: datetime, tz: tzinfo, catch_up_overdue: bool
+) -> list[dict]:
     leads = parse_lead_times(deadline.lead_times)
     planned = [(key, at) for key, at in send_times(leads=leads, due_at=deadline.due_at, tz=tz) if at > now]
     if plans_overdue(deadline) and deadline.due_at <= now:
         # Already overdue: one alert now for a new deadline, the next daily slot for a new group.
-        planned.append(("overdue:0", deadline.due_at) if catch_up_overdue else next_overdue_slot(due_at=deadline.due_at, now=now))
-    return [
-        {"deadline_id": deadline.id, "lead": key, "chat_id": r.chat_id, "person_id": r.person_id, "send_at": at}
-        for r in recipients
-        for key, at in planned
-    ]
+        if catch_up_overdue:
+            planned.append((f"{OVERDUE}:0", deadline.due_at))
+        else:
+            planned.append(next_overdue_slot(due_at=deadline.due_at, now=now))
+    return [_row(deadline.id, key, recipient, at) for recipient in recipients for key, at in planned]
 
 
 def schedule_deadline(*, session: Session, deadline: Deadline, now: datetime, tz: tzinfo) -> int:
@@ -192,11 +198,8 @@ def schedule_for_chat(*, session: Session, chat_id: int, kinds: Iterable[str], n
 def snooze(*, session: Session, deadline: Deadline, chat_id: int, until: datetime) -> int:
     """Hold this chat's alerts of `deadline` until `until`, then one alert; returns alerts held back."""
     held = store.skip_pending_until(session, deadline_id=deadline.id, chat_id=chat_id, until=until, reason="推迟")
-    person_id = store.person_id_of_chat(session, deadline_id=deadline.id, chat_id=chat_id)
-    store.insert_reminders(
-        session,
-        [{"deadline_id": deadline.id, "lead": f"snooze:{int(until.timestamp())}", "chat_id": chat_id, "person_id": person_id, "send_at": until}],
-    )
+    recipient = Recipient(chat_id, store.person_id_of_chat(session, deadline_id=deadline.id, chat_id=chat_id))
+    store.insert_reminders(session, [_row(deadline.id, f"snooze:{int(until.timestamp())}", recipient, until)])
     return held
 
 
@@ -246,10 +249,7 @@ def claim_next(*, session: Session, worker: str, now: datetime) -> Claim | Throt
         deadline = row.deadline
         if plans_overdue(deadline):
             key, at = next_overdue_slot(due_at=deadline.due_at, now=now)
-            store.insert_reminders(
-                session,
-                [{"deadline_id": row.deadline_id, "lead": key, "chat_id": row.chat_id, "person_id": row.person_id, "send_at": at}],
-            )
+            store.insert_reminders(session, [_row(deadline.id, key, Recipient(row.chat_id, row.person_id), at)])
         row.state = ReminderState.SENDING.value
         row.attempts += 1
         row.claimed_by, row.claimed_at, row.claim_expires_at = worker, now, now + CLAIM_LEASE
@@ -299,7 +299,9 @@ def record_uncertain(*, session: Session, claim: Claim, worker: str, error: str)
 
 
 def record_failed(*, session: Session, claim: Claim, worker: str, error: str) -> bool:
-    return store.finish_claim(session, reminder_id=claim.reminder_id, worker=worker, state=ReminderState.FAILED, error=error)
+    return store.finish_claim(
+        session, reminder_id=claim.reminder_id, worker=worker, state=ReminderState.FAILED, error=error
+    )
 
 
 def record_chat_gone(*, session: Session, claim: Claim, worker: str, error: str) -> list[str]:

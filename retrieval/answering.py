@@ -58,18 +58,26 @@ class ExtractiveAnswerer:
         self.support_ratio = support_ratio
         self.max_related = max_related
 
-    def run(self, question: str, hits: list[ScoredArticle]) -> Answer:
+    def run(self, question: str, hits: list[ScoredArticle], *, part_hits: list[ScoredArticle] = ()) -> Answer:
+        """`hits`: articles ranked for the whole question; `part_hits`: the best article for each
+        further part of a question that asks several things (cited first among the supporting ones)."""
         top = hits[0] if hits else None
         if self.refusal.refuses(top):
             related = tuple(_citation(h) for h in hits[: self.max_related])
             return Answer(question=question, answered=False, summary=NOT_FOUND, related=related)
-        supporting = [
+        candidates = [h for h in part_hits if not self.refusal.refuses(h)] + [
             h
             for h in hits[1 : 1 + self.max_supporting]
             if h.score >= self.support_ratio * top.score and h.dense >= self.refusal.min_dense_without_lexical
         ]
+        supporting: list[ScoredArticle] = []
+        seen = {_key(top)}
+        for hit in candidates:
+            if _key(hit) not in seen and len(supporting) < self.max_supporting:
+                supporting.append(hit)
+                seen.add(_key(hit))
         passages = tuple(_passage(question, h) for h in [top, *supporting])
-        others = tuple(_citation(h) for h in hits[1 + len(supporting) : 1 + len(supporting) + 1])
+        others = tuple(_citation(h) for h in hits[1:] if _key(h) not in seen)[:1]
         return Answer(
             question=question,
             answered=True,
@@ -77,6 +85,10 @@ class ExtractiveAnswerer:
             passages=passages,
             related=others,
         )
+
+
+def _key(hit: ScoredArticle) -> tuple[str, int]:
+    return hit.document.key, hit.article.number
 
 
 def _citation(hit: ScoredArticle) -> Citation:

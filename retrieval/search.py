@@ -1,5 +1,5 @@
-"""Hybrid article search: BM25 over jieba words and over character bigrams, dense e5 vectors from
-Chroma (an article scores its best sentence), and a coverage score (share of the question's
+"""Hybrid article search: BM25 over jieba words and over character bigrams, dense e5 vectors stored
+in Chroma (an article scores its best sentence, scanned exactly in memory), and a coverage score (share of the question's
 bigrams that the article contains), blended with weights tuned on the dev set (bench/tune_fusion.py).
 
 Example::
@@ -33,14 +33,13 @@ class FusionWeights:
     """How the signals are blended; each signal is scaled to [0, 1] over all articles first."""
 
     dense: float = 1.0
-    words: float = 0.15
-    bigrams: float = 0.75
-    coverage: float = 0.5
-    dense_pool: int = 400  # sentence vectors fetched from Chroma per question
+    words: float = 0.1
+    bigrams: float = 0.5
+    coverage: float = 0.35
 
     def __post_init__(self) -> None:
-        if min(self.dense, self.words, self.bigrams, self.coverage) < 0 or self.dense_pool < 1:
-            raise ValueError("weights must be ≥ 0 and dense_pool ≥ 1")
+        if min(self.dense, self.words, self.bigrams, self.coverage) < 0:
+            raise ValueError("weights must be ≥ 0")
 
 
 @dataclass(frozen=True)
@@ -97,6 +96,10 @@ class HybridSearcher:
         self._bm25_words = BM25Okapi([self.tokenizer.words(t) for t in texts]) if texts else None
         self._bm25_bigrams = BM25Okapi([self.tokenizer.bigrams(t) for t in texts]) if texts else None
         self._first_sentence = [(split_sentences(a.text) or [a.text])[0] for _, a in self.articles]
+        chunks, self._vectors = index.vectors()
+        known = [(c, self._position.get((c.document_key, c.article))) for c in chunks]
+        self._chunk_text = [c.text for c, _ in known]
+        self._chunk_article = np.array([-1 if i is None else i for _, i in known], dtype=np.int64)
 
     def signals(self, question: str) -> Signals:
         n = len(self.articles)
@@ -104,17 +107,16 @@ class HybridSearcher:
         expanded = self.glossary.expand(text)
         words = self.tokenizer.words(expanded)
         bigrams = self.tokenizer.bigrams(expanded)
-        dense = np.zeros(n)
+        dense = np.full(n, -1.0)
         best = list(self._first_sentence)
-        for hit in self.index.dense_search(self.embeddings.embed_query(text), self.weights.dense_pool):
-            i = self._position.get((hit.document_key, hit.article))
-            if i is not None and hit.similarity > dense[i]:
-                dense[i] = hit.similarity
-                best[i] = hit.text
-        if dense.any():
-            # Articles outside the fetched pool rank with the weakest fetched one, not at 0,
-            # so min-max scaling spreads the articles that matter.
-            dense[dense == 0] = dense[dense > 0].min()
+        if len(self._chunk_text):
+            similarity = self._vectors @ np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
+            valid = self._chunk_article >= 0
+            np.maximum.at(dense, self._chunk_article[valid], similarity[valid])
+            # The sentence behind each article's score, visited from weakest to best.
+            for j in np.argsort(similarity):
+                if valid[j]:
+                    best[self._chunk_article[j]] = self._chunk_text[j]
         question_bigrams = set(self.tokenizer.bigrams(text))
         coverage = np.array(
             [len(question_bigrams & s) / len(question_bigrams) if question_bigrams else 0.0 for s in self._bigram_sets]

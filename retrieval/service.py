@@ -32,7 +32,9 @@ log = logging.getLogger(__name__)
 
 _CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _FOLLOW_UP = re.compile(r"^(那|那么|还有|如果是|要是|换成|换做)|[呢]\s*[??]?$")
-_FOLLOW_UP_MAX_CHARS = 12  # a short question after another one usually leans on it
+_FOLLOW_UP_MAX_CHARS = 12
+_PART_END = re.compile(r"[??;;]")
+_MIN_PART_CHARS = 6  # a short question after another one usually leans on it
 
 # Tuned on the dev set with bench/tune_fusion.py.
 WEIGHTS = FusionWeights()
@@ -116,8 +118,12 @@ class RulesQA:
         query = cleaned
         if context and _is_follow_up(cleaned):
             query = f"{clean_question(context)} {cleaned}"
-        hits = self.searcher.search(query, k=5)
-        answer = self._answerer.run(question, hits)
+        searcher = self.searcher
+        hits = searcher.search(query, k=5)
+        # A question that asks two things ("…几天报?…报谁批?") gets each part searched too, so
+        # the article answering the second part is cited beside the first.
+        part_hits = [searcher.search(part, k=1)[0] for part in _sub_questions(cleaned)[1:] if searcher.articles]
+        answer = self._answerer.run(question, hits, part_hits=part_hits)
         return (self._rephraser.run(answer) if self._rephraser else answer), hits
 
     def article(self, document_key: str, number: int) -> Passage | None:
@@ -161,6 +167,12 @@ class RulesQA:
 def default_corpus(settings: Settings) -> list[Path]:
     """The bundled rule book plus `CORPUS_PATHS`."""
     return bundled_corpus_paths() + list(settings.corpus_paths)
+
+
+def _sub_questions(question: str) -> list[str]:
+    """The question's parts split at question marks and semicolons; parts too short to stand alone are dropped."""
+    parts = [p for p in _PART_END.split(question) if len(_CONTENT.findall(p)) >= _MIN_PART_CHARS]
+    return parts if len(parts) > 1 else [question]
 
 
 def _is_follow_up(question: str) -> bool:

@@ -93,5 +93,13 @@ class Glossary:
         return cls(entries)
 
     def expand(self, question: str) -> str:
-        extra = [term for word, terms in self._entries.items() if word in question for term in terms]
+        lowered = question.lower()
+        extra = [term for word, terms in self._entries.items() if _mentions(lowered, word) for term in terms]
         return question + (" " + " ".join(dict.fromkeys(extra)) if extra else "")
+
+
+def _mentions(lowered_question: str, word: str) -> bool:
+    """Chinese words match as substrings; English ones as whole words (seal ≠ sealed is fine to miss)."""
+    if not word.isascii():
+        return word in lowered_question
+    return re.search(rf"\b{re.escape(word)}s?\b", lowered_question) is not None

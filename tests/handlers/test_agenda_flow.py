@@ -126,3 +126,29 @@ async def test_late_item_only_as_urgent_and_flagged(db, tmp_path):
         mayor = await chat.next_message(MAYOR, 0, "特殊紧急议题")
         executive = await chat.next_message(EXEC_VICE, 0, "特殊紧急议题")
     assert all("寒潮应急供暖资金" in m["text"] for m in (office, mayor, executive))
+
+
+async def test_export_is_sent_to_the_office_only(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        await chat.send(OFFICE, f"/meeting {DAY} 09:00 常务会议")
+        refused = await chat.send(HEAD, f"/agenda export {DAY} md")
+        bad_format = await chat.send(OFFICE, f"/agenda export {DAY} pdf")
+        sent = await chat.send(OFFICE, f"/agenda export {DAY} md")
+        content = chat.api.file_content(sent["document"]["file_id"]).decode("utf-8")
+        day_view = await chat.send(HEAD, f"/agenda {DAY}")
+    assert "仅限区政府办公室" in refused["text"]
+    assert "用法" in bad_format["text"]
+    assert sent["document"]["file_name"].endswith("区政府常务会议.md") and content.startswith("# 议程:")
+    assert "尚无已列入议程的议题" in day_view["text"] and "材料截止" in day_view["text"]
+
+
+async def test_guided_form_can_start_from_the_list_of_meetings(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        await chat.send(OFFICE, f"/meeting {DAY} 09:00 常务会议 第一会议室")
+        menu = await chat.send(HEAD, "/agenda")
+        [choice] = chat.buttons(menu)
+        await chat.press(HEAD, menu, choice)
+        ask = await chat.next_message(HEAD, menu["message_id"], "议题名称")
+        plan = await chat.send(HEAD, TITLE)
+    assert "区政府常务会议" in choice
+    assert "分管副区长:赵副区长" in plan["text"] and "请用一两句话" in plan["text"] and ask

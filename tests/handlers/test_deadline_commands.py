@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from leave_harness import CLERK, HEAD, OFFICE, OFFICE_CHAT, STRANGER, VICE, running_bot
+from leave_harness import CLERK, HEAD, OFFICE, STRANGER, VICE, running_bot
 from sqlalchemy import select
 from telegram import Bot
 

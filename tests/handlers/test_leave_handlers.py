@@ -194,3 +194,28 @@ async def test_office_sees_who_is_away_and_exports_csv(db, tmp_path):
     assert "赵副区长" in away["text"] and "天津" in away["text"]
     assert "没有人" in nobody["text"]
     assert "赵副区长" in content and "已批准" in content and content.startswith("编号,姓名")
+
+
+async def test_guided_half_day_vacation_skips_the_place(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        kinds = await chat.send(CLERK, "/leave")
+        await chat.press(CLERK, kinds, "休假")
+        start = await chat.next_message(CLERK, after=kinds["message_id"], containing="开始日期")
+        bad = await chat.send(CLERK, "下月初")
+        assert "看不懂日期" in bad["text"]
+        end = await chat.send(CLERK, "明天下午")
+        await chat.press(CLERK, end, "半天")
+        place = await chat.next_message(CLERK, after=end["message_id"], containing="地点")
+        await chat.press(CLERK, place, "跳过")
+        await chat.next_message(CLERK, after=place["message_id"], containing="事由")
+        card = await chat.send(CLERK, "家中有事")
+    assert start["message_id"] < bad["message_id"]
+    assert "下午,共 0.5 天" in card["text"] and "目的地" not in card["text"]
+
+
+async def test_more_than_30_days_is_confirmed_explicitly(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        card = await chat.send(VICE, "/leave 脱产学习 明天 40天后 市委党校 中青班学习")
+        assert "超过 30 天" in card["text"] and "共 40 天" in card["text"]
+        assert (await chat.press(VICE, card, "确认提交"))["text"] == "已提交"
+    assert _reports(db) == 1

@@ -78,7 +78,7 @@ def test_officebot_works_from_any_directory(qa_settings, qa, tmp_path: Path) -> 
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", "ask", "--json", "副区长要出差,需要向谁请示?"],
         cwd=tmp_path,
-        env=env | {"PYTHONPATH": str(Path(__file__).parents[2])},
+        env=env,
         capture_output=True,
         text=True,
         timeout=120,
