@@ -164,9 +164,11 @@ def main() -> int:
     parser.add_argument("--database-url", help="default: a SQLite file in the work directory")
     parser.add_argument("--chroma-path", type=Path, help="an ingested rules index to reuse (default: built once)")
     parser.add_argument("--seed", type=int)
+    parser.add_argument("--workdir", type=Path, help="keep the logs and database here (default: a temporary directory)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="crash-alerts-") as tmp:
-        workdir = Path(tmp)
+        workdir = args.workdir or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
         result = run(kills=args.kills, reminders=args.reminders, workdir=workdir, database_url=args.database_url,
                      chroma_path=args.chroma_path or workdir / "chroma", seed=args.seed,
                      log=lambda line: print(line, file=sys.stderr))

@@ -3,7 +3,7 @@
 Signals are computed once per question, then every weight combination is scored offline.
 Run after `officebot ingest` (uses DATA_DIR's index):
 
-    .venv/bin/python bench/tune_fusion.py ../shared/eval/dev-questions.jsonl
+    .venv/bin/python bench/tune_fusion.py ../shared/eval/dev-questions.jsonl [more.jsonl …]
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from retrieval.search import FusionWeights
 from retrieval.service import RulesQA
 
 
-def main(path: str) -> None:
+def main(*paths: str) -> None:
     qa = RulesQA.from_settings(get_settings())
     searcher = qa.searcher
-    questions = load_questions(Path(path))
+    questions = [q for path in paths for q in load_questions(Path(path))]
     default = searcher.documents[0].title
     rows = []
     for q in questions:
@@ -36,7 +36,7 @@ def main(path: str) -> None:
             )
         rows.append((q, s, gold))
 
-    grid = itertools.product([1.0], [0, 0.1, 0.2, 0.3], [0, 0.1, 0.2, 0.3, 0.5, 0.75], [0, 0.1, 0.2, 0.35, 0.5])
+    grid = itertools.product([1.0], [0, 0.1, 0.2, 0.3, 0.5], [0, 0.1, 0.2, 0.3, 0.5, 0.75], [0, 0.1, 0.2, 0.35, 0.5])
     results = []
     for weights in grid:
         searcher.weights = FusionWeights(*weights)
@@ -80,4 +80,4 @@ def _share(flags) -> float:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:])

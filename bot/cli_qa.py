@@ -38,10 +38,10 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _open_qa():
+def _open_qa(*, build_if_empty: bool = True):
     from retrieval.service import RulesQA
 
-    return RulesQA.from_settings(get_settings())
+    return RulesQA.from_settings(get_settings(), build_if_empty=build_if_empty)
 
 
 def _ask(args: argparse.Namespace) -> int:
@@ -82,7 +82,7 @@ def _ingest(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     try:
-        qa = _open_qa()
+        qa = _open_qa(build_if_empty=False)
         report = qa.ingest(args.paths or default_corpus(settings))
     except ValueError as error:  # CorpusError / EmbeddingConfigError: Chinese, names the file
         return _fail(str(error))

@@ -32,7 +32,7 @@ from handlers.leave_notify import report_to_office, request_decisions, tell
 from handlers.leave_text import confirm_buttons, leave_card, owner_buttons, plan_card
 from office.dates import MORNING, WHOLE_DAY, DateError, parse_day
 from office.leave import LeaveError, LeaveRequest, file_leave, plan_leave
-from office.leave_line import HALF_DAY, USAGE, parse_leave_line
+from office.leave_line import HALF_DAY, parse_leave_line
 from office.leave_routing import LeaveKind
 
 COMMANDS = [("leave", "请假报备(出差、休假、会议请假等)")]

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import re
 import time
 from collections.abc import AsyncIterator
@@ -30,8 +29,6 @@ from handlers.html import escape, split_html
 from retrieval.answer import Answer, Citation, Passage
 from retrieval.service import QuestionError
 from storage.feedback import log_answer
-
-logger = logging.getLogger(__name__)
 
 COMMANDS = [("ask", "查询规定,例如 /ask 常务会议材料提前几天报送?")]
 

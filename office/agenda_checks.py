@@ -4,7 +4,6 @@ Each check raises `AgendaRuleError` whose message names the article (and clause)
 item and says what to fix. They work on plain data (`ItemFacts`), so the Telegram form, the
 command line and the tests ask the same questions. Try it::
 
-    >>> from datetime import datetime, timezone
     >>> check_article_50({"一": False, "二": True, "三": False, "四": False, "五": False, "六": False})
     Traceback (most recent call last):
     ...

@@ -180,11 +180,6 @@ def _approval_view(approval: LeaveApproval) -> ApprovalView:
     )
 
 
-def leave_view(*, session: Session, report_id: int) -> FiledLeave | None:
-    report = report_by_id(session, report_id)
-    return leave_of(report) if report else None
-
-
 def parse_kind(text: str) -> LeaveKind:
     try:
         return LeaveKind(text.strip())

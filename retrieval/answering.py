@@ -29,7 +29,7 @@ class RefusalPolicy:
     similarity, which does not separate answerable from unanswerable ones, hence the low floor."""
 
     min_dense: float = 0.875
-    min_lexical_support: float = 0.3
+    min_lexical_support: float = 0.2
     min_dense_without_lexical: float = 0.70
 
     def refuses(self, hit: ScoredArticle | None) -> bool:
@@ -60,7 +60,7 @@ class ExtractiveAnswerer:
 
     def run(self, question: str, hits: list[ScoredArticle], *, part_hits: list[ScoredArticle] = ()) -> Answer:
         """`hits`: articles ranked for the whole question; `part_hits`: the best article for each
-        further part of a question that asks several things (cited first among the supporting ones)."""
+        part of a question that asks several things (cited first among the supporting ones)."""
         top = hits[0] if hits else None
         if self.refusal.refuses(top):
             related = tuple(_citation(h) for h in hits[: self.max_related])

@@ -83,7 +83,6 @@ class HybridSearcher:
         glossary: Glossary | None = None,
         weights: FusionWeights | None = None,
     ) -> None:
-        self.index = index
         self.embeddings = embeddings
         self.tokenizer = tokenizer
         self.glossary = glossary or Glossary({})

@@ -82,7 +82,9 @@ class RulesQA:
         self.searcher = self._new_searcher()
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> RulesQA:
+    def from_settings(cls, settings: Settings, *, build_if_empty: bool = True) -> RulesQA:
+        """Open the persistent index; an empty one is first built from `default_corpus`
+        unless `build_if_empty` is False (`officebot ingest` builds it itself)."""
         embeddings = build_embeddings(
             settings.embedding_model, api_url=settings.embedding_api_url, api_key=settings.embedding_api_key
         )
@@ -100,7 +102,7 @@ class RulesQA:
             ChineseTokenizer(cache_dir=settings.data_dir / "cache"),
             rephraser=rephraser,
         )
-        if qa._index.count() == 0:
+        if build_if_empty and qa._index.count() == 0:
             log.info("Index is empty: building it from the bundled corpus and CORPUS_PATHS")
             qa.ingest(default_corpus(settings))
         return qa
@@ -122,7 +124,8 @@ class RulesQA:
         hits = searcher.search(query, k=5)
         # A question that asks two things ("…几天报?…报谁批?") gets each part searched too, so
         # the article answering the second part is cited beside the first.
-        part_hits = [searcher.search(part, k=1)[0] for part in _sub_questions(cleaned)[1:] if searcher.articles]
+        parts = _sub_questions(cleaned)
+        part_hits = [searcher.search(part, k=1)[0] for part in parts if len(parts) > 1 and searcher.articles]
         answer = self._answerer.run(question, hits, part_hits=part_hits)
         return (self._rephraser.run(answer) if self._rephraser else answer), hits
 
@@ -171,8 +174,7 @@ def default_corpus(settings: Settings) -> list[Path]:
 
 def _sub_questions(question: str) -> list[str]:
     """The question's parts split at question marks and semicolons; parts too short to stand alone are dropped."""
-    parts = [p for p in _PART_END.split(question) if len(_CONTENT.findall(p)) >= _MIN_PART_CHARS]
-    return parts if len(parts) > 1 else [question]
+    return [p for p in _PART_END.split(question) if len(_CONTENT.findall(p)) >= _MIN_PART_CHARS]
 
 
 def _is_follow_up(question: str) -> bool:

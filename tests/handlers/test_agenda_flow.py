@@ -152,3 +152,30 @@ async def test_guided_form_can_start_from_the_list_of_meetings(db, tmp_path):
         plan = await chat.send(HEAD, TITLE)
     assert "区政府常务会议" in choice
     assert "分管副区长:赵副区长" in plan["text"] and "请用一两句话" in plan["text"] and ask
+
+
+def _upload(api, user: int, file_name: str) -> dict:
+    """The user sends a document into their private chat (the emulator has no helper for it)."""
+    user_json, chat = api.users[user], api.chats[user]
+    message = {"message_id": api._new_message_id(user), "from": dict(user_json), "chat": dict(chat), "date": 0,
+               "document": {"file_id": "legal-1", "file_unique_id": "u-legal-1", "file_name": file_name}}
+    api._store(message)
+    api._push_update("message", message)
+    return message
+
+
+async def test_legality_review_attached_as_a_file_reaches_the_reviewer(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        await chat.send(OFFICE, f"/meeting {DAY} 09:00 常务会议")
+        await chat.send(HEAD, f"/agenda {DAY} 关于印发管理办法的通知")
+        ask = await _fill_until_legality(chat)
+        sent = _upload(chat.api, HEAD, "合法性审查意见.pdf")
+        question = await chat.next_message(HEAD, sent["message_id"], "第五十条检查(1/6)")
+        for step in ("(2/6)", "(3/6)", "(4/6)", "(5/6)", "(6/6)", ""):
+            await chat.press(HEAD, question, "否")
+            question = await chat.next_message(HEAD, question["message_id"], f"第五十条检查{step}" if step else "草稿已保存")
+        draft = question
+        await chat.press(HEAD, draft, "提交审核")
+        review = await chat.next_message(VICE, 0, "请审核议题")
+    assert "请上传" in ask["text"]
+    assert "规范性文件:合法性审查意见附件 合法性审查意见.pdf" in review["text"]

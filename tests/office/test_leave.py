@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -262,3 +263,45 @@ def test_mayor_returns_from_a_recorded_report(directory):
     assert returned.state is LeaveState.RETURNED
     assert leave_audit(directory, leave.id) == ["recorded", "returned"]
 
+
+
+def test_concurrent_presses_of_one_button_decide_once(directory):
+    """Eight simultaneous 同意 on the same approval: one decision, seven refusals, one audit row."""
+    leave = _file(directory, leave_request(VICE))
+    outcomes: list[str] = []
+
+    def press() -> None:
+        try:
+            _decide(directory, leave.approvals[0].id, MAYOR)
+            outcomes.append("decided")
+        except LeaveError:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=press) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["decided"] + ["refused"] * 7
+    assert leave_audit(directory, leave.id) == ["filed", "approved"]
+    assert len(return_deadlines(directory, leave.id)) == 1
+
+
+def test_concurrent_overlapping_filings_store_one(directory):
+    """Eight simultaneous filings of the same dates by one person: exactly one is stored."""
+    outcomes: list[str] = []
+
+    def file_one() -> None:
+        try:
+            _file(directory, leave_request(VICE))
+            outcomes.append("filed")
+        except LeaveError:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=file_one) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["filed"] + ["refused"] * 7
+    assert count_reports(directory) == 1
