@@ -20,7 +20,7 @@ Try it::
 
     api = LocalBotApi("1:local")
     api.add_user(7, "小王")
-    await api.send_text(7, "你好")
+    api.send_text(7, "你好")                          # a person types; an update is queued
     await api.call("getUpdates", {"timeout": "0"})   # -> [{"update_id": 1, "message": {...}}]
 """
 

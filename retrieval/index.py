@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+import bot.settings  # noqa: F401, I001  first: it switches telemetry off before chromadb/onnxruntime load
 import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings

@@ -18,6 +18,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from langchain_core.embeddings import Embeddings
+
 from bot.settings import Settings
 from retrieval.answer import Answer, Citation, Passage
 from retrieval.answering import ExtractiveAnswerer, RefusalPolicy
@@ -31,14 +33,10 @@ from retrieval.tokens import ChineseTokenizer, Glossary
 log = logging.getLogger(__name__)
 
 _CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
-_FOLLOW_UP = re.compile(r"^(那|那么|还有|如果是|要是|换成|换做)|[呢]\s*[??]?$")
-_FOLLOW_UP_MAX_CHARS = 12
+_FOLLOW_UP = re.compile(r"^(那|那么|还有|如果是|要是|换成|换做)|呢\s*[??]?$")
+_FOLLOW_UP_MAX_CHARS = 12  # a short question after another one usually leans on it
 _PART_END = re.compile(r"[??;;]")
-_MIN_PART_CHARS = 6  # a short question after another one usually leans on it
-
-# Tuned on the dev set with bench/tune_fusion.py.
-WEIGHTS = FusionWeights()
-REFUSAL = RefusalPolicy()
+_MIN_PART_CHARS = 6
 
 
 class QuestionError(ValueError):
@@ -63,20 +61,20 @@ class RulesQA:
     def __init__(
         self,
         index: RulesIndex,
-        embeddings,
+        embeddings: Embeddings,
         tokenizer: ChineseTokenizer,
         *,
         glossary: Glossary | None = None,
         answerer: ExtractiveAnswerer | None = None,
         rephraser: LLMRephraser | None = None,
-        weights: FusionWeights = WEIGHTS,
+        weights: FusionWeights | None = None,
     ) -> None:
         self._index = index
         self._embeddings = embeddings
         self._tokenizer = tokenizer
         self._glossary = glossary or Glossary.bundled()
-        self._weights = weights
-        self._answerer = answerer or ExtractiveAnswerer(REFUSAL)
+        self._weights = weights or FusionWeights()  # defaults tuned on the dev set (bench/tune_fusion.py)
+        self._answerer = answerer or ExtractiveAnswerer(RefusalPolicy())
         self._rephraser = rephraser
         self._ingest_lock = threading.Lock()
         self.searcher = self._new_searcher()

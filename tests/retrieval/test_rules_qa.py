@@ -96,3 +96,10 @@ def test_ask_is_safe_from_several_threads(qa: RulesQA) -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         got = list(pool.map(lambda q: qa.ask(q).citations[0].article, questions))
     assert got == expected
+
+
+def test_question_asking_two_things_cites_both_articles(qa: RulesQA) -> None:
+    answer = qa.ask("规范性文件多少天内备案?常务会议的纪要由谁签发?")
+    cited = [c.article for c in answer.citations]
+    assert 17 in cited and 54 in cited
+    assert "30日内" in answer.text and "由区长签发" in answer.text
