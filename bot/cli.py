@@ -10,10 +10,10 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot import cli_db, cli_feedback, cli_meetings, cli_qa, cli_run, cli_users
+from bot import cli_db, cli_deadlines, cli_feedback, cli_meetings, cli_qa, cli_run, cli_users
 
 # Modules that contribute sub-commands, in the order `--help` lists them.
-COMMAND_MODULES = (cli_db, cli_qa, cli_run, cli_feedback, cli_users, cli_meetings)
+COMMAND_MODULES = (cli_db, cli_qa, cli_run, cli_feedback, cli_users, cli_meetings, cli_deadlines)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -443,3 +443,19 @@ def fast_outbox_commit(session: Session) -> None:
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+
+
+def outbox_counts(session: Session) -> dict[str, int]:
+    """Reminders per state."""
+    return dict(session.execute(select(Reminder.state, func.count()).group_by(Reminder.state)).all())
+
+
+def troubled_reminders(session: Session, *, limit: int) -> list[Reminder]:
+    """The latest reminders that need a person's eye: failed or uncertain, with their error."""
+    query = (
+        select(Reminder)
+        .where(Reminder.state.in_([ReminderState.FAILED.value, ReminderState.UNCERTAIN.value]))
+        .order_by(Reminder.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
