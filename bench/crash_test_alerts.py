@@ -36,7 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from alert_world import LEAD, REPO, AlertWorld  # noqa: E402
-from sqlalchemy import create_engine, func, select  # noqa: E402
+from sqlalchemy import create_engine, select  # noqa: E402
 
 from storage.deadlines import Reminder, ReminderState  # noqa: E402
 
@@ -52,7 +52,7 @@ class CrashResult:
     lost: int
     duplicates: int
     kills_during_a_send: int
-    duplicate_kill_gaps_ms: list[float]  # per duplicate: kill time minus the first copy's acceptance
+    duplicate_kill_gaps_ms: list[float]  # per duplicate: the nearest kill minus the first copy's acceptance
     uncertain: int
     final_exit_code: int
     seconds: float
@@ -94,12 +94,12 @@ class BotProcess:
         return self.process.wait(60)
 
 
-def _count(database_url: str, state: ReminderState) -> int:
+def _ids(database_url: str, state: ReminderState) -> set[int]:
     engine = create_engine(database_url)
     with engine.connect() as connection:
-        count = connection.scalar(select(func.count()).select_from(Reminder).where(Reminder.state == state.value))
+        ids = set(connection.scalars(select(Reminder.id).where(Reminder.state == state.value)))
     engine.dispose()
-    return count or 0
+    return ids
 
 
 def run(*, kills: int = 20, reminders: int = 200, people: int = 20, workdir: Path, chroma_path: Path,
@@ -129,16 +129,17 @@ def run(*, kills: int = 20, reminders: int = 200, people: int = 20, workdir: Pat
         world.seed(database_url, reminders=reminders, first_at=datetime.now(UTC) + timedelta(seconds=2), spread=spread)
         log(f"bot up in {started - began:.0f} s, restarts in {restart_seconds:.1f} s; "
             f"{reminders} reminders fall due over {spread.total_seconds():.0f} s")
-        interrupted = 0
+        interrupted, in_flight = 0, set()
         for kill in range(1, kills + 1):
             time.sleep(rng.uniform(0, max_uptime))
             kill_times.append(time.monotonic())
             bot.kill()
-            in_flight = _count(database_url, ReminderState.SENDING)
-            interrupted += in_flight > 0
+            # A claim still "sending" that was not before: this kill interrupted a send.
+            left, in_flight = in_flight, _ids(database_url, ReminderState.SENDING)
+            interrupted += bool(in_flight - left)
             tally = world.tally()
             log(f"kill {kill:2d}: delivered {tally.delivered}/{tally.expected}, duplicates {tally.duplicates}, "
-                f"claims left in flight {in_flight}")
+                f"claims in flight {len(in_flight)}")
             bot.start()
         drain_until = time.monotonic() + DRAIN_SECONDS + spread.total_seconds()
         while world.tally().delivered < reminders and time.monotonic() < drain_until:
@@ -148,12 +149,14 @@ def run(*, kills: int = 20, reminders: int = 200, people: int = 20, workdir: Pat
         if bot.process is not None and bot.process.poll() is None:
             bot.kill()
         tally = world.tally()
-        gaps = [round((min(k for k in kill_times if k >= first) - first) * 1000, 1)
-                for first, *again in world.accepted.values() if again and any(k >= first for k in kill_times)]
+        # Per duplicate, the kill nearest to the first copy's acceptance; negative when the request
+        # was already on the wire when the bot died and the emulator accepted it just after.
+        gaps = [round(min((k - first for k in kill_times), key=abs) * 1000, 1)
+                for first, *again in world.accepted.values() if again and kill_times]
         world.stop()
     return CrashResult(kills=kills, reminders=reminders, delivered=tally.delivered, lost=tally.lost,
                        duplicates=tally.duplicates, kills_during_a_send=interrupted, duplicate_kill_gaps_ms=gaps,
-                       uncertain=_count(database_url, ReminderState.UNCERTAIN), final_exit_code=exit_code,
+                       uncertain=len(_ids(database_url, ReminderState.UNCERTAIN)), final_exit_code=exit_code,
                        seconds=round(time.monotonic() - began, 1))
 
 

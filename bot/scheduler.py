@@ -140,14 +140,15 @@ class Dispatcher:
             await self._refused(claim, error, stats)
         except (TimedOut, NetworkError) as error:
             heartbeat.cancel()
+            reason = f"{error} ({error.__cause__!r})" if error.__cause__ else str(error)
             if _never_left(error):
                 await self._db(reminders.record_not_sent, claim=claim, worker=self.worker,
-                               retry_at=self.clock() + RETRY_LATER, error=f"not sent: {error}")
+                               retry_at=self.clock() + RETRY_LATER, error=f"not sent: {reason}")
                 stats.retried += 1
             else:
                 logger.warning("reminder %s: no answer from Telegram (%s); marked uncertain, not repeated",
-                               claim.reminder_id, error)
-                await self._db(reminders.record_uncertain, claim=claim, worker=self.worker, error=str(error))
+                               claim.reminder_id, reason)
+                await self._db(reminders.record_uncertain, claim=claim, worker=self.worker, error=reason)
                 stats.uncertain += 1
         except TelegramError as error:
             heartbeat.cancel()

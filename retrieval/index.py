@@ -39,6 +39,7 @@ class StoredChunk:
     document_key: str
     article: int
     text: str  # a sentence, or the whole article
+    whole_article: bool  # the vector of the whole article rather than of one sentence
 
 
 class RulesIndex:
@@ -149,7 +150,7 @@ class RulesIndex:
         hundred neighbours that max-aggregation needs took 5–50 ms and missed articles."""
         records = self._store.get(include=["documents", "metadatas", "embeddings"])
         chunks = [
-            StoredChunk(document_key=m["document_key"], article=m["article"], text=text)
+            StoredChunk(document_key=m["document_key"], article=m["article"], text=text, whole_article=m["kind"] == _ARTICLE)
             for text, m in zip(records["documents"], records["metadatas"], strict=True)
         ]
         embeddings = records["embeddings"]

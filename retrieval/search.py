@@ -1,6 +1,11 @@
-"""Hybrid article search: BM25 over jieba words and over character bigrams, dense e5 vectors stored
-in Chroma (an article scores its best sentence, scanned exactly in memory), and a coverage score (share of the question's
-bigrams that the article contains), blended with weights tuned on the dev set (bench/tune_fusion.py).
+"""Hybrid article search: dense e5 vectors stored in Chroma, BM25 over character bigrams and over
+jieba words, and a coverage score (share of the question's bigrams that the article contains),
+blended with weights tuned on the dev set (bench/tune_fusion.py).
+
+The dense score of an article is its best sentence's cosine similarity plus a fraction of the whole
+article's: the sentence finds the clause that answers, the whole article breaks near-ties in favour
+of the article that is about the question's topic. The question is embedded without its colloquial
+particles (吗/呢/是不是/到底 …), which e5 otherwise reads as content.
 
 Example::
 
@@ -23,9 +28,12 @@ from retrieval.document import Article, RuleDocument
 from retrieval.index import RulesIndex
 from retrieval.tokens import ChineseTokenizer, Glossary
 
+AFFINITY_ARTICLES = 40  # how many nearest articles the question's affinity to the rule books averages
 MAX_QUERY_CHARS = 300  # longer input is cut: e5 reads 512 tokens, and BM25 would drown in noise
 _TAG = re.compile(r"<[^>]{0,200}>")
 _MARKUP = re.compile(r"[*_`#>\[\]]+")
+# Question frames and particles of chat Chinese; they carry no topic, and the rule book never uses them.
+_FILLER = re.compile(r"是不是|是否|能不能|可不可以|要不要|需不需要|有没有|会不会|该不该|到底|一般|请问|咋办|咋|啥|吗|呢|吧|啊|呀|嘛")
 
 
 @dataclass(frozen=True)
@@ -34,11 +42,12 @@ class FusionWeights:
 
     dense: float = 1.0
     words: float = 0.1
-    bigrams: float = 0.5
-    coverage: float = 0.35
+    bigrams: float = 0.2
+    coverage: float = 0.2
+    whole_article: float = 0.3  # share of the whole-article similarity added to the best sentence's
 
     def __post_init__(self) -> None:
-        if min(self.dense, self.words, self.bigrams, self.coverage) < 0:
+        if min(self.dense, self.words, self.bigrams, self.coverage, self.whole_article) < 0:
             raise ValueError("weights must be ≥ 0")
 
 
@@ -46,7 +55,8 @@ class FusionWeights:
 class Signals:
     """Per-article raw signals for one question (arrays aligned with `HybridSearcher.articles`)."""
 
-    dense: np.ndarray  # best cosine similarity of any sentence / the whole article
+    dense: np.ndarray  # best sentence's cosine similarity + whole_article × the whole article's
+    sentence: np.ndarray  # best sentence's cosine similarity alone
     words: np.ndarray  # BM25 over jieba words
     bigrams: np.ndarray  # BM25 over character bigrams
     coverage: np.ndarray  # share of the question's distinct bigrams found in the article
@@ -59,10 +69,11 @@ class ScoredArticle:
     document: RuleDocument
     article: Article
     score: float  # fused score
-    dense: float  # raw best cosine similarity
+    dense: float  # the best sentence's cosine similarity
     coverage: float
     best_sentence: str
     lexical_support: float  # best bigram-BM25 score of any article per question bigram; 0 without Chinese
+    affinity: float  # mean best-sentence similarity of the AFFINITY_ARTICLES nearest articles (see `affinity`)
     lexical_query: bool  # the question has Chinese tokens at all (English questions have none)
 
 
@@ -70,6 +81,12 @@ def clean_question(question: str) -> str:
     """Strip HTML/Markdown markup and cut overlong input."""
     text = _MARKUP.sub(" ", _TAG.sub(" ", question))
     return " ".join(text.split())[:MAX_QUERY_CHARS]
+
+
+def dense_query(question: str) -> str:
+    """The text to embed: the question without its colloquial particles (kept when nothing else is left)."""
+    stripped = " ".join(_FILLER.sub(" ", question).split())
+    return stripped if re.search(r"\w", stripped) else question
 
 
 class HybridSearcher:
@@ -99,6 +116,9 @@ class HybridSearcher:
         known = [(c, self._position.get((c.document_key, c.article))) for c in chunks]
         self._chunk_text = [c.text for c, _ in known]
         self._chunk_article = np.array([-1 if i is None else i for _, i in known], dtype=np.int64)
+        whole = np.array([c.whole_article for c, _ in known], dtype=bool)
+        self._sentence_rows = np.flatnonzero((self._chunk_article >= 0) & ~whole)
+        self._article_rows = np.flatnonzero((self._chunk_article >= 0) & whole)
 
     def signals(self, question: str) -> Signals:
         n = len(self.articles)
@@ -106,22 +126,25 @@ class HybridSearcher:
         expanded = self.glossary.expand(text)
         words = self.tokenizer.words(expanded)
         bigrams = self.tokenizer.bigrams(expanded)
-        dense = np.full(n, -1.0)
+        sentence = np.full(n, -1.0)
+        article = np.full(n, -1.0)
         best = list(self._first_sentence)
         if len(self._chunk_text):
-            similarity = self._vectors @ np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
-            valid = self._chunk_article >= 0
-            np.maximum.at(dense, self._chunk_article[valid], similarity[valid])
+            similarity = self._vectors @ np.asarray(self.embeddings.embed_query(dense_query(text)), dtype=np.float32)
+            np.maximum.at(sentence, self._chunk_article[self._sentence_rows], similarity[self._sentence_rows])
+            np.maximum.at(article, self._chunk_article[self._article_rows], similarity[self._article_rows])
             # The sentence behind each article's score, visited from weakest to best.
-            for j in np.argsort(similarity):
-                if valid[j]:
-                    best[self._chunk_article[j]] = self._chunk_text[j]
+            for j in self._sentence_rows[np.argsort(similarity[self._sentence_rows])]:
+                best[self._chunk_article[j]] = self._chunk_text[j]
+        sentence = np.where(sentence > -1.0, sentence, article)  # an article too short to split
+        dense = sentence + self.weights.whole_article * np.where(article > -1.0, article, sentence)
         question_bigrams = set(self.tokenizer.bigrams(text))
         coverage = np.array(
             [len(question_bigrams & s) / len(question_bigrams) if question_bigrams else 0.0 for s in self._bigram_sets]
         )
         return Signals(
             dense=dense,
+            sentence=sentence,
             words=self._bm25_words.get_scores(words) if words else np.zeros(n),
             bigrams=self._bm25_bigrams.get_scores(bigrams) if bigrams else np.zeros(n),
             coverage=coverage,
@@ -146,19 +169,32 @@ class HybridSearcher:
         order = np.argsort(-fused)[:k]
         bigram_count = len(set(self.tokenizer.chinese_bigrams(clean_question(question))))
         support = float(signals.bigrams.max()) / bigram_count if bigram_count else 0.0
+        affinity = _affinity(signals.sentence)
         return [
             ScoredArticle(
                 document=self.articles[i][0],
                 article=self.articles[i][1],
                 score=float(fused[i]),
-                dense=float(signals.dense[i]),
+                dense=float(signals.sentence[i]),
                 coverage=float(signals.coverage[i]),
                 best_sentence=signals.best_sentence[i],
                 lexical_support=support,
+                affinity=affinity,
                 lexical_query=signals.lexical_query,
             )
             for i in order
         ]
+
+
+def _affinity(sentence: np.ndarray) -> float:
+    """How close the question is to the rule books as a whole, not only to its best article.
+
+    A question the rules do not cover (pay, canteen hours, a phone number) often still finds one
+    sentence on a neighbouring topic about as similar as a paraphrased answerable question does, but
+    it is far from the bulk of the rule book; the mean over the nearest articles (not all of them, so
+    that adding an unrelated document does not move it much) separates the two better."""
+    nearest = np.sort(sentence)[-AFFINITY_ARTICLES:]
+    return float(nearest.mean()) if len(nearest) else -1.0
 
 
 def _scaled(values: np.ndarray) -> np.ndarray:

@@ -12,7 +12,9 @@ import pytest
 from sqlalchemy import select
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TimedOut
 
+from bot.cli import main
 from bot.scheduler import Dispatcher
+from bot.settings import get_settings
 from handlers.deadlines import alert_renderer
 from office import reminders as reminder_rules
 from office.deadlines import DeadlineKind, add_deadline
@@ -200,3 +202,17 @@ async def test_a_slow_send_keeps_its_claim_so_no_other_dispatcher_repeats_it(wor
     await first
     sent_chats = [chat for chat, _ in bot.delivered] + [chat for chat, _ in rival_bot.delivered]
     assert rival_stats.sent >= 1 and len(sent_chats) == len(set(sent_chats))
+
+
+async def test_officebot_alerts_shows_what_the_outbox_says(world, monkeypatch, capsys, tmp_path):
+    db, clock, dispatcher = world
+    await dispatcher.run(FakeBot(_timed_out(httpx.ReadTimeout("no answer"))))
+    monkeypatch.setenv("DATABASE_URL", db.url)
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        assert main(["alerts"]) == 0
+    finally:
+        get_settings.cache_clear()
+    printed = capsys.readouterr().out
+    assert "已发送:1" in printed and "结果不明(超时,未重发):1" in printed and "ReadTimeout('no answer')" in printed

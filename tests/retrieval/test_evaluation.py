@@ -31,7 +31,7 @@ CANNED = {
 def fake_ask_ranked(question: str) -> tuple[Answer, list[ScoredArticle]]:
     answered, ranked, text = CANNED[question]
     hits = [
-        ScoredArticle(DOC, DOC.article(n), 1.0, 0.9, 0.5, "", lexical_support=1.0, lexical_query=True) for n in ranked
+        ScoredArticle(DOC, DOC.article(n), 1.0, 0.9, 0.5, "", lexical_support=1.0, affinity=0.9, lexical_query=True) for n in ranked
     ]
     return Answer(question=question, answered=answered, summary=text), hits
 
