@@ -1,8 +1,9 @@
-"""Dense retrieval through Chroma's own HNSW query vs the searcher's exact in-memory scan.
+"""Dense retrieval through Chroma's own query (what the searcher uses) vs an exact in-memory scan.
 
-For each question: Chroma `query(n_results=K)` for several K, aggregated to articles by max, against
-the exact scan of the same stored vectors: latency and whether the top-1 article and the top-5 set
-agree. Run after the index is built (uses DATA_DIR's index):
+For each question: Chroma `query(n_results=K, include=["distances"])` for several K (the searcher
+asks for all chunks), aggregated to articles by max, against an exact scan of the same stored
+vectors: latency and whether the top-1 article and the top-5 set agree. Run after the index is
+built (uses DATA_DIR's index):
 
     .venv/bin/python bench/dense_backend.py ../shared/eval/dev-questions.jsonl
 """
@@ -29,7 +30,10 @@ def main() -> None:
     qa = RulesQA.from_settings(get_settings())
     searcher = qa.searcher
     collection = qa._index._store._collection
-    rows = searcher._chunk_article
+    records = collection.get(include=["embeddings"])
+    matrix = np.asarray(records["embeddings"], dtype=np.float32)
+    rows = np.array([searcher._chunk_article[searcher._chunk_row[i]] for i in records["ids"]])
+    row_of = {chunk_id: row for row, chunk_id in enumerate(records["ids"])}
     vectors = [
         np.asarray(searcher.embeddings.embed_query(dense_query(clean_question(q.question))), dtype=np.float32)
         for q in load_questions(args.file)
@@ -39,7 +43,7 @@ def main() -> None:
 
     def exact(vector: np.ndarray) -> np.ndarray:
         scores = np.full(len(searcher.articles), -1.0)
-        np.maximum.at(scores, rows[rows >= 0], (searcher._vectors @ vector)[rows >= 0])
+        np.maximum.at(scores, rows[rows >= 0], (matrix @ vector)[rows >= 0])
         return scores
 
     timings = []
@@ -52,18 +56,18 @@ def main() -> None:
         timings, same_top, same_top5 = [], 0, 0
         for vector in vectors:
             started = time.perf_counter()
-            result = collection.query(query_embeddings=[vector.tolist()], n_results=k, include=["distances", "metadatas"])
+            result = collection.query(query_embeddings=[vector.tolist()], n_results=k, include=["distances"])
             timings.append(time.perf_counter() - started)
             scores = np.full(len(searcher.articles), -1.0)
-            for distance, meta in zip(result["distances"][0], result["metadatas"][0], strict=True):
-                i = searcher._position[(meta["document_key"], meta["article"])]
+            for chunk_id, distance in zip(result["ids"][0], result["distances"][0], strict=True):
+                i = rows[row_of[chunk_id]]
                 scores[i] = max(scores[i], 1 - distance)
             reference = exact(vector)
             same_top += int(np.argmax(scores) == np.argmax(reference))
             same_top5 += int(set(np.argsort(-scores)[:5]) == set(np.argsort(-reference)[:5]))
         timings.sort()
         p95 = timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
-        covered = len({m["article"] for m in result["metadatas"][0]})
+        covered = len({rows[row_of[chunk_id]] for chunk_id in result["ids"][0]})
         print(
             f"chroma n_results={k}: p50 {statistics.median(timings) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, "
             f"top-1 agrees {same_top}/{len(vectors)}, top-5 set agrees {same_top5}/{len(vectors)}, "

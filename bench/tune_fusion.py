@@ -1,6 +1,7 @@
 """Grid-search the fusion weights and the refusal thresholds on a question file.
 
-Signals are computed once per question, then every weight combination is scored offline.
+Signals are computed once per question, then every weight combination is scored offline (the
+dense signal's `whole_article` share is applied inside `signals`, so it keeps its default here).
 Run after `officebot ingest` (uses DATA_DIR's index):
 
     .venv/bin/python bench/tune_fusion.py ../shared/eval/dev-questions.jsonl [more.jsonl …]
@@ -58,20 +59,20 @@ def main(*paths: str) -> None:
     # Refusal calibration: the features RefusalPolicy reads, for the top article under the
     # weights in use, per question (Chinese questions only; English ones have no lexical signal).
     searcher.weights = qa.searcher.weights = FusionWeights()
-    print("\nanswerable  dense  lexical_support  question")
+    print("\nanswerable  affinity  lexical_support  question")
     features = []
     for q, _s, _gold in rows:
         hit = searcher.search(q.question, k=1)[0]
         if hit.lexical_query:
-            features.append((q.answerable, hit.dense, hit.lexical_support))
-            print(f"{q.answerable!s:5} {hit.dense:.3f} {hit.lexical_support:.2f}  {q.question}")
-    print("\nmin_dense min_lexical_support  refused(unanswerable)  refused(answerable)")
-    for min_dense, min_support in itertools.product(np.arange(0.86, 0.90, 0.005), [0, 0.2, 0.3, 0.4, 0.5]):
-        refused = [(a, d < min_dense or sup < min_support) for a, d, sup in features]
+            features.append((q.answerable, hit.affinity, hit.lexical_support))
+            print(f"{q.answerable!s:5} {hit.affinity:.4f} {hit.lexical_support:.2f}  {q.question}")
+    print("\nmin_affinity min_lexical_support  refused(unanswerable)  refused(answerable)")
+    for min_affinity, min_support in itertools.product(np.arange(0.850, 0.866, 0.001), [0, 0.15, 0.2, 0.3]):
+        refused = [(a, aff < min_affinity or sup < min_support) for a, aff, sup in features]
         good = _share(r for a, r in refused if not a)
         bad = _share(r for a, r in refused if a)
         if bad <= 0.05:
-            print(f"{min_dense:.3f} {min_support:.1f}  {good:.2f}  {bad:.2f}")
+            print(f"{min_affinity:.3f} {min_support:.2f}  {good:.2f}  {bad:.2f}")
 
 
 def _share(flags) -> float:

@@ -28,7 +28,9 @@ class RefusalPolicy:
     article shares its words (best bigram-BM25 score per question bigram below
     `min_lexical_support`). Questions without Chinese (English) have neither signal on the same
     scale, only the best-sentence similarity, which does not separate answerable from unanswerable
-    ones, hence the low floor."""
+    ones, hence the low floor. On the dev set this refuses 10 of 14 unanswerable Chinese questions
+    with 1 of 41 answerable ones refused; a floor on the top article's best-sentence similarity
+    (what it replaces) refused at most 8 of 14 at 2 of 41."""
 
     min_affinity: float = 0.859
     min_lexical_support: float = 0.15

@@ -20,12 +20,6 @@ DAY = MEETING_DAY.isoformat()
 TITLE = "关于老旧小区改造资金安排的请示"
 
 
-@pytest.fixture(scope="session")
-def rules_index(tmp_path_factory):
-    # The agenda never asks the rules Q&A, so the bot runs without an ingested index.
-    return tmp_path_factory.mktemp("no-index")
-
-
 @pytest.fixture(scope="module")
 def bot(start_bot):
     bot = start_bot(OFFICE_CHAT_ID=str(OFFICE_GROUP))

@@ -13,12 +13,6 @@ MAYOR, VICE, HEAD, ADMIN = 2001, 2002, 2003, 2009
 OFFICE_GROUP = -100500
 
 
-@pytest.fixture(scope="session")
-def rules_index(tmp_path_factory):
-    # Leave reports never ask the rules Q&A, so the bot runs without an ingested index.
-    return tmp_path_factory.mktemp("no-index")
-
-
 @pytest.fixture(scope="module")
 def bot(start_bot):
     bot = start_bot(ADMIN_TELEGRAM_IDS=str(ADMIN), OFFICE_CHAT_ID=str(OFFICE_GROUP))

@@ -1,0 +1,61 @@
+"""The searcher's parts: the dense query text, Chroma's dense scores, the refusal features."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from retrieval.answering import RefusalPolicy
+from retrieval.search import AFFINITY_ARTICLES, ScoredArticle, dense_query
+from retrieval.service import RulesQA
+
+
+def test_dense_query_drops_colloquial_particles_only() -> None:
+    assert dense_query("副区长出差是不是要请假呢?") == "副区长出差 要请假 ?"
+    assert dense_query("常务会议材料提前几天报送?") == "常务会议材料提前几天报送?"
+    assert dense_query("吗?") == "吗?"  # nothing but particles: kept as typed
+    assert dense_query("How many days?") == "How many days?"
+
+
+def test_chroma_scores_every_chunk_like_an_exact_scan(qa: RulesQA) -> None:
+    index = qa.searcher._index
+    vector = qa.searcher.embeddings.embed_query("常务会议材料提前几天报送")
+    similarities = index.similarities(vector)
+    records = index._store._collection.get(include=["embeddings"])
+    exact = np.asarray(records["embeddings"]) @ np.asarray(vector)
+    assert set(similarities) == set(records["ids"]) == {c.id for c in index.chunks()}
+    assert np.allclose([similarities[i] for i in records["ids"]], exact, atol=1e-4)
+
+
+def test_article_score_is_its_best_sentence_plus_a_share_of_the_whole_article(qa: RulesQA) -> None:
+    searcher = qa.searcher
+    signals = searcher.signals("常务会议材料提前几天报送?")
+    assert np.all(signals.dense >= signals.sentence)
+    best = searcher.search("常务会议材料提前几天报送?", k=1)[0]
+    assert best.article.number == 48
+    assert best.best_sentence in best.article.text and best.best_sentence != best.article.text
+
+
+def test_affinity_averages_the_nearest_articles(qa: RulesQA) -> None:
+    searcher = qa.searcher
+    hit = searcher.search("常务会议材料提前几天报送?", k=1)[0]
+    nearest = np.sort(searcher.signals("常务会议材料提前几天报送?").sentence)[-AFFINITY_ARTICLES:]
+    assert hit.affinity == pytest.approx(float(nearest.mean()))
+    assert hit.affinity < hit.dense
+
+
+def _hit(qa: RulesQA, *, affinity: float, support: float, dense: float = 0.9, chinese: bool = True) -> ScoredArticle:
+    document = qa.searcher.documents[0]
+    return ScoredArticle(document, document.articles[0], 1.0, dense, 0.5, "", support, affinity, chinese)
+
+
+def test_refusal_needs_affinity_and_shared_words_but_a_cited_part_needs_only_words(qa: RulesQA) -> None:
+    policy = RefusalPolicy()
+    close, far = policy.min_affinity + 0.01, policy.min_affinity - 0.01
+    assert not policy.refuses(_hit(qa, affinity=close, support=1.0))
+    assert policy.refuses(_hit(qa, affinity=far, support=1.0))
+    assert policy.refuses(_hit(qa, affinity=close, support=0.0))
+    assert policy.supports(_hit(qa, affinity=far, support=1.0))
+    assert not policy.supports(_hit(qa, affinity=close, support=0.0))
+    english = _hit(qa, affinity=0.0, support=0.0, dense=policy.min_dense_without_lexical + 0.01, chinese=False)
+    assert not policy.refuses(english) and policy.supports(english)
