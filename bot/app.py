@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 
 from telegram import BotCommand
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
+from telegram.warnings import PTBUserWarning
 
 from bot.services import Services
 from bot.update_order import PerChatUpdateProcessor
@@ -30,6 +32,10 @@ from handlers import deadlines, subscriptions
 from handlers import agenda, agenda_review, meetings
 
 logger = logging.getLogger(__name__)
+
+# Our guided forms mix typed answers with buttons, so per_message=False is the right setting;
+# PTB warns about that combination for every ConversationHandler at start (its FAQ: harmless).
+warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
 
 # Feature modules, in handler priority order. Add yours before `qa` (free text) and `expired`.
 FEATURES: tuple = (

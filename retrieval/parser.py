@@ -77,7 +77,7 @@ class RuleParser:
     def _numbered(self, lines: list[str], pattern: re.Pattern[str]) -> list[Article]:
         """Articles numbered 1, 2, 3 … in sequence; an out-of-sequence number is body text."""
         articles: list[Article] = []
-        chapter = ""
+        chapter = chapter_of_current = ""
         current: tuple[int, list[str]] | None = None
         last_number = 0
         for line in lines:

@@ -33,8 +33,19 @@ from retrieval.tokens import ChineseTokenizer, Glossary
 log = logging.getLogger(__name__)
 
 _CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
-_FOLLOW_UP = re.compile(r"^(那|那么|还有|如果是|要是|换成|换做)|呢\s*[??]?$")
-_FOLLOW_UP_MAX_CHARS = 12  # a short question after another one usually leans on it
+# A follow-up leans on the previous question: it opens with a connective ("那副区长呢?", "还有…",
+# "另外…", "换成…"), ends with 呢, or is very short and points back ("副区长也一样?").
+_FOLLOW_UP_START = re.compile(r"^\s*(那么|那|还有|另外|如果是|要是|换成|换做)")
+_FOLLOW_UP_END = re.compile(r"呢\s*[??!!。.…]*\s*$")
+_REFERS_BACK = re.compile(r"也|同样|一样|的话|这个|那个|这种|这样|上述|刚才|前面|呢")
+_FOLLOW_UP_SHORT_CHARS = 8  # "very short": at most this many characters of content
+# The words an elliptical question has of its own once the connective, 呢 and the question frame are
+# gone; with fewer than this many characters it names a topic ("副区长") but not what is asked about it.
+_STANDALONE_MIN_CHARS = 6
+_FOLLOW_UP_FRAME = re.compile(
+    r"^\s*(那么|那|还有|另外|如果是|要是|换成|换做)|呢|也|同样|一样|的话|这个|那个|这种|这样|上述|刚才|前面"
+    r"|是不是|是否|能不能|可不可以|要不要|有没有|会不会|怎么样|怎么办|怎么|如何|什么|吗|吧|啊|呀|嘛"
+)
 _PART_END = re.compile(r"[??;;]")
 _MIN_PART_CHARS = 6
 
@@ -115,11 +126,12 @@ class RulesQA:
         cleaned = clean_question(question)
         if not _CONTENT.search(cleaned):
             raise QuestionError("问题里没有可检索的文字(只有表情或符号):请用文字描述想查询的规定。")
-        query = cleaned
-        if context and _is_follow_up(cleaned):
-            query = f"{clean_question(context)} {cleaned}"
         searcher = self.searcher
-        hits = searcher.search(query, k=5)
+        hits = searcher.search(cleaned, k=5)
+        # The previous question is read along only when this one is elliptical and cannot be
+        # answered on its own; an unrelated question ("今天天气怎么样") is answered or refused alone.
+        if context and _is_follow_up(cleaned) and not self._stands_alone(cleaned, hits):
+            hits = searcher.search(f"{clean_question(context)} {cleaned}", k=5)
         # A question that asks two things ("…几天报?…报谁批?") gets each part searched too, so
         # the article answering the second part is cited beside the first.
         parts = _sub_questions(cleaned)
@@ -161,6 +173,13 @@ class RulesQA:
                 self.searcher = self._new_searcher()
         return report
 
+    def _stands_alone(self, question: str, hits: list[ScoredArticle]) -> bool:
+        """The question alone is answered with confidence: it is not refused and still says what it
+        asks once its follow-up markers are removed ("那副区长呢?" → "副区长" does not)."""
+        if self._answerer.refusal.refuses(hits[0] if hits else None):
+            return False
+        return len(_CONTENT.findall(_FOLLOW_UP_FRAME.sub("", question))) >= _STANDALONE_MIN_CHARS
+
     def _new_searcher(self) -> HybridSearcher:
         return HybridSearcher(self._index, self._embeddings, self._tokenizer, self._glossary, self._weights)
 
@@ -176,4 +195,9 @@ def _sub_questions(question: str) -> list[str]:
 
 
 def _is_follow_up(question: str) -> bool:
-    return len(question) <= _FOLLOW_UP_MAX_CHARS or bool(_FOLLOW_UP.search(question))
+    """The question looks elliptical: opens with a connective, ends with 呢, or is very short and
+    refers back. Shortness alone is not enough ("今天天气怎么样" is short and stands alone)."""
+    if _FOLLOW_UP_START.search(question) or _FOLLOW_UP_END.search(question):
+        return True
+    short = len(_CONTENT.findall(question)) <= _FOLLOW_UP_SHORT_CHARS
+    return short and bool(_REFERS_BACK.search(question))

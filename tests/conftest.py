@@ -1,5 +1,8 @@
 """Shared fixtures.
 
+`qa` is the rules Q&A engine over the bundled rule book, built once per test run like a fresh
+install; the end-to-end bots read the same index (`qa_settings.resolved_chroma_path`).
+
 `db` is a freshly migrated database per test: SQLite always, and PostgreSQL too when
 `TEST_POSTGRES_URL` is set (CI sets it). Each pytest run gets its own PostgreSQL database,
 so two runs on one machine never see each other's rows.
@@ -16,6 +19,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bot.settings import Settings  # first: telemetry switches before chromadb/onnxruntime load
+from retrieval.service import RulesQA
 from storage.db import Database
 from storage.migrate import upgrade
 
@@ -60,3 +65,14 @@ def db(database_url: str) -> Iterator[Database]:
     upgrade(database.engine)
     yield database
     database.dispose()
+
+
+@pytest.fixture(scope="session")
+def qa_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(_env_file=None, data_dir=tmp_path_factory.mktemp("qa-data"), corpus_paths=[])
+
+
+@pytest.fixture(scope="session")
+def qa(qa_settings: Settings) -> RulesQA:
+    """The engine over the bundled rule book, built on first use like a fresh install."""
+    return RulesQA.from_settings(qa_settings)

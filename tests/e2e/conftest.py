@@ -55,14 +55,13 @@ handles updates in order.
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from emulator import Emulator  # tests/e2e is on sys.path (rootdir conftest, no packages)
-from harness import Bot, base_env, officebot_command
+from harness import Bot, base_env
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -79,21 +78,9 @@ def emulator() -> Iterator[Emulator]:
 
 
 @pytest.fixture(scope="session")
-def rules_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """CHROMA_PATH with the bundled rule book ingested once for the whole session."""
-    root = tmp_path_factory.mktemp("rules-index")
-    chroma = root / "chroma"
-    result = subprocess.run(
-        officebot_command("ingest"),
-        cwd=root,
-        env=base_env(DATA_DIR=str(root / "data"), CHROMA_PATH=str(chroma)),
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"officebot ingest failed:\n{result.stdout}\n{result.stderr}")
-    return chroma
+def rules_index(qa, qa_settings) -> Path:
+    """CHROMA_PATH holding the bundled rule book: the session's index (tests/conftest.py)."""
+    return qa_settings.resolved_chroma_path
 
 
 @pytest.fixture(scope="module")

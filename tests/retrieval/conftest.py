@@ -1,4 +1,4 @@
-"""Fixtures for the rules Q&A tests: the index is built once per test session under a tmp dir.
+"""Fixtures for the rules Q&A tests; `qa` and `qa_settings` (the session's index) are in tests/conftest.py.
 
 Nothing here reads ../shared: the bundled corpus ships with the package, the other documents live
 in tests/retrieval/fixtures.
@@ -13,17 +13,6 @@ import pytest
 from bot.settings import Settings  # first: telemetry switches before chromadb/onnxruntime load
 from retrieval.index import RulesIndex
 from retrieval.service import RulesQA
-
-@pytest.fixture(scope="session")
-def qa_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(_env_file=None, data_dir=tmp_path_factory.mktemp("qa-data"), corpus_paths=[])
-
-
-@pytest.fixture(scope="session")
-def qa(qa_settings: Settings) -> RulesQA:
-    """The engine over the bundled rule book, built on first use like a fresh install."""
-    return RulesQA.from_settings(qa_settings)
-
 
 @pytest.fixture(scope="session")
 def embeddings(qa: RulesQA):

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from retrieval.answer import NOT_FOUND
-from retrieval.service import QuestionError, RulesQA
+from retrieval.service import QuestionError, RulesQA, _is_follow_up
 
 DOC = "tongzhou-government-work-rules-2022"
 
@@ -55,6 +55,45 @@ def test_questions_the_rules_do_not_cover_are_refused(qa: RulesQA, question: str
 def test_follow_up_uses_the_previous_question(qa: RulesQA) -> None:
     answer = qa.ask("那副区长呢?", context="区长离京出访要向谁请示?")
     assert answer.citations[0].article == 82
+
+
+def test_elliptical_follow_up_is_read_with_the_previous_question(qa: RulesQA) -> None:
+    answer = qa.ask("那副区长呢?", context="区长出差要向谁请示?")
+    assert answer.answered
+    assert answer.citations[0].label == "第八十二条"
+
+
+@pytest.mark.parametrize("previous", ["请假要提前几天?", "副区长休假要向谁请示?"])
+def test_unrelated_short_question_after_another_is_judged_on_its_own(qa: RulesQA, previous: str) -> None:
+    answer = qa.ask("今天天气怎么样", context=previous)
+    assert not answer.answered
+    assert answer.summary == NOT_FOUND
+    assert answer.passages == ()
+
+
+def test_follow_up_that_stands_alone_ignores_the_previous_question(qa: RulesQA) -> None:
+    alone = qa.ask("那常务会议材料提前几天报送?")
+    with_context = qa.ask("那常务会议材料提前几天报送?", context="副区长休假要向谁请示?")
+    assert with_context.answered
+    assert [c.article for c in with_context.citations] == [c.article for c in alone.citations]
+    assert with_context.citations[0].article == 48
+
+
+@pytest.mark.parametrize(
+    ("question", "elliptical"),
+    [
+        ("那副区长呢?", True),
+        ("副区长呢", True),
+        ("还有专题会议", True),
+        ("另外,纪要谁签发?", True),
+        ("副区长也一样吗?", True),
+        ("今天天气怎么样", False),
+        ("公章谁管?", False),
+        ("常务会议材料提前几天报送?", False),
+    ],
+)
+def test_which_questions_look_elliptical(question: str, elliptical: bool) -> None:
+    assert _is_follow_up(question) is elliptical
 
 
 def test_json_contract(qa: RulesQA) -> None:
