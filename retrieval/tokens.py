@@ -92,14 +92,30 @@ class Glossary:
                 entries[word.strip()] = tuple(terms.split())
         return cls(entries)
 
+    def words(self) -> list[str]:
+        """The colloquial words the glossary knows."""
+        return list(self._entries)
+
     def expand(self, question: str) -> str:
+        """A word is skipped where the question already uses the rule term it abbreviates (常务会 in
+        常务会议): adding the term again would only double its weight."""
         lowered = question.lower()
-        extra = [term for word, terms in self._entries.items() if _mentions(lowered, word) for term in terms]
+        extra = [
+            term
+            for word, terms in self._entries.items()
+            if _mentions(lowered, word) and not _said_formally(lowered, word, terms)
+            for term in terms
+        ]
         return question + (" " + " ".join(dict.fromkeys(extra)) if extra else "")
 
 
+def _said_formally(lowered_question: str, word: str, terms: tuple[str, ...]) -> bool:
+    return not word.isascii() and any(word in term and term in lowered_question for term in terms)
+
+
 def _mentions(lowered_question: str, word: str) -> bool:
-    """Chinese words match as substrings; English ones as whole words (seal ≠ sealed is fine to miss)."""
+    """Chinese words match as substrings; English words and numbers as whole words, which may touch
+    Chinese characters (打12345投诉) but not other letters or digits (seal ≠ sealed is fine to miss)."""
     if not word.isascii():
         return word in lowered_question
-    return re.search(rf"\b{re.escape(word)}s?\b", lowered_question) is not None
+    return re.search(rf"(?<![a-z0-9]){re.escape(word)}s?(?![a-z0-9])", lowered_question) is not None
