@@ -418,7 +418,7 @@ def register(application: Application) -> None:
         ConversationHandler(
             entry_points=[CommandHandler("agenda", agenda_command)],
             states={
-                MEETING: [CallbackQueryHandler(form_meeting, pattern=r"^ag:m:\d+$")],
+                MEETING: [CallbackQueryHandler(form_meeting, pattern=r"^ag:m:\d{1,12}$")],
                 TITLE: [MessageHandler(private_text, form_title)],
                 SUMMARY: [MessageHandler(private_text, form_summary)],
                 UNITS: text_or_button(form_units),
@@ -440,4 +440,4 @@ def register(application: Application) -> None:
             name="agenda_form",
         )
     )
-    application.add_handler(CallbackQueryHandler(draft_action, pattern=r"^ag:(sub|del):\d+$"))
+    application.add_handler(CallbackQueryHandler(draft_action, pattern=r"^ag:(sub|del):\d{1,12}$"))

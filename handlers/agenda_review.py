@@ -93,10 +93,10 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 def register(application: Application) -> None:
     application.add_handler(
         ConversationHandler(
-            entry_points=[CallbackQueryHandler(ask_reason, pattern=r"^ag:ret:\d+$")],
+            entry_points=[CallbackQueryHandler(ask_reason, pattern=r"^ag:ret:\d{1,12}$")],
             states={REASON: [MessageHandler(filters.TEXT & ~filters.COMMAND, give_reason)]},
             fallbacks=[CommandHandler("cancel", cancel)],
             name="agenda_return",
         )
     )
-    application.add_handler(CallbackQueryHandler(approve, pattern=r"^ag:ok:\d+$"))
+    application.add_handler(CallbackQueryHandler(approve, pattern=r"^ag:ok:\d{1,12}$"))

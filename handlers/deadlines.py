@@ -237,7 +237,7 @@ async def done_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if member is None:
         return
     argument = _arguments(update).strip().lstrip("#")
-    if not argument.isdigit() or len(argument) > 12:
+    if not argument.isdecimal() or len(argument) > 12:
         await update.effective_message.reply_text("用法:/done 期限编号,例如 /done 12(编号见 /deadlines)")
         return
     services = services_of(context)

@@ -155,11 +155,11 @@ async def give_up(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 
 def register(application: Application) -> None:
-    application.add_handler(CallbackQueryHandler(decide_now, pattern=r"^lv:(ok|no):\d+$"))
-    application.add_handler(CallbackQueryHandler(withdraw, pattern=r"^lv:wd:\d+$"))
+    application.add_handler(CallbackQueryHandler(decide_now, pattern=r"^lv:(ok|no):\d{1,12}$"))
+    application.add_handler(CallbackQueryHandler(withdraw, pattern=r"^lv:wd:\d{1,12}$"))
     application.add_handler(
         ConversationHandler(
-            entry_points=[CallbackQueryHandler(ask_text, pattern=r"^lv:(okn|non|cx):\d+$")],
+            entry_points=[CallbackQueryHandler(ask_text, pattern=r"^lv:(okn|non|cx):\d{1,12}$")],
             states={NOTE: [MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, receive_text)]},
             fallbacks=[CommandHandler("cancel", give_up)],
             name="leave_note",

@@ -87,7 +87,7 @@ async def meeting_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     admin_ids = services.settings.admin_telegram_ids
     try:
         if words and words[0] == "cancel":
-            if len(words) < 2 or not words[1].isdigit():
+            if len(words) < 2 or not words[1].isdecimal() or len(words[1]) > 12:
                 raise MeetingError(USAGE)
             with services.db.transaction() as session:
                 meeting, notices = cancel_meeting(session=session, meeting_id=int(words[1]), reason=" ".join(words[2:]),

@@ -41,7 +41,7 @@ SET_KEYS = {"姓名": "name", "单位": "unit", "角色": "role", "分管": "ove
 
 
 def _telegram_id(text: str) -> int:
-    if not text.lstrip("-").isdigit():
+    if not text.lstrip("-").isdecimal() or len(text) > 16:
         raise DirectoryError(f"「{text}」不是 Telegram 数字 ID")
     return int(text)
 

@@ -52,6 +52,8 @@ def _chinese_to_int(text: str) -> str:
     if "十" not in text:
         return "".join(str(DIGITS[ch]) for ch in text)
     tens, _, ones = text.partition("十")
+    if len(tens) > 1 or len(ones) > 1 or "十" in ones:
+        return text  # 十十、二十十 …: not a number, left for the grammar to refuse
     return str((DIGITS[tens] if tens else 1) * 10 + (DIGITS[ones] if ones else 0))
 
 

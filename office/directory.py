@@ -121,6 +121,18 @@ def _check_oversees(role: Role, oversees: Iterable[str]) -> tuple[str, ...]:
     return units
 
 
+MAX_NAME = 64  # storage/people.py column sizes
+MAX_UNIT = 128
+
+
+def _check_lengths(name: str | None, units: Iterable[str]) -> None:
+    if name is not None and len(name) > MAX_NAME:
+        raise DirectoryError(f"姓名太长(最多 {MAX_NAME} 字)")
+    for unit in units:
+        if len(unit) > MAX_UNIT:
+            raise DirectoryError(f"单位名称太长(最多 {MAX_UNIT} 字):「{unit[:20]}…」")
+
+
 def _check_not_self(actor_telegram_id: int | None, telegram_id: int) -> None:
     # The CLI (actor None) is run by the operator and may set anything.
     if actor_telegram_id is not None and actor_telegram_id == telegram_id:
@@ -145,6 +157,7 @@ def add_member(
     if not name or not unit:
         raise DirectoryError("姓名和单位不能为空")
     units = _check_oversees(role, oversees)
+    _check_lengths(name, (unit, *units))
     person = person_by_telegram_id(session, telegram_id, active_only=False)
     if person is not None and person.active:
         raise DirectoryError(f"Telegram ID {telegram_id} 已登记为 {person.name},请用修改功能")
@@ -178,6 +191,8 @@ def update_member(
 ) -> StaffMember:
     """Change some details of an active person; a role change is audited as such."""
     _check_not_self(actor_telegram_id, telegram_id)
+    oversees = tuple(oversees) if oversees is not None else None
+    _check_lengths(name.strip() if name else None, [unit.strip() if unit else "", *(u.strip() for u in oversees or ())])
     person = person_by_telegram_id(session, telegram_id)
     if person is None:
         raise DirectoryError(f"未找到 Telegram ID {telegram_id} 的在册人员")

@@ -30,6 +30,7 @@ from storage.people import Role
 # 第四十八条 (materials at least 3 days before the meeting) binds these two meeting types only.
 DEADLINE_RULE_TYPES = (MeetingType.EXECUTIVE, MeetingType.MAYOR_TOPIC)
 OFFICE_UNIT = "区政府办公室"
+MAX_PLACE = 128  # storage/agenda.py Meeting.place
 MAX_SERIES_WEEKS = 52
 
 # What people type for each type; the full names are accepted too.
@@ -124,6 +125,8 @@ def register_meetings(
         raise MeetingError(f"连续周数应在 1 到 {MAX_SERIES_WEEKS} 之间。")
     if starts_at <= now:
         raise MeetingError("会议时间已过,请登记今后的会议。")
+    if len(place.strip()) > MAX_PLACE:
+        raise MeetingError(f"会议地点太长(最多 {MAX_PLACE} 字)。")
     chair = _resolve_chair(session, kind, chair_name)
     meetings: list[Meeting] = []
     for week in range(weeks):

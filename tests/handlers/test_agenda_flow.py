@@ -49,6 +49,17 @@ async def test_meetings_are_registered_by_the_office_only(db, tmp_path):
     assert listing["text"].count("区政府常务会议") == 2
 
 
+async def test_odd_meeting_input_is_explained_not_crashing(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        long_place = await chat.send(OFFICE, f"/meeting {DAY} 09:00 常务会议 " + "室" * 200)
+        huge_id = await chat.send(OFFICE, "/meeting cancel 99999999999999999999999 改期")
+        superscript = await chat.send(OFFICE, "/meeting cancel ² 改期")
+        listing = await chat.send(HEAD, "/meetings")
+    assert "地点太长" in long_place["text"]
+    assert "用法" in huge_id["text"] and "用法" in superscript["text"]
+    assert "没有已登记的会议" in listing["text"]
+
+
 async def test_bad_filings_say_what_to_fix_and_store_nothing(db, tmp_path):
     async with running_bot(db, tmp_path) as chat:
         await chat.send(OFFICE, f"/meeting {DAY} 09:00 常务会议")

@@ -63,6 +63,9 @@ async def test_set_list_and_close_a_custom_deadline(db, tmp_path):
     ("/deadline 2020-01-01 提交整改报告", "已过"),
     ("/deadline 2099-01-01 提交 @不存在的单位", "没有名为"),
     ("/done abc", "用法"),
+    ("/done ²", "用法"),
+    ("/deadline 2099-01-01 25:00 提交", "时间不存在"),
+    ("/incident 2099-01-01 舆情", "不能晚于现在"),
     ("/foreign 2020-01-01 出访", "之后"),
 ])
 async def test_bad_input_is_explained_and_nothing_stored(db, tmp_path, text, answer):

@@ -219,3 +219,13 @@ async def test_more_than_30_days_is_confirmed_explicitly(db, tmp_path):
         assert "超过 30 天" in card["text"] and "共 40 天" in card["text"]
         assert (await chat.press(VICE, card, "确认提交"))["text"] == "已提交"
     assert _reports(db) == 1
+
+
+async def test_forged_buttons_with_huge_ids_are_refused_not_crashing(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        own = await chat.send(MAYOR, "/leaves")
+        for data in ("lv:ok:99999999999999999999999", "lv:wd:99999999999999999999999",
+                     "ag:ok:99999999999999999999999", "ag:sub:99999999999999999999999"):
+            answer = await chat.press_data(MAYOR, own, data)
+            assert "出错" not in answer["text"], data
+            assert answer["text"], data

@@ -54,6 +54,22 @@ async def test_bad_staff_input_is_explained(db, tmp_path):
     assert "看不懂「职务=局长」" in key["text"]
 
 
+
+async def test_odd_staff_input_is_explained_not_crashing(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        huge = await chat.send(ADMIN, "/staff add 99999999999999999999999 陈 副区长 区政府")
+        superscript = await chat.send(ADMIN, "/staff remove ²")
+        long_name = await chat.send(ADMIN, "/staff add 2001 " + "陈" * 100 + " 副区长 区政府")
+        long_unit = await chat.send(ADMIN, "/staff add 2002 陈 部门正职 " + "局" * 200)
+        long_set = await chat.send(ADMIN, f"/staff set {HEAD} 单位=" + "局" * 200)
+    assert "不是 Telegram 数字 ID" in huge["text"] and "不是 Telegram 数字 ID" in superscript["text"]
+    assert "姓名太长" in long_name["text"]
+    assert "单位名称太长" in long_unit["text"] and "单位名称太长" in long_set["text"]
+    with db.transaction() as session:
+        assert find_member(session=session, telegram_id=2001) is None
+        assert find_member(session=session, telegram_id=2002) is None
+        assert find_member(session=session, telegram_id=HEAD).unit == "区财政局"
+
 def test_cli_users_and_leave_export(db, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", db.url)
     monkeypatch.setenv("DATA_DIR", str(tmp_path))

@@ -95,3 +95,9 @@ def test_one_line_half_day():
 def test_one_line_errors_say_what_to_fix(line, message):
     with pytest.raises(LeaveError, match=message):
         parse_leave_line(line, telegram_id=7, today=TODAY)
+
+
+@pytest.mark.parametrize("text", ["十十月1日", "12月十十日", "二十十日", "十二十月3日"])
+def test_malformed_chinese_numerals_are_refused_clearly(text):
+    with pytest.raises(DateError, match="不是有效日期|看不懂"):
+        parse_day(text, today=date(2026, 11, 26))
