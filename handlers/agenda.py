@@ -45,6 +45,7 @@ from office.agenda_checks import (
     ARTICLE_50_TYPES,
     LEGALITY_ATTACHED,
     LEGALITY_HANDED_IN,
+    MAX_SUMMARY,
     MATERIALS_RULE_TYPES,
     AgendaRuleError,
     ItemFacts,
@@ -211,6 +212,9 @@ async def _begin(update: Update, context: ContextTypes.DEFAULT_TYPE, title: str)
 async def form_summary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
     form: Form = context.user_data[FORM]
     form.facts.summary = await _answer(update)
+    if len(form.facts.summary) > MAX_SUMMARY:
+        await update.effective_message.reply_text(f"主要内容过长(最多 {MAX_SUMMARY} 字),请精简后重新发送:")
+        return SUMMARY
     if form.plan.meeting_kind not in MATERIALS_RULE_TYPES:
         return await _next_article_50(update, context)
     await update.effective_message.reply_text(

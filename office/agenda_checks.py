@@ -32,6 +32,12 @@ from storage.agenda import MeetingType
 MATERIALS_RULE_TYPES = (MeetingType.EXECUTIVE, MeetingType.MAYOR_TOPIC)  # 第四十八、四十九、五十一条
 ARTICLE_50_TYPES = (MeetingType.PLENARY, MeetingType.EXECUTIVE, MeetingType.MAYOR_TOPIC)
 
+# The review request carries these texts (with the title) in one Telegram message (≤ 4096 characters).
+MAX_SUMMARY = 1000
+MAX_DISAGREEMENT = 1000
+MAX_UNITS_TEXT = 300
+MAX_URGENT_REASON = 500
+
 LEGALITY_ATTACHED = "附件"
 LEGALITY_HANDED_IN = "已送达"
 
@@ -125,6 +131,12 @@ def check_facts(kind: MeetingType, facts: ItemFacts) -> None:
     """All content checks that apply to a meeting of `kind`."""
     if not facts.summary.strip():
         raise AgendaRuleError("请填写议题的主要内容。")
+    if len(facts.summary.strip()) > MAX_SUMMARY:
+        raise AgendaRuleError(f"议题主要内容过长(最多 {MAX_SUMMARY} 字),请精简后重新填报,详细材料请报送办公室。")
+    if len("、".join(facts.other_units)) > MAX_UNITS_TEXT:
+        raise AgendaRuleError(f"涉及单位过长(最多 {MAX_UNITS_TEXT} 字),请只列单位名称。")
+    if len((facts.disagreement or "").strip()) > MAX_DISAGREEMENT:
+        raise AgendaRuleError(f"分歧说明过长(最多 {MAX_DISAGREEMENT} 字),请精简后重新填报。")
     if kind in ARTICLE_50_TYPES:
         check_article_50(facts.article50)
     if kind in MATERIALS_RULE_TYPES:
@@ -148,4 +160,6 @@ def check_deadline(*, due_at: datetime | None, submitted_at: datetime, facts: It
         )
     if not (facts.urgent_reason or "").strip():
         raise AgendaRuleError("按特殊紧急情况提交逾期议题,须说明紧急理由。")
+    if len(facts.urgent_reason.strip()) > MAX_URGENT_REASON:
+        raise AgendaRuleError(f"紧急理由过长(最多 {MAX_URGENT_REASON} 字),请精简后重新填报。")
     return True

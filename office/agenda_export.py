@@ -18,6 +18,7 @@ from docx import Document
 from sqlalchemy.orm import Session
 
 from office.agenda import meeting_agenda
+from office.csv_safe import safe_cell
 from office.meetings import meeting_label
 from storage.agenda import AgendaItem, Meeting, items_of_meeting
 
@@ -84,7 +85,7 @@ def _csv(items: list[AgendaItem]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
-    writer.writerows(_row(item) for item in items)
+    writer.writerows([safe_cell(cell) for cell in _row(item)] for item in items)
     return buffer.getvalue().encode("utf-8-sig")
 
 

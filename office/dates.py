@@ -67,7 +67,12 @@ def _normalise(text: str) -> str:
     )
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2099  # anything else is a typo (and overflows deadline arithmetic)
+
+
 def _valid(year: int, month: int, day: int, original: str) -> date:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise DateError(f"「{original}」的年份不对,请写 {FIRST_YEAR}—{LAST_YEAR} 年之间的日期")
     try:
         return date(year, month, day)
     except ValueError:

@@ -42,6 +42,7 @@ from storage import deadlines as store
 from storage.people import Role
 
 _TIME = re.compile(r"^(\d{1,2})[:：](\d{2})$")
+_DATE_LIKE = re.compile(r"^\d{1,4}[-/.年月]")  # meant as a date, even when not a valid one
 
 
 class LineError(ValueError):
@@ -68,7 +69,7 @@ def parse_line(text: str, *, today: date, date_required: bool = True) -> Line:
             day = parse_date(words[0], today=today)
             words.pop(0)
         except DateError as error:
-            if date_required:
+            if date_required or _DATE_LIKE.match(words[0]):
                 raise LineError(str(error)) from None
     if day is not None and words and (match := _TIME.match(words[0])):
         hour, minute = int(match[1]), int(match[2])

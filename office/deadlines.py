@@ -234,6 +234,9 @@ def complete_deadline(
         raise DeadlineError("只有责任人、责任单位负责人、创建人或区政府办公室可以办结此期限。")
     if deadline.state != DeadlineState.OPEN.value:
         raise DeadlineError(f"期限 {deadline_id} 已{'办结' if deadline.state == DeadlineState.DONE else '取消'},无需重复操作。")
+    if deadline.kind == DeadlineKind.LEAVE_RETURN.value:
+        # 第八十二条: only 销假 itself (/back, or cancelling the leave) ends these reminders.
+        raise DeadlineError("销假提醒在销假后自动结束:返回后请私聊机器人发送 /back 销假。")
     _close(session, deadline, DeadlineState.DONE, actor_telegram_id, utcnow())
     return deadline
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from office.csv_safe import safe_cell
 from office.directory import StaffMember
 from office.leave import FiledLeave, leave_of
 from storage.leaves import all_reports, approved_on, pending_approvals_for, reports_of
@@ -69,13 +70,11 @@ def export_csv(*, session: Session, timezone: str) -> str:
     writer.writerow(CSV_COLUMNS)
     for report in all_reports(session):
         leave = leave_of(report)
-        writer.writerow(
-            (
+        writer.writerow(safe_cell(cell) for cell in (
                 leave.id, leave.filer.name, leave.filer.unit, leave.filer.role.value, leave.kind.value,
                 leave.start.isoformat(), leave.start_period, leave.end.isoformat(), leave.end_period,
                 f"{leave.days:g}", leave.destination, leave.reason, leave.state.value, _decisions(leave),
                 leave.acting.name if leave.acting else "", leave.cancel_reason or "",
                 report.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-            )
-        )
+        ))
     return buffer.getvalue()

@@ -147,3 +147,26 @@ async def test_a_deadline_for_a_unit_reaches_its_head_privately(db, tmp_path):
         head_alerts = [m for m in chat.api.bot_messages(HEAD) if "期限提醒" in m["text"]]
         clerk_alerts = [m for m in chat.api.bot_messages(CLERK) if "期限提醒" in m["text"]]
     assert len(head_alerts) == 1 and "报送年度总结" in head_alerts[0]["text"] and clerk_alerts == []
+
+
+async def test_absurd_years_are_explained_not_crashing(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        incident = await chat.send(HEAD, "/incident 0001-01-01 00:00 舆情")
+        far = await chat.send(HEAD, "/deadline 9999-12-31 提交")
+        # A mistyped incident date is not silently replaced by "now" (the 24 hours would be wrong).
+        invalid = await chat.send(HEAD, "/incident 2026-02-30 10:00 舆情")
+    assert "年份" in incident["text"] and "年份" in far["text"]
+    assert "不是有效日期" in invalid["text"]
+    assert open_deadlines(db) == []
+
+
+async def test_editing_a_sent_command_does_not_run_it_again(db, tmp_path):
+    # Telegram delivers an edit of "/deadline …" as edited_message; it must not record a second deadline.
+    async with running_bot(db, tmp_path) as chat:
+        first = await chat.send(HEAD, "/deadline 2099-01-01 提交整改报告")
+        sent = next(m for m in chat.api.history[HEAD] if m.get("text") == "/deadline 2099-01-01 提交整改报告")
+        edited = dict(sent, text="/deadline 2099-01-02 提交整改报告", edit_date=sent["date"] + 5)
+        chat.api._push_update("edited_message", edited)
+        reply = await chat.next_message(HEAD, after=first["message_id"])
+    assert "重新发送" in reply["text"]
+    assert open_deadlines(db) == [("提交整改报告", "open")]

@@ -94,3 +94,21 @@ def test_late_item_passes_only_as_urgent_with_a_reason():
 
 def test_no_deadline_where_the_rule_sets_none():
     assert check_deadline(due_at=None, submitted_at=DUE, facts=facts(), due_text="") is False
+
+
+@pytest.mark.parametrize(("changes", "what"), [
+    ({"summary": "内容" * 800}, "主要内容"),
+    ({"other_units": ("区发改委",), "opinions_sought": True, "disagreement": "分歧" * 800}, "分歧"),
+    ({"other_units": tuple(f"单位{n:03d}" for n in range(200)), "opinions_sought": True, "opinions_agreed": True},
+     "涉及单位"),
+])
+def test_texts_that_would_not_fit_the_reviewers_message_are_refused(changes, what):
+    # The review request carries these texts; past Telegram's 4096 characters it would never arrive.
+    with pytest.raises(AgendaRuleError, match=what):
+        check_facts(MeetingType.EXECUTIVE, facts(**changes))
+
+
+def test_an_overlong_urgent_reason_is_refused():
+    with pytest.raises(AgendaRuleError, match="紧急理由"):
+        check_deadline(due_at=DUE, submitted_at=DUE + timedelta(hours=1), due_text="",
+                       facts=facts(urgent=True, urgent_reason="紧急" * 400))

@@ -60,3 +60,11 @@ def test_csv_lists_every_item_with_its_state(agenda_db):
 def test_unknown_format_is_refused(agenda_db):
     with pytest.raises(ExportError, match="不支持的格式"):
         export(agenda_db, "pdf")
+
+
+def test_csv_cells_cannot_smuggle_spreadsheet_formulas(agenda_db):
+    # The office opens the file in Excel: a title typed as a formula must stay text.
+    file(agenda_db, title='=HYPERLINK("http://evil.example","点此")')
+    _, content = export(agenda_db, "csv")
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert rows[-1][1] == "'=HYPERLINK(\"http://evil.example\",\"点此\")"

@@ -101,3 +101,10 @@ def test_one_line_errors_say_what_to_fix(line, message):
 def test_malformed_chinese_numerals_are_refused_clearly(text):
     with pytest.raises(DateError, match="不是有效日期|看不懂"):
         parse_day(text, today=date(2026, 11, 26))
+
+
+@pytest.mark.parametrize("text", ["0001-01-01", "9999-12-31", "1899年12月31日", "2100-01-01"])
+def test_absurd_years_are_refused_clearly(text):
+    # Year 1 or 9999 are typos; further on they overflow the deadline arithmetic.
+    with pytest.raises(DateError, match="年份"):
+        parse_day(text, today=TODAY)

@@ -106,6 +106,21 @@ def test_leave_return_reminds_on_the_end_date_and_daily_after(directory):
     ]
 
 
+def test_a_leave_return_is_closed_by_back_not_by_done(directory):
+    # 第八十二条: the filer is reminded until 销假; 完成 / /done must not silence that without /back.
+    clerk = member(directory, CLERK)
+    with directory.transaction() as session:
+        deadline = new_deadline(session, due_at=leave_return_deadline(date(2026, 12, 3), TZ),
+                                person_id=clerk.person_id, kind="leave_return")
+        deadline_id = deadline.id
+    with pytest.raises(DeadlineError, match="/back"):
+        with directory.transaction() as session:
+            complete_deadline(session=session, deadline_id=deadline_id, member=clerk, actor_telegram_id=CLERK,
+                              is_admin=False)
+    with directory.transaction() as session:
+        assert session.get(Deadline, deadline_id).state == "open"
+
+
 def test_add_deadline_refuses_an_unknown_kind_and_stores_nothing(directory):
     with pytest.raises(DeadlineError, match="未知的期限类型"):
         with directory.transaction() as session:

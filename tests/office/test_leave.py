@@ -305,3 +305,16 @@ def test_concurrent_overlapping_filings_store_one(directory):
         thread.join()
     assert sorted(outcomes) == ["filed"] + ["refused"] * 7
     assert count_reports(directory) == 1
+
+
+def test_leave_csv_cells_cannot_smuggle_spreadsheet_formulas(directory):
+    import csv
+    import io
+
+    from office.leave_views import export_csv
+
+    _file(directory, leave_request(VICE, destination="+上海", reason='=HYPERLINK("http://evil.example")'))
+    with directory.transaction() as session:
+        content = export_csv(session=session, timezone="Asia/Shanghai")
+    row = list(csv.reader(io.StringIO(content.lstrip("\ufeff"))))[1]
+    assert "'+上海" in row and "'=HYPERLINK(\"http://evil.example\")" in row
