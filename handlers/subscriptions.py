@@ -4,8 +4,9 @@
     /subscribe                 shows what the group receives
     /unsubscribe 舆情           stops one kind; without arguments stops all
 
-Only in groups, and only for that group's admins (asked from Telegram with getChatMember) or
-办公室 staff / ADMIN_TELEGRAM_IDS. Try it: add the bot to a group and send /subscribe 全部.
+Only in groups, and only for that group's admins (asked from Telegram with getChatMember) who are
+in the staff directory, or 办公室 staff / ADMIN_TELEGRAM_IDS: alerts name people and their absences,
+so a stranger who adds the bot to a group of their own must not be able to subscribe it. Try it: add the bot to a group and send /subscribe 全部.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.services import services_of
 from handlers.access import ANONYMOUS_REFUSED, refuse
-from office.directory import ANONYMOUS_ADMIN_ID, is_admin
+from office.directory import ANONYMOUS_ADMIN_ID, find_member, is_admin
 from office.subscriptions import (
     KIND_CHOICES,
     SubscriptionError,
@@ -39,6 +40,7 @@ COMMANDS = [
 
 GROUPS_ONLY = "请在需要接收提醒的群里使用此命令。"
 NOT_ALLOWED = "只有本群管理员或区政府办公室人员可以设置本群的期限提醒。"
+NOT_REGISTERED = "您尚未登记在区政府人员名录中,不能为本群订阅期限提醒。请联系区政府办公室登记。"
 GROUP_ADMIN = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
 
 
@@ -56,14 +58,18 @@ async def _allowed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     with services.db.transaction() as session:
         if is_admin(session=session, telegram_id=user.id, settings_admin_ids=services.settings.admin_telegram_ids):
             return True
+        registered = find_member(session=session, telegram_id=user.id) is not None
     try:
         status = (await context.bot.get_chat_member(chat.id, user.id)).status
     except TelegramError:
         status = None  # unknown to Telegram: not an admin
-    if status in GROUP_ADMIN:
-        return True
-    await refuse(update, NOT_ALLOWED)
-    return False
+    if status not in GROUP_ADMIN:
+        await refuse(update, NOT_ALLOWED)
+        return False
+    if not registered:
+        await refuse(update, NOT_REGISTERED)
+        return False
+    return True
 
 
 def _words(update: Update) -> list[str]:

@@ -116,6 +116,15 @@ async def test_only_group_admins_or_the_office_subscribe_a_group(db, tmp_path):
     assert active == ["agenda", "foreign_affairs"]
 
 
+async def test_a_group_admin_outside_the_directory_cannot_subscribe_the_group(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        chat.api.add_group(UNIT_GROUP, "陌生人的群", members=[], admins=[STRANGER])
+        refused = await chat.send(STRANGER, "/subscribe 全部", chat=UNIT_GROUP)
+    assert "尚未登记" in refused["text"]
+    with db.transaction() as session:
+        assert session.scalars(select(Subscription)).all() == []
+
+
 async def test_alert_buttons_close_or_snooze_for_those_allowed(db, tmp_path):
     due = (datetime.now(TZ) + timedelta(days=3)).date()
     async with running_bot(db, tmp_path) as chat:
