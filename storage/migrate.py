@@ -36,7 +36,8 @@ def upgrade(engine: Engine, revision: str = "heads") -> None:
 def current_revision(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
-    # Each feature has its own branch off 0001_core, so several heads are applied at once.
+    # Comma-joined when a database sits on several branch heads (the feature branches before
+    # 0005 joined them); one revision id otherwise.
     with engine.connect() as connection:
         heads = MigrationContext.configure(connection).get_current_heads()
     return ",".join(sorted(heads)) or None

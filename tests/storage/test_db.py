@@ -9,14 +9,26 @@ import pytest
 from sqlalchemy import select
 
 from storage import audit
+from storage.db import Database
 from storage.migrate import current_revision, upgrade
 from storage.people import Person, Role, overseers_of, Oversight
 
 
-def test_upgrade_is_idempotent(db):
+def test_upgrade_is_idempotent_and_ends_on_one_head(db):
     before = current_revision(db.engine)
     upgrade(db.engine)
-    assert current_revision(db.engine) == before is not None
+    assert current_revision(db.engine) == before == "0005_merge_features"
+
+
+def test_a_database_on_the_old_branch_heads_upgrades_to_the_merged_head(database_url):
+    database = Database(database_url)
+    upgrade(database.engine, "0002_leave")
+    upgrade(database.engine, "0003_deadlines")
+    upgrade(database.engine, "0004_agenda")
+    assert current_revision(database.engine) == "0002_leave,0003_deadlines,0004_agenda"
+    upgrade(database.engine)
+    assert current_revision(database.engine) == "0005_merge_features"
+    database.dispose()
 
 
 def test_failed_transaction_leaves_nothing(db):
