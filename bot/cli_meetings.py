@@ -58,7 +58,7 @@ def _services():  # type: ignore[no-untyped-def]
     from bot.services import Services
 
     services = Services.create()
-    return services, ZoneInfo(services.settings.timezone)
+    return services, services.settings.tz
 
 
 def _fail(message: str) -> int:

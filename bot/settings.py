@@ -13,6 +13,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -92,6 +93,11 @@ class Settings(BaseSettings):
     @property
     def resolved_chroma_path(self) -> Path:
         return self.chroma_path or self.data_dir / "chroma"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The office's time zone (`TIMEZONE`): what "today" and every time shown to people mean."""
+        return ZoneInfo(self.timezone)
 
     @property
     def telegram_base_url(self) -> str:

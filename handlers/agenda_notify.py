@@ -9,7 +9,7 @@ it can tell the sender whom to ask to /start the bot.
 from __future__ import annotations
 
 import logging
-from html import escape
+from handlers.html import escape
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError

@@ -9,7 +9,7 @@ Try it: `/agenda todo` as a reviewer shows the buttons again.
 
 from __future__ import annotations
 
-from html import escape
+from handlers.html import escape
 
 from telegram import Update
 from telegram.ext import (

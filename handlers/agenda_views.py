@@ -11,8 +11,7 @@ Replies are HTML-escaped and split below Telegram's 4096-character limit.
 from __future__ import annotations
 
 from datetime import date, tzinfo
-from html import escape
-from zoneinfo import ZoneInfo
+from handlers.html import escape
 
 from telegram import InputFile, Update
 from telegram.ext import ContextTypes
@@ -30,7 +29,7 @@ TELEGRAM_LIMIT = 4000  # below 4096, leaving room for the escaping of entities
 
 
 def office_tz(context: ContextTypes.DEFAULT_TYPE) -> tzinfo:
-    return ZoneInfo(services_of(context).settings.timezone)
+    return services_of(context).settings.tz
 
 
 async def reply_long(update: Update, text: str) -> None:

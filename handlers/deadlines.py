@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from html import escape
+from handlers.html import escape
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -68,10 +68,6 @@ USAGE = {
     "incident": "用法:/incident [发生日期 时间] 舆情内容 @责任单位,例如 /incident 网传学校食堂问题",
 }
 ESTIMATED_NOTE = "⚠️ 所涉年份的官方节假日安排尚未发布,工作日按推定日历计算;办公室可导入正式安排(HOLIDAY_CALENDAR_FILE)。"
-
-
-def _tz(services: Services) -> ZoneInfo:
-    return ZoneInfo(services.settings.timezone)
 
 
 def format_moment(moment: datetime, tz: ZoneInfo) -> str:
@@ -155,7 +151,7 @@ async def _record(update: Update, context: ContextTypes.DEFAULT_TYPE, command: s
     if member is None:
         return
     services = services_of(context)
-    tz, now = _tz(services), utcnow()
+    tz, now = services.settings.tz, utcnow()
     text = _arguments(update)
     if not text.strip():
         await update.effective_message.reply_text(escape(USAGE[command]))
@@ -203,7 +199,7 @@ async def deadlines_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if member is None:
         return
     services = services_of(context)
-    tz, now = _tz(services), utcnow()
+    tz, now = services.settings.tz, utcnow()
     with services.db.transaction() as session:
         views = open_deadlines_for(session=session, member=member, is_admin=admin)
     if not views:
@@ -259,7 +255,7 @@ async def alert_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if member is None:
         return
     services = services_of(context)
-    tz = _tz(services)
+    tz = services.settings.tz
     try:
         with services.db.transaction() as session:
             if action == "done":
@@ -295,4 +291,4 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("foreign", foreign_command))
     application.add_handler(CommandHandler("incident", incident_command))
     application.add_handler(CallbackQueryHandler(alert_button, pattern=CALLBACK_PATTERN))
-    scheduler.schedule(application, alert_renderer(_tz(services)))
+    scheduler.schedule(application, alert_renderer(services.settings.tz))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
@@ -48,7 +47,7 @@ FORM = "leave_form"
 
 def now_in_office(services: Services) -> datetime:
     """The office's local time: its date is "today" for the leave rules."""
-    return datetime.now(ZoneInfo(services.settings.timezone))
+    return datetime.now(services.settings.tz)
 
 
 def _buttons(*labels: str) -> InlineKeyboardMarkup:

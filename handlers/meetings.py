@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, tzinfo
-from html import escape
+from handlers.html import escape
 
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes

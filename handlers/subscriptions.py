@@ -11,8 +11,7 @@ so a stranger who adds the bot to a group of their own must not be able to subsc
 
 from __future__ import annotations
 
-from html import escape
-from zoneinfo import ZoneInfo
+from handlers.html import escape
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -95,7 +94,7 @@ async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             current = subscribed_kinds(session=session, chat_id=chat_id)
         else:
             added = subscribe(session=session, chat_id=chat_id, kinds=kinds, actor_telegram_id=update.effective_user.id,
-                              now=utcnow(), tz=ZoneInfo(services.settings.timezone))
+                              now=utcnow(), tz=services.settings.tz)
             current = subscribed_kinds(session=session, chat_id=chat_id)
     if not kinds:
         now_text = _labels(current) if current else "无"
