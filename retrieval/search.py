@@ -5,7 +5,11 @@ blended with weights tuned on the dev set (bench/tune_fusion.py).
 The dense score of an article is its best sentence's cosine similarity plus a fraction of the whole
 article's: the sentence finds the clause that answers, the whole article breaks near-ties in favour
 of the article that is about the question's topic. The question is embedded without its colloquial
-particles (吗/呢/是不是/到底 …), which e5 otherwise reads as content.
+particles (吗/呢/是不是/到底 …), which e5 otherwise reads as content. Where the glossary knows one of
+its colloquial words, the question is embedded a second time with the rule-book terms in their place
+(名章 → 个人印章) and the two similarities are averaged: on the dev set this raised Chinese
+recall@1 from 0.76 to 0.83, and on the second document's set from 0.47 to 0.53. An English question
+is embedded a second time with the Chinese rule terms of its glossary words appended.
 
 Example::
 
@@ -28,7 +32,7 @@ from retrieval.document import Article, RuleDocument
 from retrieval.index import RulesIndex
 from retrieval.tokens import ChineseTokenizer, Glossary
 
-AFFINITY_ARTICLES = 40  # how many nearest articles the question's affinity to the rule books averages
+AFFINITY_SHARE = 0.9  # the share of a document's sentences, most similar first, that its affinity averages
 MAX_QUERY_CHARS = 300  # longer input is cut: e5 reads 512 tokens, and BM25 would drown in noise
 _TAG = re.compile(r"<[^>]{0,200}>")
 _MARKUP = re.compile(r"[*_`#>\[\]]+")
@@ -48,7 +52,7 @@ class FusionWeights:
     words: float = 0.1
     bigrams: float = 0.2
     coverage: float = 0.2
-    whole_article: float = 0.3  # share of the whole-article similarity added to the best sentence's
+    whole_article: float = 0.5  # share of the whole-article similarity added to the best sentence's
 
     def __post_init__(self) -> None:
         if min(self.dense, self.words, self.bigrams, self.coverage, self.whole_article) < 0:
@@ -66,6 +70,7 @@ class Signals:
     coverage: np.ndarray  # share of the question's distinct bigrams found in the article
     best_sentence: list[str]  # the sentence that gave the dense score
     lexical_query: bool  # the question has Chinese tokens at all
+    affinity: float  # closeness to the nearest rule book as a whole (see `HybridSearcher.affinity`)
 
 
 @dataclass(frozen=True)
@@ -77,7 +82,7 @@ class ScoredArticle:
     coverage: float
     best_sentence: str
     lexical_support: float  # best bigram-BM25 score of any article per question bigram; 0 without Chinese
-    affinity: float  # mean best-sentence similarity of the AFFINITY_ARTICLES nearest articles (see `affinity`)
+    affinity: float  # the question's closeness to the nearest rule book as a whole (see `HybridSearcher.affinity`)
     lexical_query: bool  # the question has Chinese tokens at all (English questions have none)
 
 
@@ -125,6 +130,9 @@ class HybridSearcher:
         whole = np.array([c.whole_article for c, _ in known], dtype=bool)
         self._sentence_rows = np.flatnonzero((self._chunk_article >= 0) & ~whole)
         self._article_rows = np.flatnonzero((self._chunk_article >= 0) & whole)
+        document_of = {d.key: i for i, d in enumerate(self.documents)}
+        sentence_document = np.array([document_of[self.articles[a][0].key] for a in self._chunk_article[self._sentence_rows]])
+        self._document_sentences = [self._sentence_rows[sentence_document == i] for i in range(len(self.documents))]
 
     def signals(self, question: str) -> Signals:
         n = len(self.articles)
@@ -135,13 +143,18 @@ class HybridSearcher:
         sentence = np.full(n, -1.0)
         article = np.full(n, -1.0)
         best = list(self._first_sentence)
+        affinity = -1.0
         if len(self._chunk_text):
             similarity = self._similarities(dense_query(text))
+            bridged = self._bridged_query(text)
+            if bridged != dense_query(text):
+                similarity = (similarity + self._similarities(bridged)) / 2
             np.maximum.at(sentence, self._chunk_article[self._sentence_rows], similarity[self._sentence_rows])
             np.maximum.at(article, self._chunk_article[self._article_rows], similarity[self._article_rows])
             # The sentence behind each article's score, visited from weakest to best.
             for j in self._sentence_rows[np.argsort(similarity[self._sentence_rows])]:
                 best[self._chunk_article[j]] = self._chunk_text[j]
+            affinity = self.affinity(similarity)
         sentence = np.where(sentence > -1.0, sentence, article)  # an article too short to split
         dense = sentence + self.weights.whole_article * np.where(article > -1.0, article, sentence)
         question_bigrams = set(self.tokenizer.bigrams(text))
@@ -156,7 +169,36 @@ class HybridSearcher:
             coverage=coverage,
             best_sentence=best,
             lexical_query=bool(self.tokenizer.chinese_bigrams(text)),
+            affinity=affinity,
         )
+
+    def affinity(self, similarity: np.ndarray) -> float:
+        """How close the question is to the rule books as a whole, not only to its best article.
+
+        A question the rules do not cover (pay, canteen hours, a phone number) often still finds
+        one sentence on a neighbouring topic about as similar as a paraphrased answerable question
+        does, but it is far from the bulk of the rule book. Per document, the mean similarity of its
+        sentences (the least similar tenth left out, so that a few boilerplate sentences do not
+        drag it down); the nearest document counts, so adding an unrelated document changes nothing.
+        It separates answerable from unanswerable Chinese questions better than the mean over the
+        40 nearest articles it replaced: AUC 0.955 against 0.92 on the dev set, 0.81 against 0.76 on
+        bench/questions/validation.jsonl. Short questions lie low on it whatever they ask, which is
+        why `RefusalPolicy.min_affinity` stays low and other checks share the work."""
+        best = -1.0
+        for rows in self._document_sentences:
+            values = np.sort(similarity[rows])[-max(1, int(len(rows) * AFFINITY_SHARE)) :]
+            if len(values):
+                best = max(best, float(values.mean()))
+        return best
+
+    def _bridged_query(self, text: str) -> str:
+        """The question in the rule book's words, for the second embedding: Chinese questions get
+        the rule terms in place of their colloquial words; English ones get the Chinese rule terms
+        of the English words the glossary knows appended (seal → 印章), a bridge into the language
+        of the rule book that the multilingual model otherwise crosses alone."""
+        if self.tokenizer.chinese_bigrams(text):
+            return dense_query(self.glossary.rewrite(text))
+        return self.glossary.expand(text)
 
     def _similarities(self, text: str) -> np.ndarray:
         """Cosine similarity of `text` to every chunk, by row; -1 for a chunk Chroma did not return
@@ -185,7 +227,6 @@ class HybridSearcher:
         order = np.argsort(-fused)[:k]
         bigram_count = len(set(self.tokenizer.chinese_bigrams(clean_question(question))))
         support = float(signals.bigrams.max()) / bigram_count if bigram_count else 0.0
-        affinity = _affinity(signals.sentence)
         return [
             ScoredArticle(
                 document=self.articles[i][0],
@@ -195,22 +236,11 @@ class HybridSearcher:
                 coverage=float(signals.coverage[i]),
                 best_sentence=signals.best_sentence[i],
                 lexical_support=support,
-                affinity=affinity,
+                affinity=signals.affinity,
                 lexical_query=signals.lexical_query,
             )
             for i in order
         ]
-
-
-def _affinity(sentence: np.ndarray) -> float:
-    """How close the question is to the rule books as a whole, not only to its best article.
-
-    A question the rules do not cover (pay, canteen hours, a phone number) often still finds one
-    sentence on a neighbouring topic about as similar as a paraphrased answerable question does, but
-    it is far from the bulk of the rule book; the mean over the nearest articles (not all of them, so
-    that adding an unrelated document does not move it much) separates the two better."""
-    nearest = np.sort(sentence)[-AFFINITY_ARTICLES:]
-    return float(nearest.mean()) if len(nearest) else -1.0
 
 
 def _scaled(values: np.ndarray) -> np.ndarray:

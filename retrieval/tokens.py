@@ -70,17 +70,23 @@ class ChineseTokenizer:
 
 
 class Glossary:
-    """Adds rule-book terms for the colloquial words found in a question.
+    """Rule-book terms for the colloquial words found in a question: appended for the lexical
+    query (`expand`), substituted in place for the embedded one (`rewrite`).
 
     Usage::
 
-        Glossary.bundled().expand("公章谁管?")   # '公章谁管? 印章 用印'
+        glossary = Glossary.bundled()
+        glossary.expand("公章谁管?")             # '公章谁管? 印章 用印'
+        glossary.rewrite("想用副区长的名章")      # '想用副区长的个人印章'
     """
 
     def __init__(self, entries: dict[str, tuple[str, ...]]) -> None:
         if any(not key or not terms for key, terms in entries.items()):
             raise ValueError("glossary entries need a word and at least one term")
         self._entries = entries
+        chinese = sorted((w for w in entries if not w.isascii()), key=len, reverse=True)
+        # Longest word first, so that 领导名章 is replaced as a whole rather than as 名章.
+        self._chinese_word = re.compile("|".join(map(re.escape, chinese))) if chinese else None
 
     @classmethod
     def bundled(cls) -> Glossary:
@@ -107,6 +113,25 @@ class Glossary:
             for term in terms
         ]
         return question + (" " + " ".join(dict.fromkeys(extra)) if extra else "")
+
+    def rewrite(self, question: str) -> str:
+        """The question with each colloquial Chinese word replaced by its first rule term, in one
+        left-to-right pass (a replaced word is never rewritten again). A sentence that reads like
+        the rule book suits the embedding model, which a list of appended terms does not; the
+        original question is embedded too (see `HybridSearcher`), so a poor rewrite costs little.
+        A word is kept where one of its rule terms already overlaps it (谁签 in 谁签发, 常务会 in 常务会议)."""
+        if self._chinese_word is None:
+            return question
+
+        def replace(match: re.Match[str]) -> str:
+            terms = self._entries[match.group(0)]
+            for term in terms:
+                # Every occurrence of `term` inside this window overlaps the matched word.
+                if term in question[max(0, match.start() - len(term) + 1) : match.end() + len(term) - 1]:
+                    return match.group(0)
+            return terms[0]
+
+        return self._chinese_word.sub(replace, question)
 
 
 def _said_formally(lowered_question: str, word: str, terms: tuple[str, ...]) -> bool:

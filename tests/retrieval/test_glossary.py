@@ -69,3 +69,24 @@ def test_colloquial_questions_find_the_article(qa: RulesQA, question: str, artic
 
 def test_leave_entitlement_question_is_refused(qa: RulesQA) -> None:
     assert not qa.ask("年假一年有几天?").answered
+
+
+@pytest.mark.parametrize(
+    ("question", "rewritten"),
+    [
+        ("想用一下副区长的名章,要谁点头?", "想用一下副区长的个人印章,要谁点头?"),
+        ("红头文件谁签发?", "公文谁签发?"),
+        # The longest colloquial word wins, and a replaced word is not rewritten again.
+        ("领导名章能随便用吗?", "个人印章能随便用吗?"),
+    ],
+)
+def test_rewrite_puts_the_rule_term_in_place_of_the_colloquial_word(glossary: Glossary, question: str, rewritten: str) -> None:
+    assert glossary.rewrite(question) == rewritten
+
+
+def test_rewrite_keeps_words_that_already_read_as_a_rule_term(glossary: Glossary) -> None:
+    # 常务会 inside 常务会议, 谁签 inside 谁签发: replacing either would garble the rule term.
+    assert glossary.rewrite("常务会议材料几天报?") == "常务会议材料几天报?"
+    assert glossary.rewrite("常务会材料几天报?") == "常务会议材料几天报?"
+    assert "签发发" not in glossary.rewrite("以区政府名义下发的文件谁签发?")
+    assert glossary.rewrite("Who keeps the seal?") == "Who keeps the seal?"  # English is left to the model

@@ -142,3 +142,25 @@ def test_question_asking_two_things_cites_both_articles(qa: RulesQA) -> None:
     cited = [c.article for c in answer.citations]
     assert 17 in cited and 54 in cited
     assert "30日内" in answer.text and "由区长签发" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "missing", "related"),
+    [
+        ("常务会一般是星期几开?", "星期几", 46),  # the rules say weekly, not which day
+        ("区长专题会议的纪要一般几天内印发?", "具体天数", 54),  # article 54 says who signs, not when
+    ],
+)
+def test_a_detail_the_articles_do_not_state_is_refused_naming_it(qa: RulesQA, question: str, missing: str, related: int) -> None:
+    answer = qa.ask(question)
+    assert not answer.answered
+    assert answer.summary.startswith(NOT_FOUND) and missing in answer.summary
+    assert answer.passages == ()
+    assert related in [c.article for c in answer.related]
+
+
+def test_the_same_topic_with_a_stated_detail_is_answered(qa: RulesQA) -> None:
+    answer = qa.ask("常务会多久开一次?")
+    assert answer.answered
+    assert answer.citations[0].article == 46
+    assert "每周" in answer.text

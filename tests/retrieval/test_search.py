@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from retrieval.answering import RefusalPolicy
-from retrieval.search import AFFINITY_ARTICLES, ScoredArticle, dense_query
+from retrieval.search import AFFINITY_SHARE, ScoredArticle, dense_query
 from retrieval.service import RulesQA
 
 
@@ -36,12 +36,23 @@ def test_article_score_is_its_best_sentence_plus_a_share_of_the_whole_article(qa
     assert best.best_sentence in best.article.text and best.best_sentence != best.article.text
 
 
-def test_affinity_averages_the_nearest_articles(qa: RulesQA) -> None:
+def test_affinity_is_the_mean_of_the_documents_closer_sentences(qa: RulesQA) -> None:
     searcher = qa.searcher
-    hit = searcher.search("常务会议材料提前几天报送?", k=1)[0]
-    nearest = np.sort(searcher.signals("常务会议材料提前几天报送?").sentence)[-AFFINITY_ARTICLES:]
-    assert hit.affinity == pytest.approx(float(nearest.mean()))
+    question = "常务会议材料提前几天报送?"
+    hit = searcher.search(question, k=1)[0]
+    index = searcher._index
+    vector = np.asarray(searcher.embeddings.embed_query(dense_query(question)))
+    records = index._store._collection.get(where={"kind": "sentence"}, include=["embeddings"])
+    similarities = np.sort(np.asarray(records["embeddings"]) @ vector)
+    expected = similarities[-int(len(similarities) * AFFINITY_SHARE) :].mean()
+    assert hit.affinity == pytest.approx(float(expected), abs=1e-4)
     assert hit.affinity < hit.dense
+
+
+def test_a_question_about_pay_is_further_from_the_rule_book_than_one_about_meetings(qa: RulesQA) -> None:
+    on_topic = qa.searcher.search("常务会议材料提前几天报送?", k=1)[0]
+    off_topic = qa.searcher.search("食堂的午饭几点开始供应?", k=1)[0]
+    assert off_topic.affinity < on_topic.affinity
 
 
 def _hit(qa: RulesQA, *, affinity: float, support: float, dense: float = 0.9, chinese: bool = True) -> ScoredArticle:
@@ -59,3 +70,10 @@ def test_refusal_needs_affinity_and_shared_words_but_a_cited_part_needs_only_wor
     assert not policy.supports(_hit(qa, affinity=close, support=0.0))
     english = _hit(qa, affinity=0.0, support=0.0, dense=policy.min_dense_without_lexical + 0.01, chinese=False)
     assert not policy.refuses(english) and policy.supports(english)
+
+
+def test_the_second_embedding_reads_the_question_in_the_rule_books_words(qa: RulesQA) -> None:
+    searcher = qa.searcher
+    assert searcher._bridged_query("想用一下副区长的名章,要谁点头?") == "想用一下副区长的个人印章,要谁点头?"
+    english = searcher._bridged_query("Who keeps the seal?")
+    assert english.startswith("Who keeps the seal?") and "印章" in english
