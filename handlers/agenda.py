@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from handlers.html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
@@ -39,6 +38,7 @@ from bot.services import services_of
 from handlers.access import require_member
 from handlers.agenda_notify import draft_buttons, send_notices
 from handlers.agenda_views import office_tz, send_export, show_day, show_mine, show_todo
+from handlers.html import escape
 from office.agenda import AgendaError, FilingPlan, delete_draft, file_item, meeting_for_filing, plan_filing, submit_item
 from office.agenda_checks import (
     ARTICLE_50,

@@ -9,12 +9,12 @@ it can tell the sender whom to ask to /start the bot.
 from __future__ import annotations
 
 import logging
-from handlers.html import escape
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
 from bot.services import Services
+from handlers.html import escape
 from office.notices import Notice
 
 logger = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ Try it: `/agenda todo` as a reviewer shows the buttons again.
 
 from __future__ import annotations
 
-from handlers.html import escape
+from datetime import datetime
 
 from telegram import Update
 from telegram.ext import (
@@ -25,6 +25,7 @@ from telegram.ext import (
 from bot.services import services_of
 from handlers.agenda_notify import send_notices
 from handlers.agenda_views import office_tz
+from handlers.html import escape
 from office.agenda import AgendaError, approve_item, check_reviewer, return_item
 
 COMMANDS: list[tuple[str, str]] = []
@@ -43,7 +44,7 @@ async def approve(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         with services.db.transaction() as session:
             outcome = approve_item(session=session, item_id=_item_id(update), telegram_id=query.from_user.id,
-                                   tz=office_tz(context))
+                                   now=datetime.now(office_tz(context)), tz=office_tz(context))
             state, title = outcome.item.state, outcome.item.title
     except AgendaError as exc:
         await query.answer(str(exc)[:190], show_alert=True)

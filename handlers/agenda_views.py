@@ -11,7 +11,6 @@ Replies are HTML-escaped and split below Telegram's 4096-character limit.
 from __future__ import annotations
 
 from datetime import date, tzinfo
-from handlers.html import escape
 
 from telegram import InputFile, Update
 from telegram.ext import ContextTypes
@@ -19,6 +18,7 @@ from telegram.ext import ContextTypes
 from bot.services import services_of
 from handlers.access import require_admin
 from handlers.agenda_notify import draft_buttons, review_buttons
+from handlers.html import escape
 from office.agenda import AgendaError, item_label, items_waiting_for, meeting_agenda, my_unit_items
 from office.agenda_export import ExportError, export_agenda
 from office.dates import format_day

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from handlers.html import escape
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -25,6 +24,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot import scheduler
 from bot.services import Services, services_of
 from handlers.access import refuse, require_member
+from handlers.html import escape
 from office.dates import format_day
 from office.deadline_commands import (
     LineError,

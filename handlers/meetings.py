@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, tzinfo
-from handlers.html import escape
 
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
@@ -22,6 +21,7 @@ from bot.services import services_of
 from handlers.access import require_member
 from handlers.agenda_notify import send_notices
 from handlers.agenda_views import office_tz, reply_long
+from handlers.html import escape
 from office.dates import DateError, parse_date
 from office.meetings import (
     MeetingError,

@@ -11,8 +11,6 @@ so a stranger who adds the bot to a group of their own must not be able to subsc
 
 from __future__ import annotations
 
-from handlers.html import escape
-
 from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
@@ -20,6 +18,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.services import services_of
 from handlers.access import ANONYMOUS_REFUSED, refuse
+from handlers.html import escape
 from office.directory import ANONYMOUS_ADMIN_ID, find_member, is_admin
 from office.subscriptions import (
     KIND_CHOICES,

@@ -111,11 +111,11 @@ def _clean_title(title: str) -> str:
     return title
 
 
-def _open_meeting(meeting: Meeting, now: datetime, tz: tzinfo) -> None:
+def _open_meeting(meeting: Meeting, now: datetime, tz: tzinfo, *, doing: str = "提交议题") -> None:
     if meeting.cancelled:
-        raise AgendaError(f"{meeting_label(meeting, tz)}已取消,不能再提交议题。")
+        raise AgendaError(f"{meeting_label(meeting, tz)}已取消,不能再{doing}。")
     if meeting.starts_at <= now:
-        raise AgendaError(f"{meeting_label(meeting, tz)}已经召开,不能再提交议题。")
+        raise AgendaError(f"{meeting_label(meeting, tz)}已经召开,不能再{doing}。")
 
 
 def meeting_for_filing(*, session: Session, day: date, kind: MeetingType | None, tz: tzinfo) -> int:
@@ -274,9 +274,11 @@ def check_reviewer(*, session: Session, item_id: int, telegram_id: int) -> str:
     return item.title
 
 
-def approve_item(*, session: Session, item_id: int, telegram_id: int, tz: tzinfo) -> Outcome:
-    """The current step passes: review → approval, or approval → 已列入议程 (appended to the agenda)."""
+def approve_item(*, session: Session, item_id: int, telegram_id: int, now: datetime, tz: tzinfo) -> Outcome:
+    """The current step passes: review → approval, or approval → 已列入议程 (appended to the agenda).
+    Not once the meeting has started or been cancelled: the item can no longer be put on its agenda."""
     item, actor = _reviewable(session, item_id, telegram_id)
+    _open_meeting(item.meeting, now, tz, doing="审核或批准议题")
     label = item_label(item, tz)
     if item.state_enum is ItemState.OVERSEER_REVIEW:
         item.state, item.reviewed_by_person_id = ItemState.LEADER_APPROVAL.value, actor.person_id

@@ -139,6 +139,22 @@ def _check_not_self(actor_telegram_id: int | None, telegram_id: int) -> None:
         raise DirectoryError("不能修改自己的登记信息和角色,请由其他管理员或命令行办理")
 
 
+# Posts one person holds at a time: approvals go to "the" 区长 (第八十二条) and 常务副区长 (第七条).
+SINGLE_HOLDER_ROLES = (Role.MAYOR, Role.EXECUTIVE_VICE_MAYOR)
+
+
+def _check_single_holder(session: Session, role: Role, telegram_id: int) -> None:
+    if role not in SINGLE_HOLDER_ROLES:
+        return
+    holders = [m for m in members_with_role(session=session, role=role) if m.telegram_id != telegram_id]
+    if holders:
+        holder = holders[0]
+        raise DirectoryError(
+            f"目录中已有{role.value}{holder.name}(ID {holder.telegram_id}):{role.value}只能登记一位,"
+            f"请先修改或移除其登记(/staff remove {holder.telegram_id})"
+        )
+
+
 def add_member(
     *,
     session: Session,
@@ -158,6 +174,7 @@ def add_member(
         raise DirectoryError("姓名和单位不能为空")
     units = _check_oversees(role, oversees)
     _check_lengths(name, (unit, *units))
+    _check_single_holder(session, role, telegram_id)
     person = person_by_telegram_id(session, telegram_id, active_only=False)
     if person is not None and person.active:
         raise DirectoryError(f"Telegram ID {telegram_id} 已登记为 {person.name},请用修改功能")
@@ -198,6 +215,7 @@ def update_member(
         raise DirectoryError(f"未找到 Telegram ID {telegram_id} 的在册人员")
     before = {"name": person.name, "unit": person.unit, "role": person.role, "oversees": person.oversees}
     new_role = role or person.role_enum
+    _check_single_holder(session, new_role, telegram_id)
     if name is not None and name.strip():
         person.name = name.strip()
     if unit is not None and unit.strip():

@@ -69,9 +69,9 @@ def submit(db, item_id, *, who=HEAD, now=NOW):
         return outcome.item.state, outcome.notices
 
 
-def approve(db, item_id, who):
+def approve(db, item_id, who, *, now=NOW):
     with db.transaction() as session:
-        outcome = approve_item(session=session, item_id=item_id, telegram_id=who, tz=TZ)
+        outcome = approve_item(session=session, item_id=item_id, telegram_id=who, now=now, tz=TZ)
         return outcome.item.state, outcome.notices
 
 

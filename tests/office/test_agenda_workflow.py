@@ -237,3 +237,17 @@ def test_views_my_unit_and_waiting_for_me(meeting_db):
     approve(meeting_db, sent, VICE)
     with meeting_db.transaction() as session:
         assert [i.id for i in items_waiting_for(session=session, telegram_id=MAYOR)] == [sent]
+
+
+@pytest.mark.parametrize("step", ["review", "approval"])
+def test_nothing_is_reviewed_or_approved_once_the_meeting_has_started(meeting_db, step):
+    item_id = file(meeting_db)
+    submit(meeting_db, item_id)
+    if step == "approval":
+        approve(meeting_db, item_id, VICE)
+    waiting = state_of(meeting_db, item_id)
+    who = VICE if step == "review" else MAYOR
+    with pytest.raises(AgendaError, match="已经召开"):
+        approve(meeting_db, item_id, who, now=STARTS + timedelta(minutes=1))
+    assert state_of(meeting_db, item_id) == waiting
+

@@ -103,3 +103,19 @@ def test_unknown_role_lists_the_roles():
 
     with pytest.raises(DirectoryError, match="区长、常务副区长"):
         parse_role("局长")
+
+
+@pytest.mark.parametrize("role", [Role.MAYOR, Role.EXECUTIVE_VICE_MAYOR])
+def test_only_one_person_holds_the_post_that_approvals_go_to(db, role):
+    _add(db, 1, role, name="王区长")
+    with pytest.raises(DirectoryError, match="只能登记一位"):
+        _add(db, 2, role)
+    _add(db, 2, Role.VICE_MAYOR)
+    with pytest.raises(DirectoryError, match="王区长"):
+        with db.transaction() as session:
+            update_member(session=session, actor_telegram_id=None, telegram_id=2, role=role)
+    with db.transaction() as session:
+        assert [m.telegram_id for m in members_with_role(session=session, role=role)] == [1]
+        update_member(session=session, actor_telegram_id=None, telegram_id=1, name="王区长")  # the holder may be edited
+        remove_member(session=session, actor_telegram_id=None, telegram_id=1)
+    _add(db, 3, role)  # once the post is free, a successor is registered
