@@ -16,8 +16,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from bot.services import services_of
 from handlers.expired import EXPIRED
-from storage.base import utcnow
-from storage.feedback import answer_by_id
+from office.answer_feedback import Rating, rate_answer
 
 COMMANDS: list[tuple[str, str]] = []
 
@@ -29,17 +28,13 @@ THANKS = "已记录,谢谢您的反馈!"
 NOT_YOURS = "只有提问的人可以评价这条回答。"
 
 
+REPLIES = {Rating.RECORDED: THANKS, Rating.NOT_YOURS: NOT_YOURS, Rating.UNKNOWN_ANSWER: EXPIRED}
+
+
 def rate(services, answer_id: int, user_id: int, rating: str) -> str:
-    """Store the rating; returns THANKS, NOT_YOURS or EXPIRED (unknown answer)."""
+    """Store the rating; returns the reply for the button press."""
     with services.db.transaction() as session:
-        row = answer_by_id(session, answer_id)
-        if row is None:
-            return EXPIRED
-        if row.telegram_user_id != user_id:
-            return NOT_YOURS
-        row.rating = rating
-        row.rated_at = utcnow()
-        return THANKS
+        return REPLIES[rate_answer(session=session, answer_id=answer_id, user_id=user_id, rating=rating)]
 
 
 def marked_keyboard(markup: InlineKeyboardMarkup, chosen_data: str) -> InlineKeyboardMarkup:

@@ -26,9 +26,9 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.services import services_of
 from handlers.expired import EXPIRED
 from handlers.html import escape, split_html
+from office.answer_feedback import record_answer
 from retrieval.answer import Answer, Citation, Passage
 from retrieval.service import QuestionError
-from storage.feedback import log_answer
 
 COMMANDS = [("ask", "查询规定,例如 /ask 常务会议材料提前几天报送?")]
 
@@ -99,15 +99,15 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     def ask_and_log() -> tuple[Answer, int]:
         answer = services.qa.ask(question, context=previous)
         with services.db.transaction() as session:
-            row = log_answer(
-                session,
-                telegram_user_id=user_id,
+            answer_id = record_answer(
+                session=session,
+                user_id=user_id,
                 chat_id=chat_id,
                 question=question,
                 answered=answer.answered,
                 citations=[citation.reference for citation in answer.citations or answer.related],
             )
-            return answer, row.id
+            return answer, answer_id
 
     try:
         async with _typing_if_slow(context, chat_id):
