@@ -1,4 +1,4 @@
-"""`officebot users add|set|list|remove` (the staff directory) and `officebot export leaves --csv`.
+"""`officebot users add|set|list|remove|reassign` (the staff directory) and `officebot export leaves --csv`.
 
 Try it::
 
@@ -6,6 +6,7 @@ Try it::
     officebot users set --telegram-id 1001 --role 常务副区长
     officebot users list
     officebot users remove --telegram-id 1001
+    officebot users reassign --from 1001 --to 1005
     officebot export leaves --csv leaves.csv
 
 The command line is run by the operator, so it may change any entry (Telegram's /staff may not
@@ -21,7 +22,7 @@ from storage.people import Role
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    users = subparsers.add_parser("users", help="人员名录 (add|set|list|remove)")
+    users = subparsers.add_parser("users", help="人员名录 (add|set|list|remove|reassign)")
     actions = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
     roles = "、".join(role.value for role in Role)
 
@@ -48,6 +49,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     remove = actions.add_parser("remove", help="移出名录(保留历史记录)")
     remove.add_argument("--telegram-id", type=int, required=True)
     remove.set_defaults(func=_remove)
+
+    reassign = actions.add_parser("reassign", help="把某人待办的请假审批和议题审核转交接替人")
+    reassign.add_argument("--from", dest="from_id", type=int, required=True, help="原审批人 Telegram ID")
+    reassign.add_argument("--to", dest="to_id", type=int, required=True, help="接替人 Telegram ID")
+    reassign.set_defaults(func=_reassign)
 
     export = subparsers.add_parser("export", help="导出记录 (export leaves --csv)")
     what = export.add_subparsers(dest="export_command", required=True, metavar="WHAT")
@@ -110,6 +116,20 @@ def _remove(args: argparse.Namespace) -> int:
 
     return _run(lambda session: "已移出名录:" + remove_member(
         session=session, actor_telegram_id=None, telegram_id=args.telegram_id).name)
+
+
+def _reassign(args: argparse.Namespace) -> int:
+    from bot.settings import get_settings
+    from office.reassign import reassign_open_decisions
+
+    def change(session) -> str:  # type: ignore[no-untyped-def]
+        moved = reassign_open_decisions(session=session, actor_telegram_id=None, from_telegram_id=args.from_id,
+                                        to_telegram_id=args.to_id, tz=get_settings().tz)
+        # No Telegram here: the successor finds them under /leaves and /agenda.
+        return (f"已将 {moved.count} 项待办转交{moved.successor.name}(请假审批 {len(moved.leave_approvals)} 项,"
+                f"议题审核 {len(moved.agenda_reviews)} 项);接替人可在 /leaves 和 /agenda 中查看。")
+
+    return _run(change)
 
 
 def _export_leaves(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ Try it (private chat, as an admin)::
     /staff add 1001 张三 副区长 区政府 区财政局,区审计局
     /staff set 1001 角色=常务副区长 分管=区财政局
     /staff remove 1001
+    /staff reassign 1001 1005      (hand 1001's open approvals and reviews to 1005)
 
 Nobody changes their own entry or role here (office/directory.py refuses it).
 """
@@ -18,7 +19,10 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.services import services_of
 from handlers.access import require_admin
+from handlers.agenda_notify import send_notices
 from handlers.html import escape, split_html
+from handlers.leave_notify import tell
+from handlers.leave_text import decision_buttons, leave_card
 from office.directory import (
     DirectoryError,
     add_member,
@@ -28,6 +32,7 @@ from office.directory import (
     remove_member,
     update_member,
 )
+from office.reassign import Reassignment, reassign_open_decisions
 
 COMMANDS = [("staff", "人员名录管理(办公室)")]
 USAGE = (
@@ -35,7 +40,8 @@ USAGE = (
     "/staff — 查看名录\n"
     "/staff add TelegramID 姓名 角色 单位 [分管单位,逗号分隔]\n"
     "/staff set TelegramID 姓名=… 单位=… 角色=… 分管=单位1,单位2\n"
-    "/staff remove TelegramID"
+    "/staff remove TelegramID\n"
+    "/staff reassign 原TelegramID 接替人TelegramID — 把待办的请假审批和议题审核转交接替人"
 )
 SET_KEYS = {"姓名": "name", "单位": "unit", "角色": "role", "分管": "oversees"}
 
@@ -76,6 +82,32 @@ def _apply(words: list[str], actor: int, session) -> str:  # type: ignore[no-unt
     raise DirectoryError(USAGE)
 
 
+async def _hand_over(update: Update, context: ContextTypes.DEFAULT_TYPE, actor: int, words: list[str]) -> None:
+    services = services_of(context)
+    try:
+        with services.db.transaction() as session:
+            moved = reassign_open_decisions(session=session, actor_telegram_id=actor, from_telegram_id=_telegram_id(words[0]),
+                                            to_telegram_id=_telegram_id(words[1]), tz=services.settings.tz)
+    except DirectoryError as exc:
+        await update.effective_message.reply_text(escape(str(exc)))
+        return
+    unreachable = await _notify_successor(context, moved)
+    text = f"已将 {moved.count} 项待办转交{moved.successor.name}(请假审批 {len(moved.leave_approvals)} 项,议题审核 {len(moved.agenda_reviews)} 项)。"
+    if unreachable:
+        text += f"\n{moved.successor.name}尚未私聊启动机器人,未能送达审批消息,请提醒其私聊发送 /start,再用 /leaves 和 /agenda 查看待办。"
+    await update.effective_message.reply_text(escape(text))
+
+
+async def _notify_successor(context: ContextTypes.DEFAULT_TYPE, moved: Reassignment) -> bool:
+    """Send the successor a card with buttons per moved decision; True when some could not be delivered."""
+    failed = False
+    for approval_id, leave in moved.leave_approvals:
+        card = leave_card(leave, f"请审批:{moved.successor.name},您有一件转交来的请假申请待审批")
+        failed |= not await tell(context.bot, moved.successor.telegram_id, card, decision_buttons(approval_id))
+    failed |= bool(await send_notices(context.bot, services_of(context), list(moved.agenda_reviews)))
+    return failed
+
+
 async def staff_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.effective_chat.type != ChatType.PRIVATE:
         await update.effective_message.reply_text("请私聊机器人管理人员名录。")
@@ -85,6 +117,9 @@ async def staff_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     services = services_of(context)
     words = context.args
+    if words and words[0] == "reassign" and len(words) == 3:
+        await _hand_over(update, context, actor, words[1:])
+        return
     try:
         with services.db.transaction() as session:
             if not words:

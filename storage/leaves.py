@@ -136,6 +136,23 @@ def pending_approvals_for(session: Session, person_id: int, role: str) -> list[L
     return list(session.scalars(query))
 
 
+def pending_approvals_of_person(session: Session, person_id: int) -> list[LeaveApproval]:
+    """Undecided approvals of pending reports bound to this person by name (not by role), locked
+    for the caller to hand over."""
+    query = (
+        select(LeaveApproval)
+        .join(LeaveReport)
+        .where(
+            LeaveReport.state == "待审批",
+            LeaveApproval.decision.is_(None),
+            LeaveApproval.approver_person_id == person_id,
+        )
+        .order_by(LeaveApproval.id)
+        .with_for_update(of=LeaveApproval)
+    )
+    return list(session.scalars(query))
+
+
 def approved_on(session: Session, day: date) -> list[LeaveReport]:
     """Approved reports whose dates include `day` (people away that day)."""
     query = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from leave_harness import ADMIN, HEAD, OFFICE, OFFICE_CHAT, STRANGER, running_bot
+from leave_harness import ADMIN, CLERK, HEAD, MAYOR, OFFICE, OFFICE_CHAT, STRANGER, VICE, running_bot
 
 from bot.cli import main
 from office.directory import find_member
@@ -87,9 +87,43 @@ def test_cli_users_and_leave_export(db, tmp_path, monkeypatch, capsys):
         listing = capsys.readouterr().out
         assert main(["users", "remove", "--telegram-id", "1002"]) == 0
         assert main(["export", "leaves", "--csv", str(tmp_path / "leaves.csv")]) == 0
+        capsys.readouterr()
+        assert main(["users", "reassign", "--from", "1002", "--to", "1001"]) == 0  # nothing waits for 李四
+        assert main(["users", "reassign", "--from", "1002", "--to", "4040"]) == 2
+        handed, refused = capsys.readouterr()
     finally:
         get_settings.cache_clear()
     assert "1001 张三 区政府 常务副区长 分管:区审计局、区财政局" in listing and "1002 李四" in listing
     with db.transaction() as session:
         assert find_member(session=session, telegram_id=1002) is None
     assert (tmp_path / "leaves.csv").read_text(encoding="utf-8-sig").startswith("编号,姓名,单位")
+    assert "已将 0 项待办转交张三" in handed and "不在名录" in refused
+
+
+async def test_a_departed_approvers_open_decisions_go_to_the_successor(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        mayor_before, vice_before = chat.last_id(MAYOR), chat.last_id(VICE)
+        card = await chat.send(HEAD, "/leave 出差 今天 明天 上海 参加长三角协作会")
+        await chat.press(HEAD, card, "确认提交")
+        old_card = await chat.next_message(VICE, after=vice_before, containing="请审批")
+        await chat.next_message(MAYOR, after=mayor_before, containing="请审批")
+
+        added = await chat.send(ADMIN, "/staff add 2001 陈副区长 副区长 区政府 区财政局")
+        assert "已登记" in added["text"]
+        await chat.send(ADMIN, f"/staff remove {VICE}")
+        wrong = await chat.send(ADMIN, f"/staff reassign {VICE} {CLERK}")
+        assert "不能接替" in wrong["text"]
+        chat.api.add_user(2001, "陈副区长")
+        await chat.send(2001, "/start")  # the bot can only message people who have opened a chat with it
+        successor_before = chat.last_id(2001)
+        moved = await chat.send(ADMIN, f"/staff reassign {VICE} 2001")
+        assert "已将 1 项待办转交陈副区长" in moved["text"]
+        new_card = await chat.next_message(2001, after=successor_before, containing="转交")
+
+        # The old card no longer decides anything; the successor's does, and the report is approved.
+        refused = await chat.press(VICE, old_card, "同意")
+        assert refused["show_alert"]
+        await chat.press(MAYOR, chat.current(await chat.next_message(MAYOR, containing="请审批")), "同意")
+        head_before = chat.last_id(HEAD)
+        await chat.press(2001, new_card, "同意")
+        assert "已批准" in (await chat.next_message(HEAD, after=head_before, containing="已批准"))["text"]

@@ -1,0 +1,89 @@
+"""Handing someone's open decisions to a successor: `/staff reassign OLD NEW` (办公室 admins).
+
+A leave report's approvers and an agenda item's 分管副区长 are fixed when it is filed, so when a
+person leaves the directory or a post changes hands, what waited for them would wait forever. An
+admin moves every undecided leave approval and every agenda review waiting for the old person to
+the new one, who must hold a role that may take that step (a 区长 approval goes to the 区长 …;
+nobody can so become the approver of their own report, since no role approves its own kind's
+reports). Every move is audited; the old person's buttons stop working because each press is
+checked against the approver stored now.
+
+Example::
+
+    with db.transaction() as session:
+        moved = reassign_open_decisions(session=session, actor_telegram_id=9001,
+                                        from_telegram_id=2001, to_telegram_id=2005, tz=settings.tz)
+    moved.leave_approvals    # ((approval id, FiledLeave), …): send the new approver the cards
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import tzinfo
+
+from sqlalchemy.orm import Session
+
+from office.agenda import item_details, item_label
+from office.directory import VICE_MAYOR_ROLES, DirectoryError, StaffMember, find_member
+from office.leave import FiledLeave, leave_of
+from office.notices import Notice
+from storage import audit
+from storage.agenda import ItemState, items_in_state
+from storage.leaves import pending_approvals_of_person, report_by_id
+from storage.people import Role, person_by_telegram_id
+
+# Which roles may take over a person-bound leave approval, by the approval's label (office/leave_routing.py).
+_ROLES_FOR_LABEL = {"区长": (Role.MAYOR,), "分管副区长": VICE_MAYOR_ROLES, "单位正职": (Role.UNIT_HEAD,)}
+
+
+@dataclass(frozen=True)
+class Reassignment:
+    successor: StaffMember
+    leave_approvals: tuple[tuple[int, FiledLeave], ...]  # (approval id, report) now waiting for the successor
+    agenda_reviews: tuple[Notice, ...]  # review requests for the successor, with their buttons' item ids
+
+    @property
+    def count(self) -> int:
+        return len(self.leave_approvals) + len(self.agenda_reviews)
+
+
+def reassign_open_decisions(
+    *, session: Session, actor_telegram_id: int | None, from_telegram_id: int, to_telegram_id: int, tz: tzinfo
+) -> Reassignment:
+    """Move everything waiting for `from_telegram_id` (in or out of the directory) to the active
+    member `to_telegram_id`; all or nothing (DirectoryError names what blocks the move)."""
+    predecessor = person_by_telegram_id(session, from_telegram_id, active_only=False)
+    if predecessor is None:
+        raise DirectoryError(f"未找到 Telegram ID {from_telegram_id} 的人员")
+    successor = find_member(session=session, telegram_id=to_telegram_id)
+    if successor is None:
+        raise DirectoryError(f"接替人 Telegram ID {to_telegram_id} 不在名录中,请先登记")
+    if successor.person_id == predecessor.id:
+        raise DirectoryError("原审批人和接替人是同一人")
+
+    moved_leaves = []
+    for approval in pending_approvals_of_person(session, predecessor.id):
+        allowed = _ROLES_FOR_LABEL.get(approval.label, ())
+        if successor.role not in allowed:
+            raise DirectoryError(
+                f"请假 #{approval.report_id} 待「{approval.label}」审批,{successor.name}是{successor.role.value},不能接替"
+            )
+        approval.approver_person_id = successor.person_id
+        audit.record(session, actor_telegram_id=actor_telegram_id, action="reassigned", entity="leave_approval",
+                     entity_id=approval.id, detail={"from": from_telegram_id, "to": to_telegram_id})
+        moved_leaves.append(approval)
+
+    items = items_in_state(session, ItemState.OVERSEER_REVIEW, overseer_person_id=predecessor.id)
+    if items and successor.role not in VICE_MAYOR_ROLES:
+        raise DirectoryError(f"有 {len(items)} 个议题待分管副区长审核,{successor.name}是{successor.role.value},不能接替")
+    reviews = []
+    for item in items:
+        item.overseer_person_id = successor.person_id
+        audit.record(session, actor_telegram_id=actor_telegram_id, action="reassigned", entity="agenda_item",
+                     entity_id=item.id, detail={"from": from_telegram_id, "to": to_telegram_id})
+        text = f"请审核议题(由{predecessor.name}转交):{item_label(item, tz)}\n{item_details(item)}"
+        reviews.append(Notice(text, successor.telegram_id, review_item_id=item.id))
+    session.flush()
+    session.expire_all()  # the moved rows' approver / overseer relationships still point at the predecessor
+    leaves = [(a.id, leave_of(report_by_id(session, a.report_id))) for a in moved_leaves]
+    return Reassignment(successor=successor, leave_approvals=tuple(leaves), agenda_reviews=tuple(reviews))
