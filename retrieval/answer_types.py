@@ -55,7 +55,7 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         "duration",
         "具体期限",
         re.compile(r"多久|多长时间|多长"),
-        re.compile(rf"{_NUMBER}个?(?:工作日|天|日|周|星期|月|年|小时)|每(?:年|月|周|季度|半年)"),
+        re.compile(rf"{_NUMBER}个?(?:工作日|天|日|周|星期|月|年|小时|分钟)|每(?:年|月|周|季度|半年)"),
     ),
     # Rule books name posts, not the people who hold them now.
     AnswerType(

@@ -85,3 +85,18 @@ def test_officebot_works_from_any_directory(qa_settings, qa, tmp_path: Path) -> 
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["citations"][0]["article"] == 82
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(qa_settings, qa, tmp_path: Path) -> None:
+    # `officebot ask --json < questions.txt | head -1`: the pipe closes while answers are still printed.
+    env = {**os.environ, "DATA_DIR": str(qa_settings.data_dir), "CORPUS_PATHS": ""}
+    questions = "常务会议材料提前几天报送?\n" * 200
+    ask = subprocess.Popen([sys.executable, "-m", "bot.cli", "ask", "--json"], cwd=tmp_path, env=env,
+                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    ask.stdin.write(questions)
+    ask.stdin.close()
+    first = ask.stdout.readline()
+    ask.stdout.close()
+    stderr = ask.stderr.read()
+    assert ask.wait(timeout=120) == 141
+    assert json.loads(first)["answered"] and "Traceback" not in stderr
