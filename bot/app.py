@@ -28,7 +28,7 @@ from telegram.warnings import PTBUserWarning
 from bot.services import Services
 from bot.update_order import PerChatUpdateProcessor
 from handlers import errors, expired, feedback, leave, leave_decisions, leave_lists, qa, staff, start
-from handlers import deadlines, subscriptions
+from handlers import deadline_form, deadlines, subscriptions
 from handlers import agenda, agenda_review, meetings
 
 logger = logging.getLogger(__name__)
@@ -45,6 +45,7 @@ FEATURES: tuple = (
     leave_decisions,
     leave_lists,
     staff,
+    deadline_form,
     deadlines,
     subscriptions,
     meetings,

@@ -7,6 +7,9 @@
     /foreign 2026-12-20 赴日本友好城市交流              第六十五条: request due 7 working days before
     /incident 网传学校食堂问题                           第二十七条: information due within 24 hours
 
+Sent without arguments in a private chat, the first four open a guided form instead
+(handlers/deadline_form.py), which records through `record_line` here.
+
 Every alert carries 完成 (close it) and 推迟 (this chat hears again on the next working day at
 09:00), callback data "dl:done:ID" / "dl:snooze:ID", checked server-side like /done. Try it in
 `officebot chat` with ALERT_LEAD_TIMES=2m ALERT_POLL_SECONDS=1.
@@ -27,6 +30,7 @@ from handlers.access import refuse, require_member
 from handlers.html import escape
 from office.dates import format_day
 from office.deadline_commands import (
+    Line,
     LineError,
     Planned,
     parse_line,
@@ -145,19 +149,36 @@ def _arguments(update: Update) -> str:
     return parts[1] if len(parts) == 2 else ""
 
 
-async def _record(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str,
-                  plan: Callable[..., Planned], date_required: bool = True) -> None:
-    member, admin = await _member_and_admin(update, context)
-    if member is None:
-        return
-    services = services_of(context)
-    tz, now = services.settings.tz, utcnow()
+PLANS: dict[str, Callable[..., Planned]] = {
+    "deadline": plan_custom, "document": plan_document, "foreign": plan_foreign, "incident": plan_incident,
+}
+
+
+async def _record(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str) -> None:
+    """The one-line form: parse the command's arguments, then record."""
     text = _arguments(update)
     if not text.strip():
         await update.effective_message.reply_text(escape(USAGE[command]))
         return
+    today = utcnow().astimezone(services_of(context).settings.tz).date()
     try:
-        line = parse_line(text, today=now.astimezone(tz).date(), date_required=date_required)
+        line = parse_line(text, today=today, date_required=command != "incident")
+    except LineError as error:
+        await update.effective_message.reply_text(f"{escape(str(error))}\n{escape(USAGE[command])}")
+        return
+    await record_line(update, context, command, line)
+
+
+async def record_line(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str, line: Line) -> bool:
+    """Plan and store a deadline from a parsed line (one-line or guided form); replies either way.
+    Membership and admin rights are checked here, at the moment of writing."""
+    member, admin = await _member_and_admin(update, context)
+    if member is None:
+        return False
+    services = services_of(context)
+    tz, now = services.settings.tz, utcnow()
+    plan = PLANS[command]
+    try:
         extra = {"calendar": context.bot_data[CALENDAR]} if plan is plan_foreign else {}
         planned = plan(line, now=now, tz=tz, **extra)
         with services.db.transaction() as session:
@@ -165,7 +186,7 @@ async def _record(update: Update, context: ContextTypes.DEFAULT_TYPE, command: s
                                        target=line.target, now=now)
     except (LineError, DeadlineError) as error:
         await update.effective_message.reply_text(f"{escape(str(error))}\n{escape(USAGE[command])}")
-        return
+        return False
     overdue = "(已逾期,将立即提醒)" if recorded.due_at <= now else ""
     lines = [
         f"已登记期限 #{recorded.deadline_id}:{escape(recorded.title)}",
@@ -176,22 +197,23 @@ async def _record(update: Update, context: ContextTypes.DEFAULT_TYPE, command: s
     if recorded.estimated_calendar:
         lines.append(ESTIMATED_NOTE)
     await update.effective_message.reply_text("\n".join(lines))
+    return True
 
 
 async def deadline_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _record(update, context, "deadline", plan_custom)
+    await _record(update, context, "deadline")
 
 
 async def document_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _record(update, context, "document", plan_document)
+    await _record(update, context, "document")
 
 
 async def foreign_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _record(update, context, "foreign", plan_foreign)
+    await _record(update, context, "foreign")
 
 
 async def incident_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _record(update, context, "incident", plan_incident, date_required=False)
+    await _record(update, context, "incident")
 
 
 async def deadlines_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -57,6 +57,26 @@ class Line:
     target: str | None
 
 
+def parse_when(text: str, *, today: date) -> tuple[date, time | None]:
+    """A date with an optional time, as the guided forms ask for it: "2026-12-05 17:00", "明天"."""
+    words = unicodedata.normalize("NFKC", text).split()
+    if not words:
+        raise LineError("请发送日期,例如 2026-12-05、明天、12月5日。")
+    try:
+        day = parse_date(words[0], today=today)
+    except DateError as error:
+        raise LineError(str(error)) from None
+    if len(words) == 1:
+        return day, None
+    match = _TIME.match(words[1])
+    if len(words) > 2 or match is None:
+        raise LineError("只需发送日期和(可选的)时间,例如 2026-12-05 17:00。")
+    hour, minute = int(match[1]), int(match[2])
+    if hour > 23 or minute > 59:
+        raise LineError(f"时间不存在:「{words[1]}」")
+    return day, time(hour, minute)
+
+
 def parse_line(text: str, *, today: date, date_required: bool = True) -> Line:
     """`[DATE [HH:MM]] TITLE [@TARGET]`; the date may be left out only when not `date_required`."""
     words = unicodedata.normalize("NFKC", text).split()

@@ -32,6 +32,7 @@ from storage.deadlines import Deadline, DeadlineState
 from storage.people import Role
 
 END_OF_WORKDAY = time(18, 0)
+MAX_TITLE_CHARS = 200  # a deadline's title, as it appears in every alert
 AGENDA_LEAD = timedelta(days=3)
 FILING_PERIOD = timedelta(days=30)
 FOREIGN_AFFAIRS_WORKING_DAYS = 7
@@ -140,8 +141,8 @@ def add_deadline(
     title = " ".join(title.split())
     if not title:
         raise DeadlineError("请写明期限事项。")
-    if len(title) > 200:
-        raise DeadlineError("期限事项过长(最多 200 字)。")
+    if len(title) > MAX_TITLE_CHARS:
+        raise DeadlineError(f"期限事项过长(最多 {MAX_TITLE_CHARS} 字)。")
     if due_at.tzinfo is None:
         raise ValueError("due_at must be time-zone aware")
     policy = policy or alert_policy()

@@ -58,7 +58,6 @@ async def test_set_list_and_close_a_custom_deadline(db, tmp_path):
 
 
 @pytest.mark.parametrize(("text", "answer"), [
-    ("/deadline", "用法"),
     ("/deadline 提交整改报告", "用法"),
     ("/deadline 2020-01-01 提交整改报告", "已过"),
     ("/deadline 2099-01-01 提交 @不存在的单位", "没有名为"),
@@ -179,3 +178,48 @@ async def test_editing_a_sent_command_does_not_run_it_again(db, tmp_path):
         reply = await chat.next_message(HEAD, after=first["message_id"])
     assert "重新发送" in reply["text"]
     assert open_deadlines(db) == [("提交整改报告", "open")]
+
+
+async def test_a_bare_command_in_private_opens_a_guided_form(db, tmp_path):
+    due = (datetime.now(TZ) + timedelta(days=5)).date()
+    async with running_bot(db, tmp_path) as chat:
+        asked = await chat.send(HEAD, "/deadline")
+        wrong = await chat.send(HEAD, "32号")
+        title = await chat.send(HEAD, f"{due} 17:00")
+        target = await chat.send(HEAD, "提交整改报告")
+        assert open_deadlines(db) == []  # nothing stored before the last answer
+        before = chat.last_id(HEAD)
+        await chat.press(HEAD, target, "本人")
+        done = await chat.next_message(HEAD, after=before, containing="已登记")
+    assert "截止日期" in asked["text"] and "/cancel" in asked["text"]
+    assert "截止日期" in wrong["text"] and wrong["text"] != asked["text"]  # explained, then asked again
+    assert "事项内容" in title["text"] and "负责" in target["text"] and chat.buttons(target) == ["本人"]
+    assert f"{due}" in done["text"] and "17:00" in done["text"] and "孙局长" in done["text"]
+    assert open_deadlines(db) == [("提交整改报告", "open")]
+
+
+async def test_guided_incident_happened_just_now_for_a_unit(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        asked = await chat.send(HEAD, "/incident")
+        before = chat.last_id(HEAD)
+        await chat.press(HEAD, asked, "刚刚")
+        await chat.next_message(HEAD, after=before, containing="舆情内容")
+        await chat.send(HEAD, "网传学校食堂问题")
+        done = await chat.send(HEAD, "区财政局")
+    assert "第二十七条" in asked["text"]
+    assert "已登记期限" in done["text"] and "区财政局" in done["text"]
+    with db.transaction() as session:
+        deadline = session.scalars(select(Deadline)).one()
+        assert deadline.kind == DeadlineKind.PUBLIC_OPINION.value
+        assert timedelta(hours=23) < deadline.due_at - datetime.now(TZ) <= timedelta(hours=24)
+
+
+async def test_a_form_can_be_abandoned_and_groups_get_the_one_line_usage(db, tmp_path):
+    async with running_bot(db, tmp_path) as chat:
+        await chat.send(HEAD, "/document")
+        cancelled = await chat.send(HEAD, "/cancel")
+        chat.api.add_group(UNIT_GROUP, "区财政局群", members=[HEAD])
+        group = await chat.send(HEAD, "/deadline", chat=UNIT_GROUP)
+    assert "已放弃" in cancelled["text"]
+    assert "用法" in group["text"]
+    assert open_deadlines(db) == []
