@@ -37,7 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     args = build_parser().parse_args(argv)
     try:
-        return int(args.func(args) or 0)
+        status = int(args.func(args) or 0)
+        sys.stdout.flush()  # inside the try: output still buffered at exit meets the closed pipe here
+        return status
     except BrokenPipeError:
         # The reader closed the pipe (`officebot ask … | head`): stop quietly, as Unix tools do, and
         # point stdout at /dev/null so that the interpreter's final flush does not fail again.

@@ -245,9 +245,11 @@ def delete_draft(*, session: Session, item_id: int, telegram_id: int) -> str:
 
 
 def _approvers(session: Session, item: AgendaItem) -> list[StaffMember]:
-    """The 区长 and 常务副区长 who may approve, minus the one who reviewed the item as 分管."""
+    """The 区长 and 常务副区长 who may approve, minus the one who reviewed the item as 分管 (and
+    its 分管副区长 now, should the review have been handed on)."""
     leaders = [m for role in APPROVER_ROLES for m in members_with_role(session=session, role=role)]
-    return [m for m in leaders if m.person_id != item.overseer_person_id]
+    excluded = {item.overseer_person_id, item.reviewed_by_person_id}
+    return [m for m in leaders if m.person_id not in excluded]
 
 
 def _reviewable(session: Session, item_id: int, telegram_id: int) -> tuple[AgendaItem, StaffMember]:

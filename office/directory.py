@@ -20,6 +20,7 @@ from storage.people import (
     Person,
     Role,
     list_people,
+    lock_single_holder_posts,
     overseers_of,
     people_with_role,
     person_by_telegram_id,
@@ -146,6 +147,7 @@ SINGLE_HOLDER_ROLES = (Role.MAYOR, Role.EXECUTIVE_VICE_MAYOR)
 def _check_single_holder(session: Session, role: Role, telegram_id: int) -> None:
     if role not in SINGLE_HOLDER_ROLES:
         return
+    lock_single_holder_posts(session)
     holders = [m for m in members_with_role(session=session, role=role) if m.telegram_id != telegram_id]
     if holders:
         holder = holders[0]

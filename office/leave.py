@@ -337,6 +337,8 @@ def decide_leave(
         raise LeaveError("该审批事项不存在")
     report = report_by_id(session, approval.report_id, for_update=True)
     assert report is not None  # an approval always has its report (foreign key)
+    # Read the approval again under a lock: a concurrent `/staff reassign` may have just handed it on.
+    session.refresh(approval, with_for_update=True)
     actor = find_member(session=session, telegram_id=actor_telegram_id)
     if actor is None or not _may_decide(approval, actor, report):
         raise LeaveError("您不是该申请的审批人,无权审批")

@@ -17,11 +17,16 @@ Example::
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-# A number as the rule books write it: digits or Chinese numerals (3, 三, 十五, 两, 半).
+# A number as the rule books write it: digits or Chinese numerals (3, 三, 十五, 两, 半); a small one
+# for durations, so that a year (2035年) or an idiom (千年) is not read as a time limit.
 _NUMBER = r"(?:\d+|[一二三四五六七八九十两半百千万]+)"
+_SMALL_NUMBER = r"(?<!\d)(?:\d{1,3}|[一二三四五六七八九十两半]+)"
+# Any stated time limit: a question for days is answered by "24小时内" as well.
+_SPAN = rf"{_SMALL_NUMBER}个?(?:工作日|天|日|小时|周|星期|月|年|分钟)"
 
 
 @dataclass(frozen=True)
@@ -33,40 +38,62 @@ class AnswerType:
 
 
 ANSWER_TYPES: tuple[AnswerType, ...] = (
-    AnswerType("weekday", "星期几", re.compile(r"星期几|周几|礼拜几"), re.compile(r"星期[一二三四五六日天]|周[一二三四五六日]")),
-    AnswerType("clock", "具体时间", re.compile(r"几点"), re.compile(rf"{_NUMBER}(?:点|时)|\d{{1,2}}:\d\d")),
+    # Not 每周几次 (how often).
     AnswerType(
-        "days",
-        "具体天数",
-        re.compile(r"几天|多少天|几个?工作日|多少个?工作日|几日"),
-        re.compile(rf"{_NUMBER}个?(?:工作日|天|日)"),
+        "weekday", "星期几", re.compile(r"(?:星期|周|礼拜)几(?![次回个])"), re.compile(r"星期[一二三四五六日天]|周[一二三四五六日]")
     ),
-    AnswerType("hours", "具体小时数", re.compile(r"几个?小时|多少个?小时"), re.compile(rf"{_NUMBER}个?小时")),
+    # Not 哪几点 / 这几点 (which points).
+    AnswerType(
+        "clock",
+        "具体时间",
+        re.compile(r"(?<![哪这那])几点"),
+        re.compile(r"\d{1,2}(?:[点时]|[:：]\d\d)|(?:上午|下午|晚上|早上)[一二三四五六七八九十]{1,3}[点时]"),
+    ),
+    # Not 这几天 / 最近几天 / 过几天 (the coming or recent days); 提前几天, 会前几天, 会后几天 are deadlines.
+    AnswerType("days", "具体天数", re.compile(r"(?<![这那近过头])几天|多少天|几个?工作日|多少个?工作日|几日"), re.compile(_SPAN)),
+    AnswerType("hours", "具体小时数", re.compile(r"几个?小时|多少个?小时"), re.compile(_SPAN)),
     AnswerType("times", "具体次数", re.compile(r"几次|多少次|几回"), re.compile(rf"{_NUMBER}次|每(?:年|月|周|季度|半年)")),
     AnswerType("money", "具体金额", re.compile(r"多少钱|多少元|多少万|金额|标准是多少|发多少"), re.compile(rf"{_NUMBER}(?:元|万|亿)")),
-    AnswerType("ratio", "具体比例", re.compile(r"比例|百分之几|百分比|占多少|几成"), re.compile(r"\d+%|百分之|分之|比例")),
+    AnswerType(
+        "ratio", "具体比例", re.compile(r"比例|百分之几|百分比|占多少|几成"), re.compile(r"\d+%|百分之|分之|比例|半数|过半|多数")
+    ),
     AnswerType(
         "contact",
         "联系方式或地址",
         re.compile(r"电话|号码|邮编|邮政编码|地址|网址|邮箱"),
         re.compile(r"\d{5,}|电话|地址|网址|邮箱"),
     ),
+    # 多长 alone asks for a time only at the end of the question (试用期多长?), not in 公文多长合适.
     AnswerType(
         "duration",
         "具体期限",
-        re.compile(r"多久|多长时间|多长"),
-        re.compile(rf"{_NUMBER}个?(?:工作日|天|日|周|星期|月|年|小时|分钟)|每(?:年|月|周|季度|半年)"),
+        re.compile(r"多久|多长时间|多长(?=\s*[?。]?\s*$)"),
+        re.compile(rf"{_SPAN}|每(?:年|月|周|季度|半年)"),
     ),
-    # Rule books name posts, not the people who hold them now.
+    # Rule books name posts, not the people who hold them now ("现在的区长是谁?", not "现在找哪位领导批?").
     AnswerType(
         "incumbent",
         "现任人选",
-        re.compile(r"(?:现任|现在的?|目前的?|当前的?|如今的?)[^??,,。]{0,12}(?:是谁|是哪位|哪位|叫什么)"),
+        re.compile(r"(?:现任|现在的?|目前的?|当前的?|如今的?)[^?,。]{0,12}(?:是谁|是哪位|叫什么)"),
         re.compile(r"[\u4e00-\u9fff]{2,3}同志"),
     ),
     AnswerType("words", "具体字数", re.compile(r"多少字|几个字"), re.compile(rf"{_NUMBER}字")),
     AnswerType("pages", "具体页数", re.compile(r"几页|多少页"), re.compile(rf"{_NUMBER}页")),
 )
+
+
+_CLAUSE_END = re.compile(r"[,;?。]")  # after NFKC, which makes ，；？ ASCII
+_ASKS = re.compile(r"谁|什么|哪|怎么|如何|吗|是否|能否|能不能|要不要|可不可以|多少|几|多久|多长")
+
+
+def asking_clauses(question: str) -> list[str]:
+    """The clauses of a question that ask something ("纪要由谁签发,几天内印发?" → both)."""
+    return [clause for clause in _CLAUSE_END.split(_ascii_punctuation(question)) if _ASKS.search(clause)]
+
+
+def _ascii_punctuation(text: str) -> str:
+    """？，；： and full-width digits as ASCII (NFKC): the patterns here are written in ASCII."""
+    return unicodedata.normalize("NFKC", text)
 
 
 class AnswerTypeCheck:
@@ -78,6 +105,7 @@ class AnswerTypeCheck:
         self.types = tuple(types)
 
     def asked(self, question: str) -> tuple[AnswerType, ...]:
+        question = _ascii_punctuation(question)
         return tuple(t for t in self.types if t.question.search(question))
 
     def missing(self, question: str, texts: Sequence[str]) -> tuple[str, ...]:

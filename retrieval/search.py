@@ -21,6 +21,7 @@ Example::
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,8 +88,10 @@ class ScoredArticle:
 
 
 def clean_question(question: str) -> str:
-    """Strip HTML/Markdown markup and cut overlong input."""
-    text = _MARKUP.sub(" ", _TAG.sub(" ", question))
+    """Strip HTML/Markdown markup and cut overlong input. Full-width punctuation, digits and
+    letters (？,，,１２) become their ASCII forms (NFKC), so that every pattern downstream reads
+    a question the same way however the keyboard typed it."""
+    text = _MARKUP.sub(" ", _TAG.sub(" ", unicodedata.normalize("NFKC", question)))
     return " ".join(text.split())[:MAX_QUERY_CHARS]
 
 

@@ -36,7 +36,7 @@ _CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 # A follow-up leans on the previous question: it opens with a connective ("那副区长呢?", "还有…",
 # "另外…", "换成…"), ends with 呢, or is very short and points back ("副区长也一样?").
 _FOLLOW_UP_START = re.compile(r"^\s*(那么|那|还有|另外|如果是|要是|换成|换做)")
-_FOLLOW_UP_END = re.compile(r"呢\s*[??!!。.…]*\s*$")
+_FOLLOW_UP_END = re.compile(r"呢\s*[?!。.…]*\s*$")  # on the NFKC-cleaned question
 _REFERS_BACK = re.compile(r"也|同样|一样|的话|这个|那个|这种|这样|上述|刚才|前面|呢")
 _FOLLOW_UP_SHORT_CHARS = 8  # "very short": at most this many characters of content
 # The words an elliptical question has of its own once the connective, 呢 and the question frame are
@@ -46,7 +46,7 @@ _FOLLOW_UP_FRAME = re.compile(
     r"^\s*(那么|那|还有|另外|如果是|要是|换成|换做)|呢|也|同样|一样|的话|这个|那个|这种|这样|上述|刚才|前面"
     r"|是不是|是否|能不能|可不可以|要不要|有没有|会不会|怎么样|怎么办|怎么|如何|什么|吗|吧|啊|呀|嘛"
 )
-_PART_END = re.compile(r"[??;;]")
+_PART_END = re.compile(r"[?;]")  # on the NFKC-cleaned question: ？ and ； are ASCII there
 _MIN_PART_CHARS = 6
 
 
@@ -135,7 +135,7 @@ class RulesQA:
         # A question that asks two things ("…几天报?…报谁批?") gets each part searched too, so
         # the article answering the second part is cited beside the first.
         parts = _sub_questions(cleaned)
-        part_hits = [searcher.search(part, k=1)[0] for part in parts if len(parts) > 1 and searcher.articles]
+        part_hits = [(part, searcher.search(part, k=1)[0]) for part in parts if len(parts) > 1 and searcher.articles]
         answer = self._answerer.run(question, hits, part_hits=part_hits)
         return (self._rephraser.run(answer) if self._rephraser else answer), hits
 

@@ -204,11 +204,16 @@ def items_of_unit(session: Session, unit: str) -> list[AgendaItem]:
     return list(session.scalars(query))
 
 
-def items_in_state(session: Session, state: ItemState, *, overseer_person_id: int | None = None) -> list[AgendaItem]:
-    """Items in `state` (optionally only those of one 分管副区长), by meeting date."""
+def items_in_state(
+    session: Session, state: ItemState, *, overseer_person_id: int | None = None, for_update: bool = False
+) -> list[AgendaItem]:
+    """Items in `state` (optionally only those of one 分管副区长), by meeting date; `for_update`
+    locks them (on PostgreSQL a row changed meanwhile is re-checked against the state)."""
     query = select(AgendaItem).join(Meeting).where(AgendaItem.state == state.value)
     if overseer_person_id is not None:
         query = query.where(AgendaItem.overseer_person_id == overseer_person_id)
+    if for_update:
+        query = query.with_for_update(of=AgendaItem)
     return list(session.scalars(query.order_by(Meeting.starts_at, AgendaItem.id)))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import BigInteger, Boolean, ForeignKey, String, UniqueConstraint, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from storage.base import Base, UTCDateTime, utcnow
@@ -95,3 +95,14 @@ def people_in_unit(session: Session, unit: str, role: Role) -> list[Person]:
         .order_by(Person.id)
     )
     return list(session.scalars(query))
+
+
+_SINGLE_HOLDER_LOCK = 0x0FF1CE  # an application-chosen key for pg_advisory_xact_lock
+
+
+def lock_single_holder_posts(session: Session) -> None:
+    """Serialize changes to the posts one person holds (区长, 常务副区长) until the transaction
+    ends, so that two admins registering a 区长 at once cannot both pass the check. PostgreSQL takes
+    an advisory lock; SQLite already runs one writing transaction at a time (BEGIN IMMEDIATE)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SINGLE_HOLDER_LOCK})

@@ -7,13 +7,16 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from agenda_seed import CLERK, EXEC_VICE, HEAD, MAYOR, NOW, OTHER_VICE, TZ, VICE, approve, file, seed_meeting, submit
-from office.directory import DirectoryError, remove_member
+from agenda_seed import (
+    CLERK, EXEC_VICE, HEAD, MAYOR, NOW, OTHER_VICE, STARTS, TZ, VICE, approve, file, seed_meeting, submit,
+)
+from office.directory import DirectoryError, remove_member, update_member
 from office.leave import LeaveRequest, file_leave
 from office.reassign import reassign_open_decisions
 from storage.agenda import AgendaItem
 from storage.audit import AuditEntry
 from storage.leaves import LeaveApproval
+from storage.people import Role
 
 
 @pytest.fixture
@@ -29,10 +32,10 @@ def _file_leave(db, who=HEAD):
         return file_leave(session=session, request=request, now=NOW)
 
 
-def _reassign(db, old, new):
+def _reassign(db, old, new, now=NOW):
     with db.transaction() as session:
         return reassign_open_decisions(session=session, actor_telegram_id=None, from_telegram_id=old,
-                                       to_telegram_id=new, tz=TZ)
+                                       to_telegram_id=new, now=now, tz=TZ)
 
 
 def _approvers(db, report_id):
@@ -81,3 +84,22 @@ def test_a_successor_without_the_role_moves_nothing(office_db):
 def test_unknown_or_identical_people_are_refused(office_db, old, new, message):
     with pytest.raises(DirectoryError, match=message):
         _reassign(office_db, old, new)
+
+
+def test_a_promoted_filer_is_not_handed_their_own_report(office_db):
+    leave = _file_leave(office_db, who=CLERK)  # a clerk's trip waits for the head of the unit
+    with office_db.transaction() as session:
+        remove_member(session=session, actor_telegram_id=None, telegram_id=HEAD)
+        update_member(session=session, actor_telegram_id=None, telegram_id=CLERK, role=Role.UNIT_HEAD)
+    with pytest.raises(DirectoryError, match="本人"):
+        _reassign(office_db, HEAD, CLERK)
+    assert _approvers(office_db, leave.id) == [("单位正职", HEAD)]
+
+
+def test_reviews_for_a_meeting_that_has_started_stay_where_they_are(office_db):
+    item_id = file(office_db)
+    submit(office_db, item_id)
+    moved = _reassign(office_db, VICE, OTHER_VICE, now=STARTS + timedelta(minutes=1))
+    assert moved.count == 0
+    with office_db.transaction() as session:
+        assert session.get(AgendaItem, item_id).overseer.telegram_id == VICE

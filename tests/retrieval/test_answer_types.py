@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.answer_types import AnswerTypeCheck
+from retrieval.answer_types import AnswerTypeCheck, asking_clauses
 
 
 @pytest.fixture(scope="module")
@@ -60,3 +60,40 @@ def test_questions_that_ask_for_no_particular_kind_of_answer_are_not_checked(che
 def test_an_empty_type_list_is_rejected() -> None:
     with pytest.raises(ValueError):
         AnswerTypeCheck(types=())
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "区长这几天出差,谁主持区政府工作?",  # the coming days, not a number of days
+        "最近几天区长不在,谁来主持工作?",
+        "请假现在找哪位领导批?",  # which leader, not who holds a post now
+        "议题材料要注意哪几点?",  # which points, not a clock time
+        "常务会议每周几次?",  # how often, not which weekday
+        "区政府各部门报送的公文多长合适?",  # how long a text, not a time limit
+    ],
+)
+def test_words_that_only_look_like_an_asked_detail_ask_for_none(check: AnswerTypeCheck, question: str) -> None:
+    assert [t.name for t in check.asked(question) if t.name in ("days", "incumbent", "clock", "weekday", "duration")] == []
+
+
+@pytest.mark.parametrize(
+    ("question", "statement"),
+    [
+        ("常务会议到会比例是多少?", "必须有半数以上组成人员到会方可召开。"),
+        ("政务舆情多少天内回应?", "最迟应在24小时内举行新闻发布会。"),
+    ],
+)
+def test_an_answer_stated_in_other_words_satisfies_the_question(check: AnswerTypeCheck, question: str, statement: str) -> None:
+    assert check.missing(question, [statement]) == ()
+
+
+@pytest.mark.parametrize("statement", ["到2035年基本实现现代化。", "功在当代、利在千年。", "第一时间发布权威信息。"])
+def test_years_idioms_and_set_phrases_state_no_time(check: AnswerTypeCheck, statement: str) -> None:
+    assert check.missing("试用期多长?", [statement]) == ("具体期限",)
+    assert check.missing("食堂几点开饭?", [statement]) == ("具体时间",)
+
+
+def test_asking_clauses_splits_a_question_that_asks_two_things() -> None:
+    assert asking_clauses("常务会议纪要由谁签发,几天内印发?") == ["常务会议纪要由谁签发", "几天内印发"]
+    assert asking_clauses("区长出差了,谁主持工作?") == ["谁主持工作"]

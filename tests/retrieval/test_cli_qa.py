@@ -100,3 +100,15 @@ def test_a_reader_that_stops_early_gets_no_traceback(qa_settings, qa, tmp_path: 
     stderr = ask.stderr.read()
     assert ask.wait(timeout=120) == 141
     assert json.loads(first)["answered"] and "Traceback" not in stderr
+
+
+def test_buffered_output_meeting_a_closed_pipe_ends_quietly(qa_settings, qa, tmp_path: Path) -> None:
+    # `officebot ask "…" | true`: the reader is gone before anything is written; stdout is buffered.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    env |= {"DATA_DIR": str(qa_settings.data_dir), "CORPUS_PATHS": ""}
+    ask = subprocess.Popen([sys.executable, "-m", "bot.cli", "ask", "公章谁管?"], cwd=tmp_path, env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    ask.stdout.close()
+    stderr = ask.stderr.read()
+    assert ask.wait(timeout=120) == 141
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr

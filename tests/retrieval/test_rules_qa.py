@@ -7,7 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from retrieval.answer import NOT_FOUND
-from retrieval.service import QuestionError, RulesQA, _is_follow_up
+from retrieval.search import clean_question
+from retrieval.service import QuestionError, RulesQA, _is_follow_up, _sub_questions
 
 DOC = "tongzhou-government-work-rules-2022"
 
@@ -164,3 +165,21 @@ def test_the_same_topic_with_a_stated_detail_is_answered(qa: RulesQA) -> None:
     assert answer.answered
     assert answer.citations[0].article == 46
     assert "每周" in answer.text
+
+
+@pytest.mark.parametrize("question", ["常务会议纪要由谁签发,几天内印发?", "常务会议纪要由谁签发\uff0c几天内印发\uff1f"])
+def test_a_question_asking_two_things_is_answered_and_says_which_detail_is_missing(qa: RulesQA, question: str) -> None:
+    # The second form is typed with full-width punctuation (，？), as a Chinese keyboard does.
+    answer = qa.ask(question)
+    assert answer.answered and answer.citations[0].article == 54
+    assert "区长签发" in answer.text and "规则未写明具体天数" in answer.summary
+
+
+@pytest.mark.parametrize("question", ["印章谁管?", "纪要谁签?", "请假找谁?"])
+def test_short_questions_sharing_the_rule_books_words_are_answered(qa: RulesQA, question: str) -> None:
+    assert qa.ask(question).answered
+
+
+def test_full_width_question_marks_split_a_two_part_question() -> None:
+    cleaned = clean_question("全体会一年开几次\uff1f常务会一年至少请几次代表列席\uff1f")
+    assert _sub_questions(cleaned) == ["全体会一年开几次", "常务会一年至少请几次代表列席"]

@@ -65,6 +65,7 @@ def test_refusal_needs_affinity_and_shared_words_but_a_cited_part_needs_only_wor
     close, far = policy.min_affinity + 0.01, policy.min_affinity - 0.01
     assert not policy.refuses(_hit(qa, affinity=close, support=1.0))
     assert policy.refuses(_hit(qa, affinity=far, support=1.0))
+    assert not policy.refuses(_hit(qa, affinity=far, support=policy.affinity_waived_from_support))  # strong shared words
     assert policy.refuses(_hit(qa, affinity=close, support=0.0))
     assert policy.supports(_hit(qa, affinity=far, support=1.0))
     assert not policy.supports(_hit(qa, affinity=close, support=0.0))
