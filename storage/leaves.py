@@ -120,36 +120,28 @@ def approved_reports_of(session: Session, person_id: int) -> list[LeaveReport]:
     return list(session.scalars(query))
 
 
-def pending_approvals_for(session: Session, person_id: int, role: str) -> list[LeaveApproval]:
-    """Undecided approvals of pending reports that this person (or their role) must decide."""
-    query = (
+def _undecided_approvals(*who):  # type: ignore[no-untyped-def]
+    """Undecided approvals of pending reports, narrowed by `who`."""
+    return (
         select(LeaveApproval)
         .join(LeaveReport)
-        .where(
-            LeaveReport.state == "待审批",
-            LeaveApproval.decision.is_(None),
-            or_(LeaveApproval.approver_person_id == person_id, LeaveApproval.approver_role == role),
-        )
-        .options(selectinload(LeaveApproval.report).selectinload(LeaveReport.person))
+        .where(LeaveReport.state == "待审批", LeaveApproval.decision.is_(None), *who)
         .order_by(LeaveApproval.id)
     )
+
+
+def pending_approvals_for(session: Session, person_id: int, role: str) -> list[LeaveApproval]:
+    """Undecided approvals of pending reports that this person (or their role) must decide."""
+    query = _undecided_approvals(
+        or_(LeaveApproval.approver_person_id == person_id, LeaveApproval.approver_role == role)
+    ).options(selectinload(LeaveApproval.report).selectinload(LeaveReport.person))
     return list(session.scalars(query))
 
 
 def pending_approvals_of_person(session: Session, person_id: int) -> list[LeaveApproval]:
     """Undecided approvals of pending reports bound to this person by name (not by role), locked
     for the caller to hand over."""
-    query = (
-        select(LeaveApproval)
-        .join(LeaveReport)
-        .where(
-            LeaveReport.state == "待审批",
-            LeaveApproval.decision.is_(None),
-            LeaveApproval.approver_person_id == person_id,
-        )
-        .order_by(LeaveApproval.id)
-        .with_for_update(of=LeaveApproval)
-    )
+    query = _undecided_approvals(LeaveApproval.approver_person_id == person_id).with_for_update(of=LeaveApproval)
     return list(session.scalars(query))
 
 
