@@ -3,9 +3,9 @@
     WHEN (date and optional time; /incident may press 刚刚) → TITLE → TARGET (a name or unit, or 本人)
     → recorded exactly as the one-line form records it (`handlers.deadlines.record_line`).
 
-Each answer is read with the one-line form's own grammar (`office.deadline_commands`), a wrong
-answer is explained and asked again, and /cancel leaves at any step; nothing is stored before the
-last answer. In a group the bare command still shows the one-line usage, since a form there would
+Each answer is read with the one-line form's own grammar (`office.deadline_commands`); a wrong
+answer (a date that cannot make the deadline, a name not in the directory) is explained and asked
+again, and /cancel leaves at any step; nothing is stored before the last answer. In a group the bare command still shows the one-line usage, since a form there would
 swallow the sender's ordinary messages. Try it in `officebot chat`: send /deadline and answer.
 """
 
@@ -27,10 +27,10 @@ from telegram.ext import (
 
 from bot.services import services_of
 from handlers.access import require_member
-from handlers.deadlines import record_line
+from handlers.deadlines import plan_line, record_line
 from handlers.html import escape
 from office.deadline_commands import Line, LineError, parse_when
-from office.deadlines import MAX_TITLE_CHARS
+from office.deadlines import MAX_TITLE_CHARS, DeadlineError
 from storage.base import utcnow
 
 COMMANDS: list[tuple[str, str]] = []  # the commands themselves are listed by handlers.deadlines
@@ -83,7 +83,10 @@ async def form_when(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
         today = utcnow().astimezone(services_of(context).settings.tz).date()
         try:
             form.day, form.at = parse_when(update.effective_message.text, today=today)
-        except LineError as error:
+            # A date that cannot make a deadline (already past, after the event …) is refused now,
+            # not after the person has typed the rest.
+            plan_line(context, form.command, Line(day=form.day, at=form.at, title="待填", target=None))
+        except (LineError, DeadlineError) as error:
             await update.effective_message.reply_text(f"{escape(str(error))}\n{escape(WHEN_QUESTIONS[form.command])}")
             return WHEN
     await update.effective_message.reply_text(TITLE_QUESTIONS[form.command])
@@ -100,20 +103,28 @@ async def form_title(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
         await update.effective_message.reply_text(f"内容过长(最多 {MAX_TITLE_CHARS} 字),请精简后重新发送:")
         return TITLE
     form.title = title
-    buttons = InlineKeyboardMarkup([[InlineKeyboardButton("本人", callback_data=SELF_BUTTON)]])
-    await update.effective_message.reply_text(TARGET_QUESTION, reply_markup=buttons)
+    await update.effective_message.reply_text(TARGET_QUESTION, reply_markup=_self_button())
     return TARGET
 
 
-async def form_target(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    form: DeadlineForm = context.user_data.pop(FORM)
+async def form_target(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
+    form: DeadlineForm = context.user_data[FORM]
     if update.callback_query is not None:
         await update.callback_query.answer()
         target = None
     else:
         target = update.effective_message.text.strip().lstrip("@") or None
-    await record_line(update, context, form.command, Line(day=form.day, at=form.at, title=form.title, target=target))
+    line = Line(day=form.day, at=form.at, title=form.title, target=target)
+    if not await record_line(update, context, form.command, line, usage=False):
+        # The date was checked at its step, so what failed is the name: ask for it again.
+        await update.effective_message.reply_text(f"{TARGET_QUESTION}\n{CANCEL_HINT}", reply_markup=_self_button())
+        return TARGET
+    context.user_data.pop(FORM, None)
     return ConversationHandler.END
+
+
+def _self_button() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton("本人", callback_data=SELF_BUTTON)]])
 
 
 async def form_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:

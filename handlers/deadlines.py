@@ -169,23 +169,31 @@ async def _record(update: Update, context: ContextTypes.DEFAULT_TYPE, command: s
     await record_line(update, context, command, line)
 
 
-async def record_line(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str, line: Line) -> bool:
-    """Plan and store a deadline from a parsed line (one-line or guided form); replies either way.
-    Membership and admin rights are checked here, at the moment of writing."""
+def plan_line(context: ContextTypes.DEFAULT_TYPE, command: str, line: Line) -> Planned:
+    """The deadline a line means (LineError / DeadlineError when its date cannot be one)."""
+    plan = PLANS[command]
+    extra = {"calendar": context.bot_data[CALENDAR]} if plan is plan_foreign else {}
+    return plan(line, now=utcnow(), tz=services_of(context).settings.tz, **extra)
+
+
+async def record_line(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, command: str, line: Line, *, usage: bool = True
+) -> bool:
+    """Plan and store a deadline from a parsed line (one-line or guided form); replies either way,
+    with the one-line usage after an error when `usage`. Membership and admin rights are checked
+    here, at the moment of writing."""
     member, admin = await _member_and_admin(update, context)
     if member is None:
         return False
     services = services_of(context)
     tz, now = services.settings.tz, utcnow()
-    plan = PLANS[command]
     try:
-        extra = {"calendar": context.bot_data[CALENDAR]} if plan is plan_foreign else {}
-        planned = plan(line, now=now, tz=tz, **extra)
+        planned = plan_line(context, command, line)
         with services.db.transaction() as session:
             recorded = record_deadline(session=session, member=member, is_admin=admin, planned=planned,
                                        target=line.target, now=now)
     except (LineError, DeadlineError) as error:
-        await update.effective_message.reply_text(f"{escape(str(error))}\n{escape(USAGE[command])}")
+        await update.effective_message.reply_text(escape(str(error)) + (f"\n{escape(USAGE[command])}" if usage else ""))
         return False
     overdue = "(已逾期,将立即提醒)" if recorded.due_at <= now else ""
     lines = [

@@ -223,3 +223,21 @@ async def test_a_form_can_be_abandoned_and_groups_get_the_one_line_usage(db, tmp
     assert "已放弃" in cancelled["text"]
     assert "用法" in group["text"]
     assert open_deadlines(db) == []
+
+
+async def test_a_past_date_and_an_unknown_name_are_asked_again_in_the_form(db, tmp_path):
+    due = (datetime.now(TZ) + timedelta(days=5)).date()
+    async with running_bot(db, tmp_path) as chat:
+        await chat.send(HEAD, "/deadline")
+        past = await chat.send(HEAD, "2020-01-01")
+        await chat.send(HEAD, f"{due}")
+        await chat.send(HEAD, "提交整改报告")
+        before = chat.last_id(HEAD)
+        unknown = await chat.send(HEAD, "不存在的单位")
+        again = await chat.next_message(HEAD, after=unknown["message_id"], containing="由谁负责")
+        assert open_deadlines(db) == []
+        await chat.press(HEAD, again, "本人")
+        done = await chat.next_message(HEAD, after=before, containing="已登记")
+    assert "已过" in past["text"] and "截止日期" in past["text"]
+    assert "没有名为" in unknown["text"] and "用法" not in unknown["text"]
+    assert "孙局长" in done["text"] and open_deadlines(db) == [("提交整改报告", "open")]
