@@ -48,10 +48,16 @@ async def request_decisions(bot: Bot, services: Services, leave: FiledLeave) -> 
     """Send each approver the card with 同意 / 退回; returns the names that could not be reached."""
     unreachable = []
     for approval_id, member in decision_makers(services, leave):
-        card = leave_card(leave, f"请审批:{member.name},您有一件请假申请待审批")
-        if not await tell(bot, member.telegram_id, card, decision_buttons(approval_id)):
+        if not await ask_to_decide(bot, member, approval_id, leave):
             unreachable.append(member.name)
     return unreachable
+
+
+async def ask_to_decide(bot: Bot, member: StaffMember, approval_id: int, leave: FiledLeave, *, handed_over: bool = False) -> bool:
+    """One approver's card with 同意 / 退回 for one approval; False when Telegram refused it."""
+    what = "一件转交来的请假申请" if handed_over else "一件请假申请"
+    card = leave_card(leave, f"请审批:{member.name},您有{what}待审批")
+    return await tell(bot, member.telegram_id, card, decision_buttons(approval_id))
 
 
 async def report_to_office(bot: Bot, services: Services, leave: FiledLeave, title: str) -> None:

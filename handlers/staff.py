@@ -23,8 +23,7 @@ from bot.services import services_of
 from handlers.access import require_admin
 from handlers.agenda_notify import send_notices
 from handlers.html import escape, split_html
-from handlers.leave_notify import tell
-from handlers.leave_text import decision_buttons, leave_card
+from handlers.leave_notify import ask_to_decide
 from office.directory import (
     DirectoryError,
     add_member,
@@ -105,8 +104,7 @@ async def _notify_successor(context: ContextTypes.DEFAULT_TYPE, moved: Reassignm
     """Send the successor a card with buttons per moved decision; True when some could not be delivered."""
     failed = False
     for approval_id, leave in moved.leave_approvals:
-        card = leave_card(leave, f"请审批:{moved.successor.name},您有一件转交来的请假申请待审批")
-        failed |= not await tell(context.bot, moved.successor.telegram_id, card, decision_buttons(approval_id))
+        failed |= not await ask_to_decide(context.bot, moved.successor, approval_id, leave, handed_over=True)
     failed |= bool(await send_notices(context.bot, services_of(context), list(moved.agenda_reviews)))
     return failed
 

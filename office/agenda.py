@@ -223,7 +223,7 @@ def submit_item(*, session: Session, item_id: int, telegram_id: int, now: dateti
         detail={"urgent": item.urgent, "due_at": item.due_at.isoformat() if item.due_at else None},
     )
     label = item_label(item, tz)
-    notices = [Notice(f"请审核议题:{label}\n{item_details(item)}", item.overseer.telegram_id, review_item_id=item.id)]
+    notices = [review_request(item, tz, reviewer_telegram_id=item.overseer.telegram_id)]
     if item.urgent:
         flag = f"⚠️ 特殊紧急议题(逾期报送,截止{due_text}):{label}\n紧急理由:{item.urgent_reason}"
         notices.append(Notice(flag))
@@ -317,6 +317,12 @@ def return_item(*, session: Session, item_id: int, telegram_id: int, reason: str
 
 
 # --- views ----------------------------------------------------------------------------------
+
+
+def review_request(item: AgendaItem, tz: tzinfo, *, reviewer_telegram_id: int, handed_over_from: str | None = None) -> Notice:
+    """The 分管副区长's 请审核 message, with the buttons' item id."""
+    via = f"(由{handed_over_from}转交)" if handed_over_from else ""
+    return Notice(f"请审核议题{via}:{item_label(item, tz)}\n{item_details(item)}", reviewer_telegram_id, review_item_id=item.id)
 
 
 def item_label(item: AgendaItem, tz: tzinfo) -> str:

@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from office.directory import StaffMember, member_of, members_with_role, overseer_of_unit
+from office.directory import VICE_MAYOR_ROLES, StaffMember, member_of, members_with_role, overseer_of_unit
 from storage.people import Role, people_in_unit
 
 
@@ -31,6 +31,13 @@ class LeaveKind(StrEnum):
 
 LEADER_ROLES = (Role.MAYOR, Role.EXECUTIVE_VICE_MAYOR, Role.VICE_MAYOR)
 OFFICE_LABEL = "区政府办公室"
+MAYOR_LABEL, OVERSEER_LABEL, UNIT_HEAD_LABEL = "区长", "分管副区长", "单位正职"
+# Who may take a person-bound approval over from its approver (office/reassign.py), by its label.
+ROLES_FOR_LABEL = {
+    MAYOR_LABEL: (Role.MAYOR,),
+    OVERSEER_LABEL: VICE_MAYOR_ROLES,
+    UNIT_HEAD_LABEL: (Role.UNIT_HEAD,),
+}
 
 
 class RoutingError(ValueError):
@@ -82,14 +89,14 @@ def _the(session: Session, role: Role, missing: str) -> StaffMember:
 
 
 def _mayor(session: Session) -> Approver:
-    return Approver("区长", _the(session, Role.MAYOR, "区长"))
+    return Approver(MAYOR_LABEL, _the(session, Role.MAYOR, "区长"))
 
 
 def _unit_head(session: Session, filer: StaffMember) -> Approver:
     heads = [member_of(p) for p in people_in_unit(session, filer.unit, Role.UNIT_HEAD)]
     if not heads:
         raise RoutingError(f"名录中没有登记{filer.unit}的部门正职,无法送审,请联系区政府办公室登记")
-    return Approver("单位正职", heads[0])
+    return Approver(UNIT_HEAD_LABEL, heads[0])
 
 
 def route_for(*, session: Session, filer: StaffMember, kind: LeaveKind) -> Route:
@@ -108,5 +115,5 @@ def route_for(*, session: Session, filer: StaffMember, kind: LeaveKind) -> Route
         overseer = overseer_of_unit(session=session, unit=filer.unit)
         if overseer is None:
             raise RoutingError(f"名录中没有登记{filer.unit}的分管副区长,无法送审,请联系区政府办公室登记")
-        return Route(approvers=(_mayor(session), Approver("分管副区长", overseer)))
+        return Route(approvers=(_mayor(session), Approver(OVERSEER_LABEL, overseer)))
     return Route(approvers=(_unit_head(session, filer),))

@@ -23,17 +23,16 @@ from datetime import datetime, tzinfo
 
 from sqlalchemy.orm import Session
 
-from office.agenda import item_details, item_label
+from office.agenda import review_request
 from office.directory import VICE_MAYOR_ROLES, DirectoryError, StaffMember, find_member
 from office.leave import FiledLeave, leave_of
+from office.leave_routing import ROLES_FOR_LABEL
 from office.notices import Notice
 from storage import audit
 from storage.agenda import ItemState, items_in_state
 from storage.leaves import pending_approvals_of_person, report_by_id
-from storage.people import Role, person_by_telegram_id
+from storage.people import person_by_telegram_id
 
-# Which roles may take over a person-bound leave approval, by the approval's label (office/leave_routing.py).
-_ROLES_FOR_LABEL = {"区长": (Role.MAYOR,), "分管副区长": VICE_MAYOR_ROLES, "单位正职": (Role.UNIT_HEAD,)}
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,7 @@ def reassign_open_decisions(
 
     moved_leaves = []
     for approval in pending_approvals_of_person(session, predecessor.id):
-        allowed = _ROLES_FOR_LABEL.get(approval.label, ())
+        allowed = ROLES_FOR_LABEL.get(approval.label, ())
         if successor.role not in allowed:
             raise DirectoryError(
                 f"请假 #{approval.report_id} 待「{approval.label}」审批,{successor.name}是{successor.role.value},不能接替"
@@ -96,8 +95,7 @@ def reassign_open_decisions(
         item.overseer_person_id = successor.person_id
         audit.record(session, actor_telegram_id=actor_telegram_id, action="reassigned", entity="agenda_item",
                      entity_id=item.id, detail={"from": from_telegram_id, "to": to_telegram_id})
-        text = f"请审核议题(由{predecessor.name}转交):{item_label(item, tz)}\n{item_details(item)}"
-        reviews.append(Notice(text, successor.telegram_id, review_item_id=item.id))
+        reviews.append(review_request(item, tz, reviewer_telegram_id=successor.telegram_id, handed_over_from=predecessor.name))
     session.flush()
     session.expire_all()  # the moved rows' approver / overseer relationships still point at the predecessor
     leaves = [(a.id, leave_of(report_by_id(session, a.report_id))) for a in moved_leaves]

@@ -148,9 +148,10 @@ class HybridSearcher:
         best = list(self._first_sentence)
         affinity = -1.0
         if len(self._chunk_text):
-            similarity = self._similarities(dense_query(text))
+            typed = dense_query(text)
+            similarity = self._similarities(typed)
             bridged = self._bridged_query(text)
-            if bridged != dense_query(text):
+            if bridged != typed:
                 similarity = (similarity + self._similarities(bridged)) / 2
             np.maximum.at(sentence, self._chunk_article[self._sentence_rows], similarity[self._sentence_rows])
             np.maximum.at(article, self._chunk_article[self._article_rows], similarity[self._article_rows])
