@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.settings import get_settings  # noqa: F401  (telemetry switches first)
+from retrieval.answering import RefusalPolicy
 from retrieval.evaluation import load_questions
 from retrieval.search import FusionWeights
 from retrieval.service import RulesQA
@@ -64,7 +65,7 @@ def main(*paths: str) -> None:
     # weights in use, per question (Chinese questions only; English ones have no lexical signal),
     # and whether the answer-type check already refuses it (a detail the cited articles don't state).
     searcher.weights = qa.searcher.weights = FusionWeights()
-    policy = qa._answerer.refusal
+    policy = RefusalPolicy()  # the policy RulesQA.from_settings answers with
     print("\nanswerable  affinity  lexical_support  type_missing  question")
     features = []
     for q, _s, _gold in rows:

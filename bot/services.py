@@ -6,6 +6,7 @@ Handlers reach them through `services_of(context)`; the CLI builds them with `Se
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,10 @@ class Services:
         from retrieval.service import RulesQA
 
         return RulesQA.from_settings(self.settings)
+
+    def now(self) -> datetime:
+        """The office's local time: its date is "today" for every rule (leave dates, deadlines, agenda)."""
+        return datetime.now(self.settings.tz)
 
 
 def services_of(context: Any) -> Services:

@@ -20,7 +20,6 @@ Views (`/agenda 2026-12-09`, `mine`, `todo`, `export`) are in handlers/agenda_vi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
@@ -87,10 +86,6 @@ class Form:
     clause: int = 0  # index of the next 第五十条 question
 
 
-def _now(context: ContextTypes.DEFAULT_TYPE) -> datetime:
-    return datetime.now(office_tz(context))
-
-
 def _keyboard(*choices: tuple[str, str]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=f"ag:f:{value}") for label, value in choices]])
 
@@ -126,7 +121,7 @@ async def agenda_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await update.effective_message.reply_text(USAGE)
         return ConversationHandler.END
     try:
-        day = parse_date(words[1 if words[0] == EXPORT else 0], today=_now(context).date()) if words else None
+        day = parse_date(words[1 if words[0] == EXPORT else 0], today=services_of(context).now().date()) if words else None
     except DateError as exc:
         await update.effective_message.reply_text(f"{escape(str(exc))}\n\n{USAGE}")
         return ConversationHandler.END
@@ -160,7 +155,7 @@ async def agenda_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def _offer_meetings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
     tz = office_tz(context)
     with services_of(context).db.transaction() as session:
-        choices = [(m.id, meeting_label(m, tz)) for m in upcoming_meetings(session=session, now=_now(context))]
+        choices = [(m.id, meeting_label(m, tz)) for m in upcoming_meetings(session=session, now=services_of(context).now())]
     if not choices:
         return await _stop(update, context, "近期没有已登记的会议,请联系区政府办公室。")
     rows = [[InlineKeyboardButton(label, callback_data=f"ag:m:{meeting_id}")] for meeting_id, label in choices[:10]]
@@ -189,7 +184,7 @@ async def _begin(update: Update, context: ContextTypes.DEFAULT_TYPE, title: str)
     try:
         with services_of(context).db.transaction() as session:
             form.plan = plan_filing(session=session, telegram_id=form.telegram_id, meeting_id=form.meeting_id,
-                                    title=title, now=_now(context), tz=office_tz(context))
+                                    title=title, now=services_of(context).now(), tz=office_tz(context))
     except AgendaError as exc:
         return await _stop(update, context, str(exc))
     plan = form.plan
@@ -328,7 +323,7 @@ async def form_article_50(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def _ask_urgent_or_save(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
     form: Form = context.user_data[FORM]
-    if not is_late(due_at=form.plan.due_at, submitted_at=_now(context)):
+    if not is_late(due_at=form.plan.due_at, submitted_at=services_of(context).now()):
         return await _save(update, context)
     await update.effective_message.reply_text(
         f"第四十八条:材料应于{form.plan.due_text}前报送,已过截止时间。除特殊紧急情况外,不临时安排议题。"
@@ -358,7 +353,7 @@ async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     try:
         with services_of(context).db.transaction() as session:
             item = file_item(session=session, telegram_id=form.telegram_id, meeting_id=form.meeting_id,
-                             title=form.plan.title, facts=form.facts, now=_now(context), tz=tz)
+                             title=form.plan.title, facts=form.facts, now=services_of(context).now(), tz=tz)
             item_id = item.id
     except AgendaError as exc:
         await update.effective_message.reply_text(escape(str(exc)) + "\n未保存任何内容。")
@@ -395,7 +390,7 @@ async def draft_action(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
                 outcome = None
             else:
                 outcome = submit_item(session=session, item_id=item_id, telegram_id=query.from_user.id,
-                                      now=_now(context), tz=tz)
+                                      now=services_of(context).now(), tz=tz)
                 title, overseer = outcome.item.title, outcome.item.overseer.name
     except AgendaError as exc:
         await query.answer(str(exc)[:190], show_alert=True)

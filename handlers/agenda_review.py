@@ -9,8 +9,6 @@ Try it: `/agenda todo` as a reviewer shows the buttons again.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from telegram import Update
 from telegram.ext import (
     Application,
@@ -44,7 +42,7 @@ async def approve(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         with services.db.transaction() as session:
             outcome = approve_item(session=session, item_id=_item_id(update), telegram_id=query.from_user.id,
-                                   now=datetime.now(office_tz(context)), tz=office_tz(context))
+                                   now=services_of(context).now(), tz=office_tz(context))
             state, title = outcome.item.state, outcome.item.title
     except AgendaError as exc:
         await query.answer(str(exc)[:190], show_alert=True)

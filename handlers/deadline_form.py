@@ -31,7 +31,6 @@ from handlers.deadlines import plan_line, record_line
 from handlers.html import escape
 from office.deadline_commands import Line, LineError, parse_when
 from office.deadlines import MAX_TITLE_CHARS, DeadlineError
-from storage.base import utcnow
 
 COMMANDS: list[tuple[str, str]] = []  # the commands themselves are listed by handlers.deadlines
 
@@ -80,7 +79,7 @@ async def form_when(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
         if form.command != "incident":
             return WHEN
     else:
-        today = utcnow().astimezone(services_of(context).settings.tz).date()
+        today = services_of(context).now().date()
         try:
             form.day, form.at = parse_when(update.effective_message.text, today=today)
             # A date that cannot make a deadline (already past, after the event …) is refused now,

@@ -160,7 +160,7 @@ async def _record(update: Update, context: ContextTypes.DEFAULT_TYPE, command: s
     if not text.strip():
         await update.effective_message.reply_text(escape(USAGE[command]))
         return
-    today = utcnow().astimezone(services_of(context).settings.tz).date()
+    today = services_of(context).now().date()
     try:
         line = parse_line(text, today=today, date_required=command != "incident")
     except LineError as error:

@@ -10,7 +10,6 @@ Filing happens in a private chat only. Try it: send /leave to the bot in a priva
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
@@ -24,7 +23,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.services import Services, services_of
+from bot.services import services_of
 from handlers.access import refuse, require_member
 from handlers.html import escape
 from handlers.leave_notify import report_to_office, request_decisions, tell
@@ -45,11 +44,6 @@ KIND_PATTERN = "^lv:k:(" + "|".join(kind.value for kind in LeaveKind) + ")$"
 FORM = "leave_form"
 
 
-def now_in_office(services: Services) -> datetime:
-    """The office's local time: its date is "today" for the leave rules."""
-    return datetime.now(services.settings.tz)
-
-
 def _buttons(*labels: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=f"lv:d:{label}") for label in labels]])
 
@@ -59,7 +53,7 @@ async def _show_plan(update: Update, context: ContextTypes.DEFAULT_TYPE, request
     services = services_of(context)
     try:
         with services.db.transaction() as session:
-            plan = plan_leave(session=session, request=request, now=now_in_office(services))
+            plan = plan_leave(session=session, request=request, now=services.now())
     except LeaveError as exc:
         await update.effective_message.reply_text(escape(str(exc)))
         return
@@ -79,7 +73,7 @@ async def leave_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> s
     if len(words) == 2:
         services = services_of(context)
         try:
-            request = parse_leave_line(words[1], telegram_id=member.telegram_id, today=now_in_office(services).date())
+            request = parse_leave_line(words[1], telegram_id=member.telegram_id, today=services.now().date())
         except LeaveError as exc:
             await update.effective_message.reply_text(escape(str(exc)))
             return ConversationHandler.END
@@ -119,7 +113,7 @@ async def form_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     text = await _answer_of(update)
     form = context.user_data[FORM]
     try:
-        form["start"] = parse_day(text, today=now_in_office(services_of(context)).date())
+        form["start"] = parse_day(text, today=services_of(context).now().date())
     except DateError as exc:
         await update.effective_message.reply_text(escape(str(exc)))
         return START
@@ -140,7 +134,7 @@ async def form_end(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
         form["start"] = form["end"] = type(start)(start.day, half)
     else:
         try:
-            form["end"] = parse_day(text, today=now_in_office(services_of(context)).date())
+            form["end"] = parse_day(text, today=services_of(context).now().date())
         except DateError as exc:
             await update.effective_message.reply_text(escape(str(exc)))
             return END
@@ -202,7 +196,7 @@ async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     services = services_of(context)
     try:
         with services.db.transaction() as session:
-            leave = file_leave(session=session, request=request, now=now_in_office(services), confirmed_long=True)
+            leave = file_leave(session=session, request=request, now=services.now(), confirmed_long=True)
     except LeaveError as exc:
         await query.answer("未能提交", show_alert=False)
         await query.edit_message_text(escape(str(exc)))

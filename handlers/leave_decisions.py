@@ -22,7 +22,6 @@ from telegram.ext import (
 from bot.services import services_of
 from handlers.access import refuse, require_member
 from handlers.html import escape
-from handlers.leave import now_in_office
 from handlers.leave_notify import report_to_office, tell
 from handlers.leave_text import leave_card
 from office.directory import members_with_role
@@ -51,7 +50,7 @@ async def _decide(update: Update, context: ContextTypes.DEFAULT_TYPE, approval_i
     try:
         with services.db.transaction() as session:
             decision = decide_leave(session=session, approval_id=approval_id, actor_telegram_id=actor,
-                                    approve=approve, note=note, now=now_in_office(services))
+                                    approve=approve, note=note, now=services.now())
             mayors = members_with_role(session=session, role=Role.MAYOR)
     except LeaveError as exc:
         await refuse(update, str(exc))
@@ -96,7 +95,7 @@ async def withdraw(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         with services.db.transaction() as session:
             leave = withdraw_leave(session=session, report_id=int(query.data.split(":")[2]),
-                                   actor_telegram_id=query.from_user.id, now=now_in_office(services))
+                                   actor_telegram_id=query.from_user.id, now=services.now())
     except LeaveError as exc:
         await refuse(update, str(exc))
         return
@@ -139,7 +138,7 @@ async def _cancel(update: Update, context: ContextTypes.DEFAULT_TYPE, report_id:
     try:
         with services.db.transaction() as session:
             leave = cancel_leave(session=session, report_id=report_id, actor_telegram_id=update.effective_user.id,
-                                 reason=reason, now=now_in_office(services))
+                                 reason=reason, now=services.now())
     except LeaveError as exc:
         await refuse(update, str(exc))
         return

@@ -13,7 +13,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 from bot.services import services_of
 from handlers.access import require_admin, require_member
 from handlers.html import escape, split_html
-from handlers.leave import PRIVATE_ONLY, now_in_office
+from handlers.leave import PRIVATE_ONLY
 from handlers.leave_notify import report_to_office
 from handlers.leave_text import decision_buttons, leave_card, owner_buttons
 from office.dates import DateError, format_day, parse_date
@@ -68,7 +68,7 @@ async def _office_view(update: Update, context: ContextTypes.DEFAULT_TYPE, argum
         )
         return
     try:
-        day = parse_date(argument, today=now_in_office(services).date())
+        day = parse_date(argument, today=services.now().date())
     except DateError as exc:
         await update.effective_message.reply_text(f"{escape(str(exc))}\n用法:/leaves 日期 或 /leaves 导出")
         return
@@ -91,7 +91,7 @@ async def back_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     try:
         with services.db.transaction() as session:
             leave = return_from_leave(session=session, actor_telegram_id=update.effective_user.id,
-                                      now=now_in_office(services))
+                                      now=services.now())
     except LeaveError as exc:
         await update.effective_message.reply_text(escape(str(exc)))
         return

@@ -56,12 +56,13 @@ class MeetingRequest:
     weeks: int
 
 
-def parse_meeting_line(words: list[str], *, tz: tzinfo) -> MeetingRequest:
-    """`DATE TIME TYPE [PLACE…] [主持:NAME] [连续N周]` → a request; MeetingError says what is wrong."""
+def parse_meeting_line(words: list[str], *, now: datetime) -> MeetingRequest:
+    """`DATE TIME TYPE [PLACE…] [主持:NAME] [连续N周]` → a request in `now`'s time zone (relative dates
+    such as 明天 count from `now`); MeetingError says what is wrong."""
     if len(words) < 3:
         raise MeetingError(USAGE)
     try:
-        day = parse_date(words[0], today=datetime.now(tz).date())
+        day = parse_date(words[0], today=now.date())
     except DateError as exc:
         raise MeetingError(f"{exc}\n{USAGE}") from None
     clock = _TIME.fullmatch(words[1])
@@ -76,7 +77,7 @@ def parse_meeting_line(words: list[str], *, tz: tzinfo) -> MeetingRequest:
             weeks = int(match[1])
         else:
             place.append(word)
-    starts_at = datetime.combine(day, time(int(clock[1]), int(clock[2])), tz)
+    starts_at = datetime.combine(day, time(int(clock[1]), int(clock[2])), now.tzinfo)
     return MeetingRequest(kind, starts_at, " ".join(place), chair, weeks)
 
 
@@ -96,12 +97,12 @@ async def meeting_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             await update.effective_message.reply_text(escape(text))
             await send_notices(context.bot, services, notices)
             return
-        request = parse_meeting_line(words, tz=tz)
+        request = parse_meeting_line(words, now=services.now())
         with services.db.transaction() as session:
             meetings = register_meetings(
                 session=session, kind=request.kind, starts_at=request.starts_at, place=request.place,
                 chair_name=request.chair_name, weeks=request.weeks, actor_telegram_id=user_id, admin_ids=admin_ids,
-                now=datetime.now(tz),
+                now=services.now(),
             )
             lines = [_line(meeting, tz) for meeting in meetings]
     except MeetingError as exc:
@@ -121,7 +122,7 @@ async def meetings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     services, tz = services_of(context), office_tz(context)
     with services.db.transaction() as session:
-        lines = [_line(m, tz) for m in upcoming_meetings(session=session, now=datetime.now(tz))]
+        lines = [_line(m, tz) for m in upcoming_meetings(session=session, now=services.now())]
     await reply_long(update, "<b>近期会议</b>\n" + ("\n".join(lines) if lines else "近60天没有已登记的会议。"))
 
 

@@ -13,8 +13,6 @@ Nobody changes their own entry or role here (office/directory.py refuses it).
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CommandHandler, ContextTypes
@@ -88,7 +86,7 @@ async def _hand_over(update: Update, context: ContextTypes.DEFAULT_TYPE, actor: 
     try:
         with services.db.transaction() as session:
             moved = reassign_open_decisions(session=session, actor_telegram_id=actor, from_telegram_id=_telegram_id(words[0]),
-                                            to_telegram_id=_telegram_id(words[1]), now=datetime.now(services.settings.tz),
+                                            to_telegram_id=_telegram_id(words[1]), now=services.now(),
                                             tz=services.settings.tz)
     except DirectoryError as exc:
         await update.effective_message.reply_text(escape(str(exc)))

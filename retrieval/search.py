@@ -124,7 +124,7 @@ class HybridSearcher:
         self._bm25_words = BM25Okapi([self.tokenizer.words(t) for t in texts]) if texts else None
         self._bm25_bigrams = BM25Okapi([self.tokenizer.bigrams(t) for t in texts]) if texts else None
         self._first_sentence = [(split_sentences(a.text) or [a.text])[0] for _, a in self.articles]
-        self._index = index
+        self.index = index
         chunks = index.chunks()
         known = [(c, self._position.get((c.document_key, c.article))) for c in chunks]
         self._chunk_row = {c.id: row for row, (c, _) in enumerate(known)}
@@ -150,7 +150,7 @@ class HybridSearcher:
         if len(self._chunk_text):
             typed = dense_query(text)
             similarity = self._similarities(typed)
-            bridged = self._bridged_query(text)
+            bridged = self.bridged_query(text)
             if bridged != typed:
                 similarity = (similarity + self._similarities(bridged)) / 2
             np.maximum.at(sentence, self._chunk_article[self._sentence_rows], similarity[self._sentence_rows])
@@ -195,7 +195,7 @@ class HybridSearcher:
                 best = max(best, float(values.mean()))
         return best
 
-    def _bridged_query(self, text: str) -> str:
+    def bridged_query(self, text: str) -> str:
         """The question in the rule book's words, for the second embedding: Chinese questions get
         the rule terms in place of their colloquial words; English ones get the Chinese rule terms
         of the English words the glossary knows appended (seal → 印章), a bridge into the language
@@ -208,7 +208,7 @@ class HybridSearcher:
         """Cosine similarity of `text` to every chunk, by row; -1 for a chunk Chroma did not return
         (one stored after this searcher was built has no row and is skipped)."""
         similarity = np.full(len(self._chunk_text), -1.0)
-        for chunk_id, value in self._index.similarities(self.embeddings.embed_query(text)).items():
+        for chunk_id, value in self.index.similarities(self.embeddings.embed_query(text)).items():
             row = self._chunk_row.get(chunk_id)
             if row is not None:
                 similarity[row] = value

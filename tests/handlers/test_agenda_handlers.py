@@ -17,10 +17,11 @@ from office.notices import Notice
 from storage.agenda import MeetingType
 
 TZ = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2030, 12, 1, 10, 0, tzinfo=TZ)
 
 
 def test_meeting_line_with_place_chair_and_weekly_series():
-    request = parse_meeting_line("2030-12-09 09:30 常务会议 区政府 第一会议室 主持:李常务 连续4周".split(), tz=TZ)
+    request = parse_meeting_line("2030-12-09 09:30 常务会议 区政府 第一会议室 主持:李常务 连续4周".split(), now=NOW)
     assert request.kind is MeetingType.EXECUTIVE
     assert request.starts_at == datetime(2030, 12, 9, 9, 30, tzinfo=TZ)
     assert (request.place, request.chair_name, request.weeks) == ("区政府 第一会议室", "李常务", 4)
@@ -37,7 +38,7 @@ def test_meeting_line_with_place_chair_and_weekly_series():
 )
 def test_meeting_line_errors_say_what_to_fix(line, message):
     with pytest.raises(MeetingError, match=message):
-        parse_meeting_line(line.split(), tz=TZ)
+        parse_meeting_line(line.split(), now=NOW)
 
 
 class FakeBot:

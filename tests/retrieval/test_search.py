@@ -18,7 +18,7 @@ def test_dense_query_drops_colloquial_particles_only() -> None:
 
 
 def test_chroma_scores_every_chunk_like_an_exact_scan(qa: RulesQA) -> None:
-    index = qa.searcher._index
+    index = qa.searcher.index
     vector = qa.searcher.embeddings.embed_query("常务会议材料提前几天报送")
     similarities = index.similarities(vector)
     records = index._store._collection.get(include=["embeddings"])
@@ -40,7 +40,7 @@ def test_affinity_is_the_mean_of_the_documents_closer_sentences(qa: RulesQA) -> 
     searcher = qa.searcher
     question = "常务会议材料提前几天报送?"
     hit = searcher.search(question, k=1)[0]
-    index = searcher._index
+    index = searcher.index
     vector = np.asarray(searcher.embeddings.embed_query(dense_query(question)))
     records = index._store._collection.get(where={"kind": "sentence"}, include=["embeddings"])
     similarities = np.sort(np.asarray(records["embeddings"]) @ vector)
@@ -75,6 +75,6 @@ def test_refusal_needs_affinity_and_shared_words_but_a_cited_part_needs_only_wor
 
 def test_the_second_embedding_reads_the_question_in_the_rule_books_words(qa: RulesQA) -> None:
     searcher = qa.searcher
-    assert searcher._bridged_query("想用一下副区长的名章,要谁点头?") == "想用一下副区长的个人印章,要谁点头?"
-    english = searcher._bridged_query("Who keeps the seal?")
+    assert searcher.bridged_query("想用一下副区长的名章,要谁点头?") == "想用一下副区长的个人印章,要谁点头?"
+    english = searcher.bridged_query("Who keeps the seal?")
     assert english.startswith("Who keeps the seal?") and "印章" in english
