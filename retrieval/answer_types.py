@@ -64,11 +64,16 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         re.compile(r"\d{5,}|电话|地址|网址|邮箱"),
     ),
     # 多长 alone asks for a time only at the end of the question (试用期多长?), not in 公文多长合适.
+    # Not 这几年 / 近几年 (the recent years).
     AnswerType(
         "duration",
         "具体期限",
-        re.compile(r"多久|多长时间|多长(?=\s*[?。]?\s*$)"),
+        re.compile(r"多久|多长时间|多长(?=\s*[?。]?\s*$)|多少年|(?<![这那近前过])几年"),
         re.compile(rf"{_SPAN}|每(?:年|月|周|季度|半年)"),
+    ),
+    AnswerType(
+        "people", "具体人数", re.compile(r"多少(?:个)?人|多少名|几个人|几人|几名|人数"),
+        re.compile(rf"{_NUMBER}(?:个人|人|名)|半数|过半|多数|三分之二|全体"),
     ),
     # Rule books name posts, not the people who hold them now ("现在的区长是谁?", not "现在找哪位领导批?").
     AnswerType(
@@ -83,12 +88,27 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
 
 
 _CLAUSE_END = re.compile(r"[,;?。]")  # after NFKC, which makes ，；？ ASCII
-_ASKS = re.compile(r"谁|什么|哪|怎么|如何|吗|是否|能否|能不能|要不要|可不可以|多少|几|多久|多长")
+_ASKS = re.compile(r"谁|什么|哪|怎么|怎样|如何|咋|吗|是否|能否|能不能|要不要|可不可以|多少|几|多久|多长")
+# In "局长想离京休假几天,请假的程序是怎样的?" 几天 says "a few days": after its verb (休假几天,
+# 请几天假), in a clause that another clause's question follows and that has no deadline word
+# (提前几天, 会后几天内), it asks for nothing. Before a verb (纪要几天印发) it asks.
+_A_FEW_DAYS = re.compile(r"几天(?=假|[,;。]|$)")
+_DEADLINE_WORD = re.compile(r"提前|前|后|内|截止|最晚|最迟|至少|最多|超过|以上")
 
 
 def asking_clauses(question: str) -> list[str]:
     """The clauses of a question that ask something ("纪要由谁签发,几天内印发?" → both)."""
     return [clause for clause in _CLAUSE_END.split(_ascii_punctuation(question)) if _ASKS.search(clause)]
+
+
+def _without_a_few_days(question: str) -> str:
+    """The question with 几天 taken out of the clauses where it says "a few days" (see _DEADLINE_WORD)."""
+    clauses = re.split(r"(?<=[,;。])", question)
+    for i, clause in enumerate(clauses):
+        later = "".join(clauses[i + 1 :]).replace("几", "")
+        if _A_FEW_DAYS.search(clause) and not _DEADLINE_WORD.search(clause) and _ASKS.search(later):
+            clauses[i] = _A_FEW_DAYS.sub("", clause)
+    return "".join(clauses)
 
 
 def _ascii_punctuation(text: str) -> str:
@@ -105,7 +125,7 @@ class AnswerTypeCheck:
         self.types = tuple(types)
 
     def asked(self, question: str) -> tuple[AnswerType, ...]:
-        question = _ascii_punctuation(question)
+        question = _without_a_few_days(_ascii_punctuation(question))
         return tuple(t for t in self.types if t.question.search(question))
 
     def missing(self, question: str, texts: Sequence[str]) -> tuple[str, ...]:

@@ -22,6 +22,8 @@ def check() -> AnswerTypeCheck:
         ("综合性文件最多多少字?", "综合性文件一般不超过5000字。"),
         ("舆情几小时内要回应?", "最迟应在24小时内举行新闻发布会。"),
         ("追加预算多少万以上要上会?", "追加预算2000万元以上的事项。"),
+        ("常务会议要多少人到会才能开?", "常务会议须有半数以上组成人员出席方能召开。"),
+        ("档案保存多少年?", "会议记录保存30年。"),
     ],
 )
 def test_an_article_that_states_the_asked_thing_satisfies_the_question(check: AnswerTypeCheck, question: str, statement: str) -> None:
@@ -39,6 +41,8 @@ def test_an_article_that_states_the_asked_thing_satisfies_the_question(check: An
         ("公积金缴存比例是多少?", "具体比例"),
         ("现任区长是谁?", "现任人选"),
         ("试用期多长?", "具体期限"),
+        ("会议纪要要归档保存多少年?", "具体期限"),
+        ("全体会议要到多少人才能开?", "具体人数"),
     ],
 )
 def test_an_article_on_the_topic_that_does_not_state_it_leaves_it_missing(check: AnswerTypeCheck, question: str, label: str) -> None:
@@ -55,6 +59,22 @@ def test_questions_that_ask_for_no_particular_kind_of_answer_are_not_checked(che
     for question in ("副区长出差跟谁打招呼?", "区政府到底是谁负总责?", "公章谁管?"):
         assert check.asked(question) == ()
         assert check.missing(question, ["无关的文字。"]) == ()
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["局长想离京休假几天,请假和报备的程序是怎样的?", "我要请几天假,找谁批?"],
+)
+def test_a_few_days_told_before_the_question_is_not_asked_for(check: AnswerTypeCheck, question: str) -> None:
+    assert check.asked(question) == ()
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["会议纪要几天印发,谁签发?", "材料提前几天报,报给谁?", "纪要由谁签发,几天内印发?", "休假几天?"],
+)
+def test_days_asked_before_a_verb_a_deadline_word_or_at_the_end_are_asked_for(check: AnswerTypeCheck, question: str) -> None:
+    assert [t.name for t in check.asked(question)] == ["days"]
 
 
 def test_an_empty_type_list_is_rejected() -> None:
