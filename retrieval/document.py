@@ -29,7 +29,10 @@ class RuleDocument:
     title: str  # 通州区人民政府工作规则
     number: str  # 通政发〔2022〕1号, '' when none is found
     articles: tuple[Article, ...]
-    sha256: str = ""  # of the source bytes; an unchanged file is not re-indexed
+    sha256: str = ""  # of the source bytes (and its example questions); an unchanged file is not re-indexed
+    # (article number, a question that article answers) from the document's example-question file,
+    # embedded beside the article's sentences (see retrieval/examples.py).
+    examples: tuple[tuple[int, str], ...] = ()
 
     @property
     def chapters(self) -> list[str]:

@@ -1,5 +1,5 @@
-"""The persistent index: every article and each of its sentences, with their vectors, in one Chroma
-collection (through langchain-chroma). The collection is the single source of truth: the
+"""The persistent index: every article, each of its sentences and its example questions
+(retrieval/examples.py), with their vectors, in one Chroma collection (through langchain-chroma). The collection is the single source of truth: the
 in-memory lexical index and the article texts are rebuilt from it at start-up, and dense
 retrieval is Chroma's own query.
 
@@ -38,8 +38,7 @@ from retrieval.chunks import split_sentences
 from retrieval.document import Article, RuleDocument
 from retrieval.embeddings import collection_suffix
 
-_ARTICLE = "article"
-_SENTENCE = "sentence"
+ARTICLE, SENTENCE, EXAMPLE = "article", "sentence", "example"  # the kinds of chunk
 _BATCH = 256
 
 
@@ -50,8 +49,8 @@ class StoredChunk:
     id: str
     document_key: str
     article: int
-    text: str  # a sentence, or the whole article
-    whole_article: bool  # the vector of the whole article rather than of one sentence
+    text: str  # the whole article, one of its sentences, or an example question it answers
+    kind: str  # ARTICLE, SENTENCE or EXAMPLE
 
 
 class RulesIndex:
@@ -85,11 +84,11 @@ class RulesIndex:
 
     def fingerprints(self) -> dict[str, str]:
         """Document key → sha256 of the source it was indexed from."""
-        records = self._store.get(where={"kind": _ARTICLE}, include=["metadatas"])
+        records = self._store.get(where={"kind": ARTICLE}, include=["metadatas"])
         return {m["document_key"]: m["sha256"] for m in records["metadatas"]}
 
     def documents(self) -> list[RuleDocument]:
-        records = self._store.get(where={"kind": _ARTICLE}, include=["documents", "metadatas"])
+        records = self._store.get(where={"kind": ARTICLE}, include=["documents", "metadatas"])
         by_key: dict[str, list[tuple[dict, str]]] = {}
         for text, meta in zip(records["documents"], records["metadatas"], strict=True):
             by_key.setdefault(meta["document_key"], []).append((meta, text))
@@ -126,7 +125,7 @@ class RulesIndex:
             metadatas.append(
                 base
                 | {
-                    "kind": _ARTICLE,
+                    "kind": ARTICLE,
                     "title": document.title,
                     "number": document.number,
                     "label": article.label,
@@ -138,8 +137,12 @@ class RulesIndex:
             ids.append(f"{document.key}:{version}:{article.number}")
             for position, sentence in enumerate(split_sentences(article.text)):
                 texts.append(sentence)
-                metadatas.append(base | {"kind": _SENTENCE})
+                metadatas.append(base | {"kind": SENTENCE})
                 ids.append(f"{document.key}:{version}:{article.number}:{position}")
+        for position, (number, question) in enumerate(document.examples):
+            texts.append(question)
+            metadatas.append({"document_key": document.key, "article": number, "sha256": document.sha256, "kind": EXAMPLE})
+            ids.append(f"{document.key}:{version}:q{position}")
         # Embed everything before writing, so a failing model leaves the index as it was.
         vectors = self._store.embeddings.embed_documents(texts)
         collection = self._store._collection
@@ -155,7 +158,7 @@ class RulesIndex:
                 collection.delete(ids=stale)
 
     def chunks(self) -> list[StoredChunk]:
-        """Every stored chunk (articles and sentences), without vectors."""
+        """Every stored chunk (articles, sentences, example questions), without vectors."""
         records = self._store.get(include=["documents", "metadatas"])
         return [
             StoredChunk(
@@ -163,7 +166,7 @@ class RulesIndex:
                 document_key=m["document_key"],
                 article=m["article"],
                 text=text,
-                whole_article=m["kind"] == _ARTICLE,
+                kind=m["kind"],
             )
             for chunk_id, text, m in zip(records["ids"], records["documents"], records["metadatas"], strict=True)
         ]

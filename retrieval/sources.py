@@ -1,4 +1,5 @@
-"""Reading rule documents from disk: UTF-8 .txt/.md and .docx, plus the bundled rule book.
+"""Reading rule documents from disk: UTF-8 .txt/.md and .docx with their example questions
+(retrieval/examples.py), plus the bundled rule book.
 
 Example::
 
@@ -10,10 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
 from retrieval.document import RuleDocument
+from retrieval.examples import ExampleFileError, examples_path, read_examples
 from retrieval.parser import ParseError, RuleParser
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx")
@@ -47,10 +50,21 @@ def read_document(path: Path, parser: RuleParser | None = None) -> RuleDocument:
     text = _docx_text(path) if path.suffix.lower() == ".docx" else _utf8_text(path, raw)
     if not text.strip():
         raise CorpusError(f"文件是空的:{path}。请提供有条文内容的规则文件。")
+    examples = examples_path(path)
+    digest = hashlib.sha256(raw)
+    if examples.is_file():
+        digest.update(b"\0" + examples.read_bytes())  # edited example questions re-index the document
     try:
-        return (parser or RuleParser()).run(text, key=document_key(path), sha256=hashlib.sha256(raw).hexdigest())
+        document = (parser or RuleParser()).run(text, key=document_key(path), sha256=digest.hexdigest())
     except ParseError as error:
         raise CorpusError(f"{path}:{error}") from error
+    if not examples.is_file():
+        return document
+    try:
+        found = read_examples(examples, articles={a.number for a in document.articles})
+    except ExampleFileError as error:
+        raise CorpusError(str(error)) from error
+    return replace(document, examples=found)
 
 
 def _utf8_text(path: Path, raw: bytes) -> str:
