@@ -97,12 +97,13 @@ async def meeting_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             await update.effective_message.reply_text(escape(text))
             await send_notices(context.bot, services, notices)
             return
-        request = parse_meeting_line(words, now=services.now())
+        now = services.now()
+        request = parse_meeting_line(words, now=now)
         with services.db.transaction() as session:
             meetings = register_meetings(
                 session=session, kind=request.kind, starts_at=request.starts_at, place=request.place,
                 chair_name=request.chair_name, weeks=request.weeks, actor_telegram_id=user_id, admin_ids=admin_ids,
-                now=services.now(),
+                now=now,
             )
             lines = [_line(meeting, tz) for meeting in meetings]
     except MeetingError as exc:

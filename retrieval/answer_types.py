@@ -68,11 +68,11 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "duration",
         "具体期限",
-        re.compile(r"多久|多长时间|多长(?=\s*[?。]?\s*$)|多少年|(?<![这那近前过])几年"),
+        re.compile(r"多久|多长时间|多长(?=\s*[?。]?\s*$)|多少年|(?<![这那近前过去第])几年"),
         re.compile(rf"{_SPAN}|每(?:年|月|周|季度|半年)"),
     ),
     AnswerType(
-        "people", "具体人数", re.compile(r"多少(?:个)?人|多少名|几个人|几人|几名|人数"),
+        "people", "具体人数", re.compile(r"多少个?人(?![民事])|多少名|几个人|(?<!第)几人|(?<!第)几名|人数"),
         re.compile(rf"{_NUMBER}(?:个人|人|名)|半数|过半|多数|三分之二|全体"),
     ),
     # Rule books name posts, not the people who hold them now ("现在的区长是谁?", not "现在找哪位领导批?").
@@ -97,13 +97,15 @@ _DEADLINE_WORD = re.compile(r"提前|前|后|内|截止|最晚|最迟|至少|最
 
 
 def asking_clauses(question: str) -> list[str]:
-    """The clauses of a question that ask something ("纪要由谁签发,几天内印发?" → both)."""
-    return [clause for clause in _CLAUSE_END.split(_ascii_punctuation(question)) if _ASKS.search(clause)]
+    """The clauses of a question that ask something ("纪要由谁签发,几天内印发?" → both; in
+    "想休假几天,找谁批?" only the second)."""
+    question = _without_a_few_days(_ascii_punctuation(question))
+    return [clause for clause in _CLAUSE_END.split(question) if _ASKS.search(clause)]
 
 
 def _without_a_few_days(question: str) -> str:
     """The question with 几天 taken out of the clauses where it says "a few days" (see _DEADLINE_WORD)."""
-    clauses = re.split(r"(?<=[,;。])", question)
+    clauses = re.split(r"(?<=[,;?。])", question)
     for i, clause in enumerate(clauses):
         later = "".join(clauses[i + 1 :]).replace("几", "")
         if _A_FEW_DAYS.search(clause) and not _DEADLINE_WORD.search(clause) and _ASKS.search(later):

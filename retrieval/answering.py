@@ -27,9 +27,9 @@ class RefusalPolicy:
     """When the evidence is too weak to answer. A Chinese question is refused when it is far from
     the rule books as a whole (`ScoredArticle.affinity` below `min_affinity`) or when no article
     shares its words (best bigram-BM25 score per question bigram below `min_lexical_support`).
-    Questions without Chinese (English) have neither signal on the same scale, only the
-    best-sentence similarity, which does not separate answerable from unanswerable ones, hence the
-    low floor. `ExtractiveAnswerer` also refuses a question whose asked detail (days, a weekday …)
+    Questions without Chinese (English) have neither signal on the same scale, only the dense
+    similarity of the top article (its best sentence's or example question's), which does not
+    separate answerable from unanswerable ones, hence the low floor. `ExtractiveAnswerer` also refuses a question whose asked detail (days, a weekday …)
     the cited articles do not state.
 
     Calibrated with bench/tune_fusion.py on the dev set and bench/questions/validation.jsonl

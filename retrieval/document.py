@@ -31,7 +31,8 @@ class RuleDocument:
     articles: tuple[Article, ...]
     sha256: str = ""  # of the source bytes (and its example questions); an unchanged file is not re-indexed
     # (article number, a question that article answers) from the document's example-question file,
-    # embedded beside the article's sentences (see retrieval/examples.py).
+    # embedded beside the article's sentences (see retrieval/examples.py); () for documents read back
+    # from the index, where the examples live as vectors only.
     examples: tuple[tuple[int, str], ...] = ()
 
     @property

@@ -10,7 +10,8 @@ from the rule book alone, blind to every evaluation question (see its header).
 
 Example::
 
-    read_examples(Path("规则.questions.tsv"), articles={1, 2})   # ((1, '规则是照着哪些法律定的?'), …)
+    path = examples_path(Path("规则.txt"))                           # 规则.questions.tsv
+    parse_examples(path.read_bytes(), path=path, articles={1, 2})  # ((1, '规则是照着哪些法律定的?'), …)
 """
 
 from __future__ import annotations
@@ -27,10 +28,11 @@ def examples_path(document_path: Path) -> Path:
     return document_path.with_name(f"{document_path.stem}.questions.tsv")
 
 
-def read_examples(path: Path, *, articles: set[int]) -> tuple[tuple[int, str], ...]:
-    """(article, question) pairs, in file order; every article number must be one of `articles`."""
+def parse_examples(raw: bytes, *, path: Path, articles: set[int]) -> tuple[tuple[int, str], ...]:
+    """(article, question) pairs of the file's bytes `raw`, in file order; every article number must
+    be one of `articles`. `path` names the file in error messages."""
     try:
-        text = path.read_text("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ExampleFileError(f"示例问题文件不是 UTF-8 编码:{path}。请另存为 UTF-8。") from None
     examples = []

@@ -1,24 +1,25 @@
 """The persistent index: every article, each of its sentences and its example questions
-(retrieval/examples.py), with their vectors, in one Chroma collection (through langchain-chroma). The collection is the single source of truth: the
-in-memory lexical index and the article texts are rebuilt from it at start-up, and dense
-retrieval is Chroma's own query.
+(retrieval/examples.py), with their vectors, in one Chroma collection (through langchain-chroma).
+The collection is the single source of truth: the in-memory lexical index and the article texts
+are rebuilt from it at start-up, and dense retrieval is Chroma's own query.
 
 Dense retrieval asks Chroma for the similarity of every chunk (`n_results` = all of them, distances
 only), because the searcher needs a dense score for every article: the fusion scales each signal
-over all articles, an article may rank on its lexical score alone, and the refusal policy averages
-the 40 nearest articles. Measured with bench/dense_backend.py (dev set, 363 chunks; 575 with the
-second document): the result equals an exact in-memory scan (same top-1 and top-5 articles for all
-62 questions, same eval figures) and the query costs 1.3–2.4 ms, within the noise of a ~15 ms
-question. Asking for fewer neighbours (100) saves under 1 ms but leaves half the articles unscored
-and lowers Chinese recall@1 from 0.76 to 0.71; asking for metadata too costs 20 ms, so texts and
-article numbers are read once at start-up (`chunks`) and matched by id.
+over all articles, an article may rank on its lexical score alone, and the affinity averages over a
+whole document. Measured with bench/dense_backend.py before example questions were added (363
+chunks; 575 with the second document): the result equals an exact in-memory scan and the query
+costs 1.3–2.4 ms, within the noise of a ~15 ms question. HNSW may still leave a chunk unreachable
+(seen once in the 845 chunks the bundled rule book has now): `similarities` scores those from their
+stored vectors. Asking for fewer neighbours (100) saves under 1 ms but leaves half the articles
+unscored and lowered Chinese recall@1 from 0.76 to 0.71; asking for metadata too costs 20 ms, so
+texts and article numbers are read once at start-up (`chunks`) and matched by id.
 
 Example::
 
     index = RulesIndex.open(settings, embeddings)
     index.fingerprints()           # {'tongzhou-government-work-rules-2022': 'sha256…'}
     index.replace(document)        # vectors computed once, stored, old version removed
-    chunks = index.chunks()        # every stored chunk (id, article, text)
+    chunks = index.chunks()        # every stored chunk (id, article, text, kind)
     index.similarities(vector)     # {chunk id: cosine similarity} for every chunk
 """
 
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 
 import bot.settings  # noqa: F401, I001  first: it switches telemetry off before chromadb/onnxruntime load
 import chromadb
+import numpy as np
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
@@ -178,4 +180,14 @@ class RulesIndex:
         if not count:
             return {}
         result = collection.query(query_embeddings=[vector], n_results=count, include=["distances"])
-        return {chunk_id: 1.0 - distance for chunk_id, distance in zip(result["ids"][0], result["distances"][0], strict=True)}
+        scores = {chunk_id: 1.0 - distance for chunk_id, distance in zip(result["ids"][0], result["distances"][0], strict=True)}
+        if len(scores) < count:
+            # The HNSW graph can leave a chunk unreachable even when asked for all of them (seen once
+            # in 845 chunks); those few are scored exactly from their stored vectors.
+            unseen = [chunk_id for chunk_id in collection.get(include=[])["ids"] if chunk_id not in scores]
+            rows = collection.get(ids=unseen, include=["embeddings"])
+            query = np.asarray(vector, dtype=float)
+            for chunk_id, stored in zip(rows["ids"], rows["embeddings"], strict=True):
+                stored = np.asarray(stored, dtype=float)
+                scores[chunk_id] = float(stored @ query / (np.linalg.norm(stored) * np.linalg.norm(query)))
+        return scores

@@ -5,7 +5,7 @@ blended with weights tuned on the dev set (bench/tune_fusion.py).
 The dense score of an article is its best sentence's cosine similarity plus a fraction of the whole
 article's: the sentence finds the clause that answers, the whole article breaks near-ties in favour
 of the article that is about the question's topic. An example question of the article
-(retrieval/examples.py) stands in for the best sentence where it is closer than usual (`_with_examples`). The question is embedded without its colloquial
+(retrieval/examples.py) stands in for the best sentence where it is closer than usual (`lift_by_examples`). The question is embedded without its colloquial
 particles (吗/呢/是不是/到底 …), which e5 otherwise reads as content. Where the glossary knows one of
 its colloquial words, the question is embedded a second time with the rule-book terms in their place
 (名章 → 个人印章) and the two similarities are averaged: on the dev set this raised Chinese
@@ -66,11 +66,11 @@ class Signals:
     """Per-article raw signals for one question (arrays aligned with `HybridSearcher.articles`)."""
 
     dense: np.ndarray  # `sentence` + whole_article × the whole article's cosine similarity
-    sentence: np.ndarray  # best sentence's cosine similarity, or its closest example question's (see `_with_examples`)
+    sentence: np.ndarray  # best sentence's cosine similarity, or its closest example question's (see `lift_by_examples`)
     words: np.ndarray  # BM25 over jieba words
     bigrams: np.ndarray  # BM25 over character bigrams
     coverage: np.ndarray  # share of the question's distinct bigrams found in the article
-    best_sentence: list[str]  # the sentence that gave the dense score
+    best_sentence: list[str]  # each article's sentence most similar to the question (never an example question)
     lexical_query: bool  # the question has Chinese tokens at all
     affinity: float  # closeness to the nearest rule book as a whole (see `HybridSearcher.affinity`)
 
@@ -164,7 +164,7 @@ class HybridSearcher:
             for j in self._sentence_rows[np.argsort(similarity[self._sentence_rows])]:
                 best[self._chunk_article[j]] = self._chunk_text[j]
             affinity = self.affinity(similarity)
-        sentence = _with_examples(np.where(sentence > -1.0, sentence, article), example)  # article: too short to split
+        sentence = lift_by_examples(np.where(sentence > -1.0, sentence, article), example)  # article: too short to split
         dense = sentence + self.weights.whole_article * np.where(article > -1.0, article, sentence)
         question_bigrams = set(self.tokenizer.bigrams(text))
         coverage = np.array(
@@ -252,7 +252,7 @@ class HybridSearcher:
         ]
 
 
-def _with_examples(sentence: np.ndarray, example: np.ndarray) -> np.ndarray:
+def lift_by_examples(sentence: np.ndarray, example: np.ndarray) -> np.ndarray:
     """Each article's best-sentence similarity, or its closest example question's where that is
     closer (-1 in `example`: the article has none).
 

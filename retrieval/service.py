@@ -114,7 +114,19 @@ class RulesQA:
         if build_if_empty and qa._index.count() == 0:
             log.info("Index is empty: building it from the bundled corpus and CORPUS_PATHS")
             qa.ingest(default_corpus(settings))
+        else:
+            qa._warn_if_bundled_corpus_changed()
         return qa
+
+    def _warn_if_bundled_corpus_changed(self) -> None:
+        """An upgrade may ship a new rule book or new example questions; only `officebot ingest`
+        (which `make run` runs) replaces the indexed copy, because a document with the same name
+        that the office ingested itself must not be overwritten behind its back."""
+        indexed = self._index.fingerprints()
+        for path in bundled_corpus_paths():
+            document = read_document(path)
+            if document.key in indexed and indexed[document.key] != document.sha256:
+                log.warning("%s differs from the bundled version; run `officebot ingest` to index the bundled one", path.name)
 
     def ask(self, question: str, *, context: str | None = None) -> Answer:
         return self.ask_ranked(question, context=context)[0]

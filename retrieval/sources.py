@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from retrieval.document import RuleDocument
-from retrieval.examples import ExampleFileError, examples_path, read_examples
+from retrieval.examples import ExampleFileError, examples_path, parse_examples
 from retrieval.parser import ParseError, RuleParser
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx")
@@ -51,17 +51,21 @@ def read_document(path: Path, parser: RuleParser | None = None) -> RuleDocument:
     if not text.strip():
         raise CorpusError(f"文件是空的:{path}。请提供有条文内容的规则文件。")
     examples = examples_path(path)
+    try:
+        examples_raw = examples.read_bytes() if examples.is_file() else None
+    except OSError as error:
+        raise CorpusError(f"无法读取示例问题文件:{examples}({error.strerror})。") from error
     digest = hashlib.sha256(raw)
-    if examples.is_file():
-        digest.update(b"\0" + examples.read_bytes())  # edited example questions re-index the document
+    if examples_raw is not None:
+        digest.update(b"\0" + examples_raw)  # edited example questions re-index the document
     try:
         document = (parser or RuleParser()).run(text, key=document_key(path), sha256=digest.hexdigest())
     except ParseError as error:
         raise CorpusError(f"{path}:{error}") from error
-    if not examples.is_file():
+    if examples_raw is None:
         return document
     try:
-        found = read_examples(examples, articles={a.number for a in document.articles})
+        found = parse_examples(examples_raw, path=examples, articles={a.number for a in document.articles})
     except ExampleFileError as error:
         raise CorpusError(str(error)) from error
     return replace(document, examples=found)

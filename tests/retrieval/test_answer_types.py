@@ -56,7 +56,7 @@ def test_any_cited_article_may_state_it(check: AnswerTypeCheck) -> None:
 
 
 def test_questions_that_ask_for_no_particular_kind_of_answer_are_not_checked(check: AnswerTypeCheck) -> None:
-    for question in ("副区长出差跟谁打招呼?", "区政府到底是谁负总责?", "公章谁管?"):
+    for question in ("副区长出差跟谁打招呼?", "区政府到底是谁负总责?", "公章谁管?", "第几名?", "过去几年有变化吗?", "这几年考评排第几名?"):
         assert check.asked(question) == ()
         assert check.missing(question, ["无关的文字。"]) == ()
 
@@ -67,6 +67,7 @@ def test_questions_that_ask_for_no_particular_kind_of_answer_are_not_checked(che
 )
 def test_a_few_days_told_before_the_question_is_not_asked_for(check: AnswerTypeCheck, question: str) -> None:
     assert check.asked(question) == ()
+    assert all("几天" not in clause for clause in asking_clauses(question))
 
 
 @pytest.mark.parametrize(
@@ -117,3 +118,8 @@ def test_years_idioms_and_set_phrases_state_no_time(check: AnswerTypeCheck, stat
 def test_asking_clauses_splits_a_question_that_asks_two_things() -> None:
     assert asking_clauses("常务会议纪要由谁签发,几天内印发?") == ["常务会议纪要由谁签发", "几天内印发"]
     assert asking_clauses("区长出差了,谁主持工作?") == ["谁主持工作"]
+
+
+def test_people_and_years_are_not_read_into_other_words(check: AnswerTypeCheck) -> None:
+    asked = {t.name for q in ("补贴是多少人民币?", "第几年考核?", "过去几年改过吗?") for t in check.asked(q)}
+    assert not asked & {"people", "duration"}

@@ -57,3 +57,21 @@ def test_a_bad_file_leaves_the_index_as_it_was(empty_qa: RulesQA, supplies: Path
         empty_qa.ingest([supplies, FIXTURES / "gbk-encoded.txt"])
     assert empty_qa._index.count() == 0
     assert empty_qa.searcher.articles == []
+
+
+def test_an_outdated_copy_of_the_bundled_rule_book_is_reported_at_start(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.settings import Settings
+    from retrieval.sources import bundled_corpus_paths
+
+    bundled = next(p for p in bundled_corpus_paths() if p.stem.startswith("tongzhou"))
+    older = tmp_path / "older" / bundled.name
+    older.parent.mkdir()
+    older.write_text(bundled.read_text("utf-8").replace("至少于会议召开前3天", "至少于会议召开前5天"), encoding="utf-8")
+    settings = Settings(_env_file=None, data_dir=tmp_path / "data", corpus_paths=[])
+    RulesQA.from_settings(settings, build_if_empty=False).ingest([older])
+    with caplog.at_level("WARNING", logger="retrieval.service"):
+        qa = RulesQA.from_settings(settings)
+    assert "differs from the bundled version" in caplog.text
+    assert "前5天" in qa.article(older.stem, 48).text  # reported, not overwritten

@@ -43,6 +43,12 @@ def test_english_question_finds_the_article(qa: RulesQA) -> None:
     assert 45 in [c.article for c in answer.citations]
 
 
+def test_a_few_days_mentioned_in_passing_is_not_reported_as_unstated(qa: RulesQA) -> None:
+    answer = qa.ask("副区长想出京休假几天,要走什么请假程序?")
+    assert answer.answered and answer.citations[0].article == 82
+    assert "具体天数" not in answer.summary
+
+
 @pytest.mark.parametrize("question", ["明天北京的天气怎么样?", "附近哪家火锅店好吃?"])
 def test_questions_the_rules_do_not_cover_are_refused(qa: RulesQA, question: str) -> None:
     answer = qa.ask(question)

@@ -78,3 +78,22 @@ def test_the_second_embedding_reads_the_question_in_the_rule_books_words(qa: Rul
     assert searcher.bridged_query("想用一下副区长的名章,要谁点头?") == "想用一下副区长的个人印章,要谁点头?"
     english = searcher.bridged_query("Who keeps the seal?")
     assert english.startswith("Who keeps the seal?") and "印章" in english
+
+
+def test_a_chunk_the_hnsw_graph_misses_is_still_scored_exactly(qa: RulesQA, monkeypatch: pytest.MonkeyPatch) -> None:
+    index = qa.searcher.index
+    collection = index._store._collection
+    vector = qa.searcher.embeddings.embed_query("常务会议材料提前几天报送")
+    complete = index.similarities(vector)
+    dropped = sorted(complete)[0]
+    real_query = collection.query
+
+    def query_missing_one(*args, **kwargs):
+        result = real_query(*args, **kwargs)
+        keep = [i for i, chunk_id in enumerate(result["ids"][0]) if chunk_id != dropped]
+        return {"ids": [[result["ids"][0][i] for i in keep]], "distances": [[result["distances"][0][i] for i in keep]]}
+
+    monkeypatch.setattr(collection, "query", query_missing_one)
+    patched = index.similarities(vector)
+    assert set(patched) == set(complete)
+    assert patched[dropped] == pytest.approx(complete[dropped], abs=1e-4)
