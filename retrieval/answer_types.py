@@ -50,8 +50,11 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         re.compile(r"\d{1,2}(?:[点时]|[:：]\d\d)|(?:上午|下午|晚上|早上)[一二三四五六七八九十]{1,3}[点时]"),
     ),
     # Not 这几天 / 最近几天 / 过几天 (the coming or recent days); 提前几天, 会前几天, 会后几天 are deadlines.
-    AnswerType("days", "具体天数", re.compile(r"(?<![这那近过头])几天|多少天|几个?工作日|多少个?工作日|几日"), re.compile(_SPAN)),
+    AnswerType("days", "具体天数", re.compile(r"(?<![这那近过头])几天|多少天|几个?工作日|多少个?工作日|(?<!月)几日"), re.compile(_SPAN)),
     AnswerType("hours", "具体小时数", re.compile(r"几个?小时|多少个?小时"), re.compile(_SPAN)),
+    AnswerType("minutes", "具体分钟数", re.compile(r"几分钟|多少分钟"), re.compile(_SPAN)),
+    # 几月几日 asks for a date, which a month also answers.
+    AnswerType("month", "具体月份", re.compile(r"几月|哪个月|哪一个?月"), re.compile(r"(?<!\d)\d{1,2}月|[一二三四五六七八九十]{1,3}月")),
     AnswerType("times", "具体次数", re.compile(r"几次|多少次|几回"), re.compile(rf"{_NUMBER}次|每(?:年|月|周|季度|半年)")),
     AnswerType("money", "具体金额", re.compile(r"多少钱|多少元|多少万|金额|标准是多少|发多少"), re.compile(rf"{_NUMBER}(?:元|万|亿)")),
     AnswerType(

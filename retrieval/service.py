@@ -114,7 +114,7 @@ class RulesQA:
         if build_if_empty and qa._index.count() == 0:
             log.info("Index is empty: building it from the bundled corpus and CORPUS_PATHS")
             qa.ingest(default_corpus(settings))
-        else:
+        elif build_if_empty:  # `officebot ingest` (build_if_empty=False) is about to bring it up to date itself
             qa._warn_if_bundled_corpus_changed()
         return qa
 

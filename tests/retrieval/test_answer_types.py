@@ -43,6 +43,8 @@ def test_an_article_that_states_the_asked_thing_satisfies_the_question(check: An
         ("试用期多长?", "具体期限"),
         ("会议纪要要归档保存多少年?", "具体期限"),
         ("全体会议要到多少人才能开?", "具体人数"),
+        ("全体会议一般每年几月份开?", "具体月份"),
+        ("每个议题汇报限时几分钟?", "具体分钟数"),
     ],
 )
 def test_an_article_on_the_topic_that_does_not_state_it_leaves_it_missing(check: AnswerTypeCheck, question: str, label: str) -> None:
@@ -123,3 +125,8 @@ def test_asking_clauses_splits_a_question_that_asks_two_things() -> None:
 def test_people_and_years_are_not_read_into_other_words(check: AnswerTypeCheck) -> None:
     asked = {t.name for q in ("补贴是多少人民币?", "第几年考核?", "过去几年改过吗?") for t in check.asked(q)}
     assert not asked & {"people", "duration"}
+
+
+def test_a_date_asked_as_month_and_day_is_not_a_number_of_days(check: AnswerTypeCheck) -> None:
+    assert [t.name for t in check.asked("全体会议几月几日开?")] == ["month"]
+    assert check.missing("全体会议几月几日开?", ["全体会议一般于每年1月召开。"]) == ()
