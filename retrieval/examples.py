@@ -28,6 +28,12 @@ def examples_path(document_path: Path) -> Path:
     return document_path.with_name(f"{document_path.stem}.questions.tsv")
 
 
+def format_examples(examples: tuple[tuple[int, str], ...], *, header: str) -> str:
+    """The file text for `examples`, `header` as its leading comment lines."""
+    comment = "".join(f"# {line}\n" for line in header.splitlines())
+    return comment + "".join(f"{article}\t{question}\n" for article, question in examples)
+
+
 def parse_examples(raw: bytes, *, path: Path, articles: set[int]) -> tuple[tuple[int, str], ...]:
     """(article, question) pairs of the file's bytes `raw`, in file order; every article number must
     be one of `articles`. `path` names the file in error messages."""

@@ -40,8 +40,9 @@ def document_key(path: Path) -> str:
     return "doc-" + hashlib.sha1(stem.encode("utf-8")).hexdigest()[:10]
 
 
-def read_document(path: Path, parser: RuleParser | None = None) -> RuleDocument:
-    """Read and parse one file; every problem becomes a `CorpusError`."""
+def read_document(path: Path, parser: RuleParser | None = None, *, with_examples: bool = True) -> RuleDocument:
+    """Read and parse one file with its example questions (none when `with_examples` is False);
+    every problem becomes a `CorpusError`."""
     if not path.is_file():
         raise CorpusError(f"找不到文件:{path}")
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
@@ -52,7 +53,7 @@ def read_document(path: Path, parser: RuleParser | None = None) -> RuleDocument:
         raise CorpusError(f"文件是空的:{path}。请提供有条文内容的规则文件。")
     examples = examples_path(path)
     try:
-        examples_raw = examples.read_bytes() if examples.is_file() else None
+        examples_raw = examples.read_bytes() if with_examples and examples.is_file() else None
     except OSError as error:
         raise CorpusError(f"无法读取示例问题文件:{examples}({error.strerror})。") from error
     digest = hashlib.sha256(raw)
