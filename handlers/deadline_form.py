@@ -5,8 +5,9 @@
 
 Each answer is read with the one-line form's own grammar (`office.deadline_commands`); a wrong
 answer (a date that cannot make the deadline, a name not in the directory) is explained and asked
-again, and /cancel leaves at any step; nothing is stored before the last answer. In a group the bare command still shows the one-line usage, since a form there would
-swallow the sender's ordinary messages. Try it in `officebot chat`: send /deadline and answer.
+again, and /cancel leaves at any step; nothing is stored before the last answer. In a group the
+bare command still shows the one-line usage, since a form there would swallow the sender's ordinary
+messages. Try it in `officebot chat`: send /deadline and answer.
 """
 
 from __future__ import annotations

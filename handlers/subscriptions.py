@@ -6,7 +6,8 @@
 
 Only in groups, and only for that group's admins (asked from Telegram with getChatMember) who are
 in the staff directory, or 办公室 staff / ADMIN_TELEGRAM_IDS: alerts name people and their absences,
-so a stranger who adds the bot to a group of their own must not be able to subscribe it. Try it: add the bot to a group and send /subscribe 全部.
+so a stranger who adds the bot to a group of their own must not be able to subscribe it. Try it:
+add the bot to a group and send /subscribe 全部.
 """
 
 from __future__ import annotations

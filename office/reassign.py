@@ -34,7 +34,6 @@ from storage.leaves import pending_approvals_of_person, report_by_id
 from storage.people import person_by_telegram_id
 
 
-
 @dataclass(frozen=True)
 class Reassignment:
     successor: StaffMember

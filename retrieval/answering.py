@@ -29,8 +29,8 @@ class RefusalPolicy:
     shares its words (best bigram-BM25 score per question bigram below `min_lexical_support`).
     Questions without Chinese (English) have neither signal on the same scale, only the dense
     similarity of the top article (its best sentence's or example question's), which does not
-    separate answerable from unanswerable ones, hence the low floor. `ExtractiveAnswerer` also refuses a question whose asked detail (days, a weekday …)
-    the cited articles do not state.
+    separate answerable from unanswerable ones, hence the low floor. `ExtractiveAnswerer` also
+    refuses a question whose asked detail (days, a weekday …) the cited articles do not state.
 
     Calibrated with bench/tune_fusion.py on the dev set and bench/questions/validation.jsonl
     together (135 Chinese questions, 44 of them unanswerable): with the answer-type check, 35 of

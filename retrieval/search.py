@@ -5,8 +5,9 @@ blended with weights tuned on the dev set (bench/tune_fusion.py).
 The dense score of an article is its best sentence's cosine similarity plus a fraction of the whole
 article's: the sentence finds the clause that answers, the whole article breaks near-ties in favour
 of the article that is about the question's topic. An example question of the article
-(retrieval/examples.py) stands in for the best sentence where it is closer than usual (`lift_by_examples`). The question is embedded without its colloquial
-particles (吗/呢/是不是/到底 …), which e5 otherwise reads as content. Where the glossary knows one of
+(retrieval/examples.py) stands in for the best sentence where it is closer than usual
+(`lift_by_examples`). The question is embedded without its colloquial particles (吗/呢/是不是/到底 …),
+which e5 otherwise reads as content. Where the glossary knows one of
 its colloquial words, the question is embedded a second time with the rule-book terms in their place
 (名章 → 个人印章) and the two similarities are averaged: on the dev set this raised Chinese
 recall@1 from 0.76 to 0.83, and on the second document's set from 0.47 to 0.53. An English question
