@@ -29,8 +29,10 @@ run: ingest
 chat: ingest
 	$(BIN)/officebot chat
 
+# The whole suite at the real time, then the time-dependent tests again under pinned moments (issue 11).
 test: install
 	$(BIN)/pytest
+	$(BIN)/python tests/pinned_moments.py
 
 eval: ingest
 	$(BIN)/officebot eval ../shared/eval/dev-questions.jsonl

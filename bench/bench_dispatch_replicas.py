@@ -40,13 +40,15 @@ IDLE_SECONDS = 3.0  # a replica stops after this long with nothing left to send
 async def _replica(database_url: str, api_url: str, token: str, name: str) -> None:
     from telegram import Bot
 
+    from bot.clock import Clock
     from bot.scheduler import Dispatcher
     from handlers.deadlines import alert_renderer
     from storage.db import Database
     from zoneinfo import ZoneInfo
 
     db = Database(database_url)
-    dispatcher = Dispatcher(db, alert_renderer(ZoneInfo("Asia/Shanghai")), worker=name)
+    clock = Clock(ZoneInfo("Asia/Shanghai"))
+    dispatcher = Dispatcher(db, alert_renderer(clock.tz, clock.utcnow), worker=name, clock=clock.utcnow)
     async with Bot(token, base_url=f"{api_url}/bot") as bot:
         idle_since = time.monotonic()
         while time.monotonic() - idle_since < IDLE_SECONDS:

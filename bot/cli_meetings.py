@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime, time
+from datetime import date, datetime, time
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from office.agenda_export import FORMATS
 
@@ -66,10 +65,10 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _day(text: str, tz: ZoneInfo):  # type: ignore[no-untyped-def]
+def _day(text: str, today: date):  # type: ignore[no-untyped-def]
     from office.dates import parse_date
 
-    return parse_date(text, today=datetime.now(tz).date())
+    return parse_date(text, today=today)
 
 
 def _add(args: argparse.Namespace) -> int:
@@ -79,14 +78,14 @@ def _add(args: argparse.Namespace) -> int:
     services, tz = _services()
     try:
         hour, minute = (int(part) for part in args.time.replace(":", ":").split(":"))
-        starts_at = datetime.combine(_day(args.date, tz), time(hour, minute), tz)
+        starts_at = datetime.combine(_day(args.date, services.now().date()), time(hour, minute), tz)
     except (ValueError, DateError) as exc:
         return _fail(f"日期或时间有误({exc});请写成 --date 2026-12-09 --time 09:00")
     try:
         with services.db.transaction() as session:
             meetings = register_meetings(
                 session=session, kind=parse_meeting_type(args.type), starts_at=starts_at, place=args.place,
-                chair_name=args.chair, weeks=args.weeks, actor_telegram_id=None, admin_ids=(), now=datetime.now(tz),
+                chair_name=args.chair, weeks=args.weeks, actor_telegram_id=None, admin_ids=(), now=services.now(),
             )
             for meeting in meetings:
                 due = materials_due(meeting)
@@ -101,7 +100,7 @@ def _list(args: argparse.Namespace) -> int:
 
     services, tz = _services()
     with services.db.transaction() as session:
-        meetings = upcoming_meetings(session=session, now=datetime.now(tz), days=args.days)
+        meetings = upcoming_meetings(session=session, now=services.now(), days=args.days)
         for meeting in meetings:
             print(meeting_label(meeting, tz))
     if not meetings:
@@ -116,7 +115,7 @@ def _cancel(args: argparse.Namespace) -> int:
     try:
         with services.db.transaction() as session:
             meeting, notices = cancel_meeting(session=session, meeting_id=args.id, reason=args.reason,
-                                              actor_telegram_id=None, admin_ids=(), tz=tz)
+                                              actor_telegram_id=None, admin_ids=(), tz=tz, now=services.now())
             print(f"已取消:{meeting_label(meeting, tz)};退回议题 {len(notices)} 项(命令行不发 Telegram 通知,请告知提出单位)。")
     except MeetingError as exc:
         return _fail(str(exc))
@@ -130,7 +129,7 @@ def _export(args: argparse.Namespace) -> int:
 
     services, tz = _services()
     try:
-        day = _day(args.date, tz)
+        day = _day(args.date, services.now().date())
         with services.db.transaction() as session:
             kind = parse_meeting_type(args.type) if args.type else None
             meeting = find_meeting(session=session, day=day, kind=kind, tz=tz)

@@ -119,15 +119,13 @@ def _remove(args: argparse.Namespace) -> int:
 
 
 def _reassign(args: argparse.Namespace) -> int:
-    from datetime import datetime
-
     from bot.settings import get_settings
     from office.reassign import reassign_open_decisions
 
     def change(session) -> str:  # type: ignore[no-untyped-def]
-        tz = get_settings().tz
+        clock = get_settings().clock
         moved = reassign_open_decisions(session=session, actor_telegram_id=None, from_telegram_id=args.from_id,
-                                        to_telegram_id=args.to_id, now=datetime.now(tz), tz=tz)
+                                        to_telegram_id=args.to_id, now=clock.now(), tz=clock.tz)
         # No Telegram here: the successor finds them under /leaves and /agenda.
         return (f"已将 {moved.count} 项待办转交{moved.successor.name}(请假审批 {len(moved.leave_approvals)} 项,"
                 f"议题审核 {len(moved.agenda_reviews)} 项);接替人可在 /leaves 和 /agenda 中查看。")

@@ -39,7 +39,6 @@ from telegram.warnings import PTBDeprecationWarning
 
 from office import reminders
 from office.reminders import Claim, Throttled
-from storage.base import utcnow
 from storage.deadlines import fast_outbox_commit
 from storage.db import Database
 
@@ -82,7 +81,7 @@ class Dispatcher:
     """Claims, sends and records reminders for one process (`worker` names it in the claims)."""
 
     def __init__(self, db: Database, render: Render, *, worker: str | None = None,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+                 clock: Callable[[], datetime]) -> None:
         self.db = db
         self.render = render
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -182,7 +181,7 @@ class Dispatcher:
 def schedule(application: Application, render: Render) -> None:
     """Tick the dispatcher every ALERT_POLL_SECONDS from the start of `application`."""
     services = application.bot_data["services"]
-    dispatcher = Dispatcher(services.db, render)
+    dispatcher = Dispatcher(services.db, render, clock=services.clock.utcnow)
     application.bot_data["dispatcher"] = dispatcher
 
     async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -1,4 +1,4 @@
-"""The long-lived objects a running bot shares: settings, database, Q&A engine.
+"""The long-lived objects a running bot shares: settings, database, clock, Q&A engine.
 
 Handlers reach them through `services_of(context)`; the CLI builds them with `Services.create()`.
 """
@@ -10,6 +10,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from bot.clock import Clock
 from bot.settings import Settings, get_settings
 from storage.db import Database
 from storage.migrate import upgrade
@@ -22,17 +23,22 @@ if TYPE_CHECKING:
 class Services:
     settings: Settings
     db: Database
+    clock: Clock = None  # type: ignore[assignment]  # default: the settings' clock
     extras: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        if self.clock is None:
+            self.clock = self.settings.clock
+
     @classmethod
-    def create(cls, settings: Settings | None = None, *, migrate: bool = True) -> Services:
+    def create(cls, settings: Settings | None = None, *, migrate: bool = True, clock: Clock | None = None) -> Services:
         """Open the database (migrated to the newest schema unless `migrate=False`)."""
         settings = settings or get_settings()
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         db = Database(settings.resolved_database_url)
         if migrate:
             upgrade(db.engine)
-        return cls(settings=settings, db=db)
+        return cls(settings=settings, db=db, clock=clock)
 
     @cached_property
     def qa(self) -> RulesQA:
@@ -43,7 +49,7 @@ class Services:
 
     def now(self) -> datetime:
         """The office's local time: its date is "today" for every rule (leave dates, deadlines, agenda)."""
-        return datetime.now(self.settings.tz)
+        return self.clock.now()
 
 
 def services_of(context: Any) -> Services:

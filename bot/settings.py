@@ -10,6 +10,7 @@ Every setting is documented in `.env.example`. Try it::
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -17,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.clock import Clock
 
 # onnxruntime (pulled in by chromadb) phones home on import unless told not to; this module is
 # imported before anything that could import it, so set the switch here once for every entry point.
@@ -66,6 +69,7 @@ class Settings(BaseSettings):
     alert_lead_times_by_kind: str = "leave_return=09:00,overdue"
     alert_poll_seconds: float = 30.0
     holiday_calendar_file: Path | None = None
+    clock_shift_seconds: float = 0.0
 
     log_level: str = "INFO"
 
@@ -98,6 +102,11 @@ class Settings(BaseSettings):
     def tz(self) -> ZoneInfo:
         """The office's time zone (`TIMEZONE`): what "today" and every time shown to people mean."""
         return ZoneInfo(self.timezone)
+
+    @property
+    def clock(self) -> Clock:
+        """The office's clock: the system time, shifted by `CLOCK_SHIFT_SECONDS` (trials and tests)."""
+        return Clock(self.tz, shift=timedelta(seconds=self.clock_shift_seconds))
 
     @property
     def telegram_base_url(self) -> str:

@@ -52,7 +52,6 @@ from office.deadlines import (
 from office.directory import StaffMember, is_admin
 from office.reminders import Claim
 from office.workdays import calendar_from_file
-from storage.base import utcnow
 
 COMMANDS = [
     ("deadline", "设置期限提醒"),
@@ -112,7 +111,7 @@ def alert_buttons(deadline_id: int) -> InlineKeyboardMarkup:
     )
 
 
-def alert_renderer(tz: ZoneInfo, clock: Callable[[], datetime] = utcnow) -> scheduler.Render:
+def alert_renderer(tz: ZoneInfo, clock: Callable[[], datetime]) -> scheduler.Render:
     """The dispatcher's message for a claimed reminder: remaining (or overdue) time as of sending."""
 
     def render(claim: Claim) -> tuple[str, InlineKeyboardMarkup]:
@@ -173,7 +172,7 @@ def plan_line(context: ContextTypes.DEFAULT_TYPE, command: str, line: Line) -> P
     """The deadline a line means (LineError / DeadlineError when its date cannot be one)."""
     plan = PLANS[command]
     extra = {"calendar": context.bot_data[CALENDAR]} if plan is plan_foreign else {}
-    return plan(line, now=utcnow(), tz=services_of(context).settings.tz, **extra)
+    return plan(line, now=services_of(context).now(), tz=services_of(context).settings.tz, **extra)
 
 
 async def record_line(
@@ -186,7 +185,7 @@ async def record_line(
     if member is None:
         return False
     services = services_of(context)
-    tz, now = services.settings.tz, utcnow()
+    tz, now = services.settings.tz, services.now()
     try:
         planned = plan_line(context, command, line)
         with services.db.transaction() as session:
@@ -229,7 +228,7 @@ async def deadlines_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if member is None:
         return
     services = services_of(context)
-    tz, now = services.settings.tz, utcnow()
+    tz, now = services.settings.tz, services.now()
     with services.db.transaction() as session:
         views = open_deadlines_for(session=session, member=member, is_admin=admin)
     if not views:
@@ -270,7 +269,7 @@ async def done_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     try:
         with services.db.transaction() as session:
             deadline = complete_deadline(session=session, deadline_id=int(argument), member=member,
-                                         actor_telegram_id=member.telegram_id, is_admin=admin)
+                                         actor_telegram_id=member.telegram_id, is_admin=admin, now=services.now())
             title = deadline.title
     except DeadlineError as error:
         await update.effective_message.reply_text(escape(str(error)))
@@ -290,12 +289,13 @@ async def alert_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         with services.db.transaction() as session:
             if action == "done":
                 complete_deadline(session=session, deadline_id=deadline_id, member=member,
-                                  actor_telegram_id=member.telegram_id, is_admin=admin)
+                                  actor_telegram_id=member.telegram_id, is_admin=admin, now=services.now())
                 until = None
             else:
                 _, until = snooze_alerts(
                     session=session, deadline_id=deadline_id, chat_id=query.message.chat.id, member=member,
                     actor_telegram_id=member.telegram_id, is_admin=admin, calendar=context.bot_data[CALENDAR], tz=tz,
+                    now=services.now(),
                 )
     except DeadlineError as error:
         await refuse(update, str(error))
@@ -321,4 +321,4 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("foreign", foreign_command))
     application.add_handler(CommandHandler("incident", incident_command))
     application.add_handler(CallbackQueryHandler(alert_button, pattern=CALLBACK_PATTERN))
-    scheduler.schedule(application, alert_renderer(services.settings.tz))
+    scheduler.schedule(application, alert_renderer(services.settings.tz, services.clock.utcnow))

@@ -34,7 +34,8 @@ REPLIES = {Rating.RECORDED: THANKS, Rating.NOT_YOURS: NOT_YOURS, Rating.UNKNOWN_
 def rate(services, answer_id: int, user_id: int, rating: str) -> str:
     """Store the rating; returns the reply for the button press."""
     with services.db.transaction() as session:
-        return REPLIES[rate_answer(session=session, answer_id=answer_id, user_id=user_id, rating=rating)]
+        return REPLIES[rate_answer(session=session, answer_id=answer_id, user_id=user_id, rating=rating,
+                                   now=services.now())]
 
 
 def marked_keyboard(markup: InlineKeyboardMarkup, chosen_data: str) -> InlineKeyboardMarkup:

@@ -92,7 +92,8 @@ async def meeting_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                 raise MeetingError(USAGE)
             with services.db.transaction() as session:
                 meeting, notices = cancel_meeting(session=session, meeting_id=int(words[1]), reason=" ".join(words[2:]),
-                                                  actor_telegram_id=user_id, admin_ids=admin_ids, tz=tz)
+                                                  actor_telegram_id=user_id, admin_ids=admin_ids, tz=tz,
+                                                  now=services.now())
                 text = f"已取消:{meeting_label(meeting, tz)},已退回 {len(notices)} 项议题并通知提出单位。"
             await update.effective_message.reply_text(escape(text))
             await send_notices(context.bot, services, notices)

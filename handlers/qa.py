@@ -106,6 +106,7 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
                 question=question,
                 answered=answer.answered,
                 citations=[citation.reference for citation in answer.citations or answer.related],
+                now=services.now(),
             )
             return answer, answer_id
 

@@ -30,7 +30,6 @@ from office.subscriptions import (
     subscribed_kinds,
     unsubscribe,
 )
-from storage.base import utcnow
 
 COMMANDS = [
     ("subscribe", "本群订阅期限提醒(群管理员)"),
@@ -94,7 +93,7 @@ async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             current = subscribed_kinds(session=session, chat_id=chat_id)
         else:
             added = subscribe(session=session, chat_id=chat_id, kinds=kinds, actor_telegram_id=update.effective_user.id,
-                              now=utcnow(), tz=services.settings.tz)
+                              now=services.now(), tz=services.settings.tz)
             current = subscribed_kinds(session=session, chat_id=chat_id)
     if not kinds:
         now_text = _labels(current) if current else "无"

@@ -27,7 +27,6 @@ from office.reminders import AlertPolicy, schedule_deadline, snooze
 from office.workdays import WorkdayCalendar
 from storage import audit
 from storage import deadlines as store
-from storage.base import utcnow
 from storage.deadlines import Deadline, DeadlineState
 from storage.people import Role
 
@@ -130,8 +129,8 @@ def add_deadline(
     responsible_person_id: int | None,
     responsible_unit: str | None,
     actor_telegram_id: int | None,
+    now: datetime,
     policy: AlertPolicy | None = None,
-    now: datetime | None = None,
 ) -> Deadline:
     """Record a deadline with its audit row and its reminder outbox rows (same transaction)."""
     try:
@@ -146,7 +145,6 @@ def add_deadline(
     if due_at.tzinfo is None:
         raise ValueError("due_at must be time-zone aware")
     policy = policy or alert_policy()
-    now = now or utcnow()
     deadline = Deadline(
         title=title,
         kind=kind,
@@ -194,13 +192,12 @@ def _close(
 
 
 def close_source_deadlines(
-    *, session: Session, source_type: str, source_id: int, state: str, actor_telegram_id: int | None
+    *, session: Session, source_type: str, source_id: int, state: str, actor_telegram_id: int | None, now: datetime
 ) -> int:
     """Close ("done" | "cancelled") the open deadlines of one source record; returns how many."""
     target = DeadlineState(state)
     if target is DeadlineState.OPEN:
         raise ValueError("close_source_deadlines closes; state must be 'done' or 'cancelled'")
-    now = utcnow()
     deadlines = store.open_deadlines_of_source(session, source_type=source_type, source_id=source_id)
     for deadline in deadlines:
         _close(session, deadline, target, actor_telegram_id, now)
@@ -227,7 +224,13 @@ def get_deadline(*, session: Session, deadline_id: int) -> Deadline:
 
 
 def complete_deadline(
-    *, session: Session, deadline_id: int, member: StaffMember | None, actor_telegram_id: int, is_admin: bool
+    *,
+    session: Session,
+    deadline_id: int,
+    member: StaffMember | None,
+    actor_telegram_id: int,
+    is_admin: bool,
+    now: datetime,
 ) -> Deadline:
     """/done ID and the 完成 button: close it and stop its reminders."""
     deadline = get_deadline(session=session, deadline_id=deadline_id)
@@ -238,7 +241,7 @@ def complete_deadline(
     if deadline.kind == DeadlineKind.LEAVE_RETURN.value:
         # 第八十二条: only 销假 itself (/back, or cancelling the leave) ends these reminders.
         raise DeadlineError("销假提醒在销假后自动结束:返回后请私聊机器人发送 /back 销假。")
-    _close(session, deadline, DeadlineState.DONE, actor_telegram_id, utcnow())
+    _close(session, deadline, DeadlineState.DONE, actor_telegram_id, now)
     return deadline
 
 
@@ -252,8 +255,8 @@ def snooze_alerts(
     is_admin: bool,
     calendar: WorkdayCalendar,
     tz: tzinfo,
+    now: datetime,
     morning: time = time(9, 0),
-    now: datetime | None = None,
 ) -> tuple[Deadline, datetime]:
     """The 推迟 button: this chat's alerts of the deadline pause until the next working day's morning."""
     deadline = get_deadline(session=session, deadline_id=deadline_id)
@@ -261,7 +264,6 @@ def snooze_alerts(
         raise DeadlineError("只有责任人、责任单位负责人、创建人或区政府办公室可以推迟提醒。")
     if deadline.state != DeadlineState.OPEN.value:
         raise DeadlineError(f"期限 {deadline_id} 已关闭,不再提醒。")
-    now = now or utcnow()
     next_day = calendar.add_working_days(now.astimezone(tz).date(), 1)
     until = datetime.combine(next_day, morning, tzinfo=tz)
     held = snooze(session=session, deadline=deadline, chat_id=chat_id, until=until)

@@ -316,8 +316,10 @@ def _add_return_deadline(session: Session, report: LeaveReport, now: datetime) -
     )
 
 
-def _close_return_deadline(session: Session, report: LeaveReport, state: str, actor: int) -> None:
-    close_source_deadlines(session=session, source_type="leave", source_id=report.id, state=state, actor_telegram_id=actor)
+def _close_return_deadline(session: Session, report: LeaveReport, state: str, actor: int, now: datetime) -> None:
+    close_source_deadlines(
+        session=session, source_type="leave", source_id=report.id, state=state, actor_telegram_id=actor, now=now
+    )
 
 
 def _may_decide(approval: LeaveApproval, actor: StaffMember, report: LeaveReport) -> bool:
@@ -411,7 +413,7 @@ def cancel_leave(
         entity_id=report.id,
         detail={"reason": reason},
     )
-    _close_return_deadline(session, report, "cancelled", actor_telegram_id)
+    _close_return_deadline(session, report, "cancelled", actor_telegram_id, now)
     return leave_of(report)
 
 
@@ -440,5 +442,5 @@ def return_from_leave(
         raise LeaveError("该请假已销假")
     report.state, report.closed_at = LeaveState.RETURNED.value, now
     audit.record(session, actor_telegram_id=actor_telegram_id, action="returned", entity="leave", entity_id=report.id)
-    _close_return_deadline(session, report, "done", actor_telegram_id)
+    _close_return_deadline(session, report, "done", actor_telegram_id, now)
     return leave_of(report)

@@ -186,6 +186,7 @@ def cancel_meeting(
     actor_telegram_id: int | None,
     admin_ids: Iterable[int],
     tz: tzinfo,
+    now: datetime,
 ) -> tuple[Meeting, list[Notice]]:
     """Cancel a meeting: its deadline is closed and its open items are returned to their proposers."""
     _check_office(session, actor_telegram_id, admin_ids)
@@ -201,7 +202,8 @@ def cancel_meeting(
         detail={"reason": reason},
     )
     close_source_deadlines(
-        session=session, source_type="meeting", source_id=meeting.id, state="cancelled", actor_telegram_id=actor_telegram_id
+        session=session, source_type="meeting", source_id=meeting.id, state="cancelled", actor_telegram_id=actor_telegram_id,
+        now=now,
     )
     notices = []
     open_states = [ItemState.DRAFT, ItemState.OVERSEER_REVIEW, ItemState.LEADER_APPROVAL, ItemState.SCHEDULED]

@@ -6,11 +6,13 @@ Lead-time grammar (`ALERT_LEAD_TIMES`, per kind `ALERT_LEAD_TIMES_BY_KIND`)::
     09:00               that time (Asia/Shanghai) on the due day, if still before the due time
     overdue             at the due time, then every 24 hours until the deadline is closed
 
-Every (deadline, lead, chat) is one `storage.deadlines.Reminder` row. Rows whose time has already
-passed when a deadline is created are not made (a "3 days before" alert two days before is
-noise), except the first overdue one. The daily overdue chain is grown one row at a time, when
-the previous overdue alert is claimed, so a bot that was down for a week sends one catch-up per
-deadline and chat, not seven. Try it::
+Every (deadline, lead, chat) is one `storage.deadlines.Reminder` row. A deadline recorded after some
+of its lead moments (on Saturday 10:00 for Monday 09:00: "3d" and "1d" have passed) gets one alert
+at once for the latest lead it missed ("1d"), then the rest as planned: not one per missed lead, and
+not none, since the rules leave no reason to keep quiet about a deadline that exists. A group that
+subscribes later gets only the alerts still ahead (catch-ups for every open deadline would be noise).
+The daily overdue chain is grown one row at a time, when the previous overdue alert is claimed, so
+a bot that was down for a week sends one catch-up per deadline and chat, not seven. Try it::
 
     >>> [lead.key for lead in parse_lead_times("3d,1d,09:00,overdue")]
     ['3d', '1d', '09:00', 'overdue']
@@ -168,13 +170,18 @@ def _row(deadline_id: int, lead: str, recipient: Recipient, send_at: datetime) -
 
 
 def _rows_for(
-    deadline: Deadline, recipients: Iterable[Recipient], *, now: datetime, tz: tzinfo, catch_up_overdue: bool
+    deadline: Deadline, recipients: Iterable[Recipient], *, now: datetime, tz: tzinfo, catch_up: bool
 ) -> list[dict]:
     leads = parse_lead_times(deadline.lead_times)
-    planned = [(key, at) for key, at in send_times(leads=leads, due_at=deadline.due_at, tz=tz) if at > now]
+    times = send_times(leads=leads, due_at=deadline.due_at, tz=tz)
+    planned = [(key, at) for key, at in times if at > now]
+    missed = [(at, key) for key, at in times if at <= now and not key.startswith(OVERDUE)]
+    if catch_up and missed and deadline.due_at > now:
+        # Recorded after a lead moment: the latest missed alert goes out now, once.
+        planned.append((max(missed)[1], now))
     if plans_overdue(deadline) and deadline.due_at <= now:
         # Already overdue: one alert now for a new deadline, the next daily slot for a new group.
-        if catch_up_overdue:
+        if catch_up:
             planned.append((f"{OVERDUE}:0", deadline.due_at))
         else:
             planned.append(next_overdue_slot(due_at=deadline.due_at, now=now))
@@ -183,7 +190,7 @@ def _rows_for(
 
 def schedule_deadline(*, session: Session, deadline: Deadline, now: datetime, tz: tzinfo) -> int:
     """Create the outbox rows of a new deadline; returns how many."""
-    rows = _rows_for(deadline, recipients_of(session=session, deadline=deadline), now=now, tz=tz, catch_up_overdue=True)
+    rows = _rows_for(deadline, recipients_of(session=session, deadline=deadline), now=now, tz=tz, catch_up=True)
     return store.insert_reminders(session, rows)
 
 
@@ -191,7 +198,7 @@ def schedule_for_chat(*, session: Session, chat_id: int, kinds: Iterable[str], n
     """Rows for a group that just subscribed: the remaining alerts of the open deadlines of `kinds`."""
     rows = []
     for deadline in store.open_deadlines_of_kinds(session, kinds=kinds):
-        rows += _rows_for(deadline, [Recipient(chat_id, None)], now=now, tz=tz, catch_up_overdue=False)
+        rows += _rows_for(deadline, [Recipient(chat_id, None)], now=now, tz=tz, catch_up=False)
     return store.insert_reminders(session, rows)
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, BigInteger, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from storage.base import Base, UTCDateTime, utcnow
+from storage.base import Base, UTCDateTime
 
 
 class AnswerLog(Base):
@@ -16,7 +16,7 @@ class AnswerLog(Base):
     __tablename__ = "answer_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger)
     chat_id: Mapped[int | None] = mapped_column(BigInteger)
     question: Mapped[str] = mapped_column(Text)
@@ -34,8 +34,10 @@ def log_answer(
     question: str,
     answered: bool,
     citations: list[str],
+    at: datetime,
 ) -> AnswerLog:
     row = AnswerLog(
+        at=at,
         telegram_user_id=telegram_user_id,
         chat_id=chat_id,
         question=question,

@@ -1,7 +1,13 @@
 """Shared fixtures.
 
 `qa` is the rules Q&A engine over the bundled rule book, built once per test run like a fresh
-install; the end-to-end bots read the same index (`qa_settings.resolved_chroma_path`).
+install (or, with `OFFICEBOT_TEST_QA_DATA` set, read from that data directory); the end-to-end bots
+read the same index (`qa_settings.resolved_chroma_path`).
+
+`clock` is the one clock of every test that needs "now", and of the bots those tests start: the
+system time, or, with `OFFICEBOT_TEST_NOW` set, a clock that reads that moment at the start of the
+run and goes on from there. `make test` runs the tests that use it again under several pinned
+moments (`tests/pinned_moments.py`); such tests are marked `clock`.
 
 `db` is a freshly migrated database per test: SQLite always, and PostgreSQL too when
 `TEST_POSTGRES_URL` is set (CI sets it). Each pytest run gets its own PostgreSQL database,
@@ -13,19 +19,42 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from bot.settings import Settings  # first: telemetry switches before chromadb/onnxruntime load
+from bot.clock import Clock
 from retrieval.service import RulesQA
 from storage.db import Database
 from storage.migrate import upgrade
 
 TEST_POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if TEST_POSTGRES_URL else [])
+PINNED_NOW = os.environ.get("OFFICEBOT_TEST_NOW")  # ISO moment with offset, e.g. 2026-12-04T01:20+08:00
+OFFICE_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "clock" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.clock)
+
+
+def pytest_report_header() -> str:
+    return f"office clock: {PINNED_NOW or 'system time'}"
+
+
+@pytest.fixture(scope="session")
+def clock() -> Clock:
+    """The office's clock for this run (see the module docstring)."""
+    if PINNED_NOW is None:
+        return Clock(OFFICE_TZ)
+    return Clock.pinned(OFFICE_TZ, datetime.fromisoformat(PINNED_NOW))
 
 
 @pytest.fixture(scope="session")
@@ -69,7 +98,9 @@ def db(database_url: str) -> Iterator[Database]:
 
 @pytest.fixture(scope="session")
 def qa_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(_env_file=None, data_dir=tmp_path_factory.mktemp("qa-data"), corpus_paths=[])
+    # tests/pinned_moments.py builds the index once and hands each run a copy of it.
+    data_dir = os.environ.get("OFFICEBOT_TEST_QA_DATA") or tmp_path_factory.mktemp("qa-data")
+    return Settings(_env_file=None, data_dir=data_dir, corpus_paths=[])
 
 
 @pytest.fixture(scope="session")

@@ -63,6 +63,8 @@ import pytest
 from emulator import Emulator  # tests/e2e is on sys.path (rootdir conftest, no packages)
 from harness import Bot, base_env
 
+from bot.clock import Clock
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
@@ -84,7 +86,9 @@ def rules_index(qa, qa_settings) -> Path:
 
 
 @pytest.fixture(scope="module")
-def start_bot(emulator: Emulator, rules_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., Bot]]:
+def start_bot(
+    emulator: Emulator, rules_index: Path, clock: Clock, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[..., Bot]]:
     started: list[Bot] = []
 
     def start(**env: Any) -> Bot:
@@ -95,6 +99,7 @@ def start_bot(emulator: Emulator, rules_index: Path, tmp_path_factory: pytest.Te
             TELEGRAM_API_URL=emulator.url,
             DATA_DIR=str(workdir / "data"),
             CHROMA_PATH=str(rules_index),
+            CLOCK_SHIFT_SECONDS=repr(clock.shift.total_seconds()),  # the bot's "now" is the test's
             **env,
         )
         bot = Bot(emulator, world, workdir, process_env)

@@ -4,8 +4,7 @@ reviewed by the 分管副区长, approved by the 区长, and shown by `/agenda D
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 
@@ -15,9 +14,13 @@ from storage.people import Role
 
 MAYOR, VICE, OFFICE, HEAD, OTHER_HEAD = 2001, 2002, 2003, 2004, 2005
 OFFICE_GROUP = -100777
-MEETING_DAY = (datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(days=14)).date()
-DAY = MEETING_DAY.isoformat()
 TITLE = "关于老旧小区改造资金安排的请示"
+
+
+@pytest.fixture(scope="module")
+def day(clock) -> str:
+    """The meeting's day: two weeks after the office's today."""
+    return (clock.now().date() + timedelta(days=14)).isoformat()
 
 
 @pytest.fixture(scope="module")
@@ -44,11 +47,11 @@ def said(bot, chat: int, after: int, text: str) -> dict:
     return bot.wait_message(chat, lambda m: text in m.get("text", ""), after=after)
 
 
-def test_item_goes_from_the_guided_form_to_the_agenda(bot):
-    sent = bot.send(OFFICE, f"/meeting {DAY} 09:00 常务会议 区政府第一会议室")
+def test_item_goes_from_the_guided_form_to_the_agenda(bot, day):
+    sent = bot.send(OFFICE, f"/meeting {day} 09:00 常务会议 区政府第一会议室")
     said(bot, OFFICE, sent["message_id"], "已登记 1 次会议")
 
-    sent = bot.send(HEAD, f"/agenda {DAY} 常务会议 {TITLE}")
+    sent = bot.send(HEAD, f"/agenda {day} 常务会议 {TITLE}")
     plan = said(bot, HEAD, sent["message_id"], "材料截止")
     assert "分管副区长:赵副区长" in plan["text"] and "汇报人:孙局长" in plan["text"]
 
@@ -86,13 +89,13 @@ def test_item_goes_from_the_guided_form_to_the_agenda(bot):
     said(bot, HEAD, draft["message_id"], "议程第 1 项")
     said(bot, OFFICE_GROUP, 0, "议程第 1 项")
 
-    sent = bot.send(HEAD, f"/agenda {DAY}")
+    sent = bot.send(HEAD, f"/agenda {day}")
     agenda = said(bot, HEAD, sent["message_id"], "区政府常务会议")
     assert f"1. {TITLE}" in agenda["text"] and "汇报:区财政局 孙局长" in agenda["text"]
 
 
-def test_article_50_answer_ends_the_form_naming_the_clause(bot):
-    sent = bot.send(OTHER_HEAD, f"/agenda {DAY} 关于产业园区道路命名的请示")
+def test_article_50_answer_ends_the_form_naming_the_clause(bot, day):
+    sent = bot.send(OTHER_HEAD, f"/agenda {day} 关于产业园区道路命名的请示")
     said(bot, OTHER_HEAD, sent["message_id"], "请用一两句话")
     sent = bot.send(OTHER_HEAD, "为园区内三条道路命名")
     units = said(bot, OTHER_HEAD, sent["message_id"], "是否涉及其他部门")
@@ -110,6 +113,6 @@ def test_article_50_answer_ends_the_form_naming_the_clause(bot):
     assert "暂无" in said(bot, OTHER_HEAD, sent["message_id"], "本单位议题")["text"]
 
 
-def test_meeting_registration_is_for_the_office_only(bot):
-    sent = bot.send(HEAD, f"/meeting {DAY} 15:00 区长专题会议")
+def test_meeting_registration_is_for_the_office_only(bot, day):
+    sent = bot.send(HEAD, f"/meeting {day} 15:00 区长专题会议")
     assert "只有区政府办公室" in said(bot, HEAD, sent["message_id"], "办公室")["text"]

@@ -1,6 +1,7 @@
 """The real bot application (bot/app.py) on an in-memory Bot API, for the leave and staff handler tests.
 
-Not a test module: `running_bot(db, ...)` starts polling in-process and yields a `Chat` helper.
+Not a test module: `running_bot(db, tmp_path, clock=clock)` starts polling in-process and yields a
+`Chat` helper; the bot reads the test's clock (tests/conftest.py), so "明天" means the same day to both.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot.app import build_application
+from bot.clock import Clock
 from bot.local_api import LocalBotApi, LocalRequest
 from bot.services import Services
 from bot.settings import Settings
@@ -63,7 +65,7 @@ class Chat:
 
 
 @asynccontextmanager
-async def running_bot(db, tmp_path: Path, *, people=PEOPLE) -> AsyncIterator[Chat]:  # type: ignore[no-untyped-def]
+async def running_bot(db, tmp_path: Path, *, clock: Clock, people=PEOPLE) -> AsyncIterator[Chat]:  # type: ignore[no-untyped-def]
     with db.transaction() as session:
         for telegram_id, name, unit, role, oversees in people:
             add_member(session=session, actor_telegram_id=None, telegram_id=telegram_id, name=name, unit=unit,
@@ -76,7 +78,7 @@ async def running_bot(db, tmp_path: Path, *, people=PEOPLE) -> AsyncIterator[Cha
     api.add_user(STRANGER, "路人")
     api.add_user(ADMIN, "管理员")
     api.add_group(OFFICE_CHAT, "区政府办公室群", members=[OFFICE, ADMIN])
-    application = build_application(Services(settings=settings, db=db), request=LocalRequest(api))
+    application = build_application(Services(settings=settings, db=db, clock=clock), request=LocalRequest(api))
     await application.initialize()
     await application.start()
     await application.updater.start_polling(poll_interval=0, timeout=1)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from leave_harness import CLERK, EXEC_VICE, HEAD, MAYOR, OFFICE, OFFICE_CHAT, STRANGER, VICE, running_bot
 from sqlalchemy import func, select
@@ -11,9 +10,12 @@ from sqlalchemy import func, select
 from storage.agenda import AgendaItem
 from storage.audit import AuditEntry
 
-TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
-DAY = (TODAY + timedelta(days=10)).isoformat()
-SOON = (TODAY + timedelta(days=1)).isoformat()  # a meeting whose materials are already late
+
+
+def in_days(clock, days: int) -> str:  # type: ignore[no-untyped-def]
+    """The office's today plus `days`, as typed in a command."""
+    return (clock.now().date() + timedelta(days=days)).isoformat()
+
 TITLE = "关于老旧小区改造的请示"
 
 
@@ -35,12 +37,12 @@ async def _fill(chat, user: int, *, major: str = "都不是") -> dict:
     return question
 
 
-async def test_meetings_are_registered_by_the_office_only(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
-        refused = await chat.send(HEAD, f"/meeting {DAY} 09:00 常务会议 第一会议室")
+async def test_meetings_are_registered_by_the_office_only(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        refused = await chat.send(HEAD, f"/meeting {in_days(clock, 10)} 09:00 常务会议 第一会议室")
         past = await chat.send(OFFICE, "/meeting 2020-01-01 09:00 常务会议")
         usage = await chat.send(OFFICE, "/meeting 明天")
-        done = await chat.send(OFFICE, f"/meeting {DAY} 09:00 常务会议 第一会议室 连续2周")
+        done = await chat.send(OFFICE, f"/meeting {in_days(clock, 10)} 09:00 常务会议 第一会议室 连续2周")
         listing = await chat.send(HEAD, "/meetings")
     assert "只有区政府办公室" in refused["text"]
     assert "已过" in past["text"]
@@ -49,9 +51,9 @@ async def test_meetings_are_registered_by_the_office_only(db, tmp_path):
     assert listing["text"].count("区政府常务会议") == 2
 
 
-async def test_odd_meeting_input_is_explained_not_crashing(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
-        long_place = await chat.send(OFFICE, f"/meeting {DAY} 09:00 常务会议 " + "室" * 200)
+async def test_odd_meeting_input_is_explained_not_crashing(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        long_place = await chat.send(OFFICE, f"/meeting {in_days(clock, 10)} 09:00 常务会议 " + "室" * 200)
         huge_id = await chat.send(OFFICE, "/meeting cancel 99999999999999999999999 改期")
         superscript = await chat.send(OFFICE, "/meeting cancel ² 改期")
         listing = await chat.send(HEAD, "/meetings")
@@ -60,16 +62,16 @@ async def test_odd_meeting_input_is_explained_not_crashing(db, tmp_path):
     assert "没有已登记的会议" in listing["text"]
 
 
-async def test_bad_filings_say_what_to_fix_and_store_nothing(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
-        await chat.send(OFFICE, f"/meeting {DAY} 09:00 常务会议")
-        stranger = await chat.send(STRANGER, f"/agenda {DAY} 常务会议 {TITLE}")
-        clerk = await chat.send(CLERK, f"/agenda {DAY} 常务会议 {TITLE}")
-        no_meeting = await chat.send(HEAD, f"/agenda {SOON} 常务会议 {TITLE}")
-        group = await chat.send(OFFICE, f"/agenda {DAY} 常务会议 {TITLE}", chat=OFFICE_CHAT)
-        no_title = await chat.send(HEAD, f"/agenda {DAY} 常务会议")
+async def test_bad_filings_say_what_to_fix_and_store_nothing(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        await chat.send(OFFICE, f"/meeting {in_days(clock, 10)} 09:00 常务会议")
+        stranger = await chat.send(STRANGER, f"/agenda {in_days(clock, 10)} 常务会议 {TITLE}")
+        clerk = await chat.send(CLERK, f"/agenda {in_days(clock, 10)} 常务会议 {TITLE}")
+        no_meeting = await chat.send(HEAD, f"/agenda {in_days(clock, 1)} 常务会议 {TITLE}")
+        group = await chat.send(OFFICE, f"/agenda {in_days(clock, 10)} 常务会议 {TITLE}", chat=OFFICE_CHAT)
+        no_title = await chat.send(HEAD, f"/agenda {in_days(clock, 10)} 常务会议")
         # A normative document without its legality review cannot go on.
-        await chat.send(HEAD, f"/agenda {DAY} 常务会议 关于印发管理办法的通知")
+        await chat.send(HEAD, f"/agenda {in_days(clock, 10)} 常务会议 关于印发管理办法的通知")
         question = await _fill_until_legality(chat)
         again = await chat.send(HEAD, "稍后补")
         cancelled = await chat.send(HEAD, "/cancel")
@@ -91,14 +93,14 @@ async def _fill_until_legality(chat) -> dict:
     return await chat.next_message(HEAD, major["message_id"], "请上传该意见文件")
 
 
-async def test_review_refusals_and_return_with_a_reason(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
-        await chat.send(OFFICE, f"/meeting {DAY} 09:00 常务会议")
-        first = await chat.send(HEAD, f"/agenda {DAY} {TITLE}")
+async def test_review_refusals_and_return_with_a_reason(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        await chat.send(OFFICE, f"/meeting {in_days(clock, 10)} 09:00 常务会议")
+        first = await chat.send(HEAD, f"/agenda {in_days(clock, 10)} {TITLE}")
         assert "材料截止" in first["text"]
         last = await _fill(chat, HEAD)
         draft = await chat.next_message(HEAD, last["message_id"], "草稿已保存")
-        duplicate = await chat.send(HEAD, f"/agenda {DAY} 常务会议 {TITLE}")
+        duplicate = await chat.send(HEAD, f"/agenda {in_days(clock, 10)} 常务会议 {TITLE}")
         await chat.press(HEAD, draft, "提交审核")
         review = await chat.next_message(VICE, 0, "请审核议题")
         item_id = review["reply_markup"]["inline_keyboard"][0][0]["callback_data"].rsplit(":", 1)[1]
@@ -121,10 +123,10 @@ async def test_review_refusals_and_return_with_a_reason(db, tmp_path):
     assert actions == ["drafted", "submitted", "returned"]
 
 
-async def test_late_item_only_as_urgent_and_flagged(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
-        await chat.send(OFFICE, f"/meeting {SOON} 16:00 区长专题会议")
-        first = await chat.send(HEAD, f"/agenda {SOON} 区长专题会议 {TITLE}")
+async def test_late_item_only_as_urgent_and_flagged(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        await chat.send(OFFICE, f"/meeting {in_days(clock, 1)} 16:00 区长专题会议")
+        first = await chat.send(HEAD, f"/agenda {in_days(clock, 1)} 区长专题会议 {TITLE}")
         assert "已过截止时间" in first["text"]
         last = await _fill(chat, HEAD)
         urgent = await chat.next_message(HEAD, last["message_id"], "是否属于特殊紧急情况")
@@ -139,23 +141,23 @@ async def test_late_item_only_as_urgent_and_flagged(db, tmp_path):
     assert all("寒潮应急供暖资金" in m["text"] for m in (office, mayor, executive))
 
 
-async def test_export_is_sent_to_the_office_only(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
-        await chat.send(OFFICE, f"/meeting {DAY} 09:00 常务会议")
-        refused = await chat.send(HEAD, f"/agenda export {DAY} md")
-        bad_format = await chat.send(OFFICE, f"/agenda export {DAY} pdf")
-        sent = await chat.send(OFFICE, f"/agenda export {DAY} md")
+async def test_export_is_sent_to_the_office_only(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        await chat.send(OFFICE, f"/meeting {in_days(clock, 10)} 09:00 常务会议")
+        refused = await chat.send(HEAD, f"/agenda export {in_days(clock, 10)} md")
+        bad_format = await chat.send(OFFICE, f"/agenda export {in_days(clock, 10)} pdf")
+        sent = await chat.send(OFFICE, f"/agenda export {in_days(clock, 10)} md")
         content = chat.api.file_content(sent["document"]["file_id"]).decode("utf-8")
-        day_view = await chat.send(HEAD, f"/agenda {DAY}")
+        day_view = await chat.send(HEAD, f"/agenda {in_days(clock, 10)}")
     assert "仅限区政府办公室" in refused["text"]
     assert "用法" in bad_format["text"]
     assert sent["document"]["file_name"].endswith("区政府常务会议.md") and content.startswith("# 议程:")
     assert "尚无已列入议程的议题" in day_view["text"] and "材料截止" in day_view["text"]
 
 
-async def test_guided_form_can_start_from_the_list_of_meetings(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
-        await chat.send(OFFICE, f"/meeting {DAY} 09:00 常务会议 第一会议室")
+async def test_guided_form_can_start_from_the_list_of_meetings(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        await chat.send(OFFICE, f"/meeting {in_days(clock, 10)} 09:00 常务会议 第一会议室")
         menu = await chat.send(HEAD, "/agenda")
         [choice] = chat.buttons(menu)
         await chat.press(HEAD, menu, choice)
@@ -175,10 +177,10 @@ def _upload(api, user: int, file_name: str) -> dict:
     return message
 
 
-async def test_legality_review_attached_as_a_file_reaches_the_reviewer(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
-        await chat.send(OFFICE, f"/meeting {DAY} 09:00 常务会议")
-        await chat.send(HEAD, f"/agenda {DAY} 关于印发管理办法的通知")
+async def test_legality_review_attached_as_a_file_reaches_the_reviewer(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        await chat.send(OFFICE, f"/meeting {in_days(clock, 10)} 09:00 常务会议")
+        await chat.send(HEAD, f"/agenda {in_days(clock, 10)} 关于印发管理办法的通知")
         ask = await _fill_until_legality(chat)
         sent = _upload(chat.api, HEAD, "合法性审查意见.pdf")
         question = await chat.next_message(HEAD, sent["message_id"], "第五十条检查(1/6)")

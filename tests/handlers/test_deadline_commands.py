@@ -33,18 +33,23 @@ def open_deadlines(db) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
         return [(d.title, d.state) for d in session.scalars(select(Deadline).order_by(Deadline.id))]
 
 
-async def dispatch(chat, db, *, days: float) -> None:  # type: ignore[no-untyped-def]
-    """Run one dispatcher pass `days` from now, sending through the same in-memory Telegram."""
-    moment = datetime.now(TZ) + timedelta(days=days)
+def due_times(db) -> list[datetime]:  # type: ignore[no-untyped-def]
+    with db.transaction() as session:
+        return [d.due_at for d in session.scalars(select(Deadline).order_by(Deadline.id))]
+
+
+async def dispatch(chat, db, *, at: datetime) -> None:  # type: ignore[no-untyped-def]
+    """Run one dispatcher pass at the moment `at`, sending through the same in-memory Telegram."""
+    moment = at
     bot = Bot(chat.api.token, request=LocalRequest(chat.api))
     await bot.initialize()
     await Dispatcher(db, alert_renderer(TZ, lambda: moment), worker="test", clock=lambda: moment).run(bot)
     await bot.shutdown()
 
 
-async def test_set_list_and_close_a_custom_deadline(db, tmp_path):
-    due = (datetime.now(TZ) + timedelta(days=5)).date()
-    async with running_bot(db, tmp_path) as chat:
+async def test_set_list_and_close_a_custom_deadline(db, tmp_path, clock):
+    due = clock.now().date() + timedelta(days=5)
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         created = await chat.send(HEAD, f"/deadline {due} 17:00 提交整改报告")
         listed = await chat.send(CLERK, "/deadlines")
         refused = await chat.send(CLERK, "/done 1")
@@ -67,35 +72,37 @@ async def test_set_list_and_close_a_custom_deadline(db, tmp_path):
     ("/incident 2099-01-01 舆情", "不能晚于现在"),
     ("/foreign 2020-01-01 出访", "之后"),
 ])
-async def test_bad_input_is_explained_and_nothing_stored(db, tmp_path, text, answer):
-    async with running_bot(db, tmp_path) as chat:
+async def test_bad_input_is_explained_and_nothing_stored(db, tmp_path, text, answer, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         reply = await chat.send(HEAD, text)
     assert answer in reply["text"]
     assert open_deadlines(db) == []
 
 
-async def test_people_outside_the_directory_are_refused(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
+async def test_people_outside_the_directory_are_refused(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         reply = await chat.send(STRANGER, "/deadline 2099-01-01 提交")
     assert "尚未登记" in reply["text"] and open_deadlines(db) == []
 
 
-async def test_rule_commands_record_their_articles(db, tmp_path):
-    today = datetime.now(TZ).date()
-    async with running_bot(db, tmp_path) as chat:
+async def test_rule_commands_record_their_articles(db, tmp_path, clock):
+    today = clock.now().date()
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         document = await chat.send(HEAD, f"/document {today} 关于加强物业管理的通知")
         incident = await chat.send(HEAD, "/incident 网传学校食堂问题")
-        foreign = await chat.send(HEAD, "/foreign 2027-10-14 赴日本友好城市交流")
+        # A year no official schedule covers for decades: counted on the estimated calendar, and said so.
+        foreign = await chat.send(HEAD, "/foreign 2099-10-14 赴日本友好城市交流")
     assert f"{today + timedelta(days=30)}" in document["text"]
     assert "舆情回应" in incident["text"]
-    assert "2027-09-30" in foreign["text"] and "推定" in foreign["text"]
+    # 7 working days before Wed 10-14, skipping the weekends and 国庆 (10-01, 10-02, 10-05 observed): Wed 09-30.
+    assert "2099-09-30" in foreign["text"] and "推定" in foreign["text"]
     with db.transaction() as session:
         assert [(d.kind, d.rule_article) for d in session.scalars(select(Deadline).order_by(Deadline.id))] == [
             ("normative_document", 17), ("public_opinion", 27), ("foreign_affairs", 65)]
 
 
-async def test_only_group_admins_or_the_office_subscribe_a_group(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
+async def test_only_group_admins_or_the_office_subscribe_a_group(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         chat.api.add_group(UNIT_GROUP, "财政局工作群", members=[CLERK, OFFICE], admins=[HEAD])
         member = await chat.send(CLERK, "/subscribe 全部", chat=UNIT_GROUP)
         admin = await chat.send(HEAD, "/subscribe 议题 舆情", chat=UNIT_GROUP)
@@ -115,8 +122,8 @@ async def test_only_group_admins_or_the_office_subscribe_a_group(db, tmp_path):
     assert active == ["agenda", "foreign_affairs"]
 
 
-async def test_a_group_admin_outside_the_directory_cannot_subscribe_the_group(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
+async def test_a_group_admin_outside_the_directory_cannot_subscribe_the_group(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         chat.api.add_group(UNIT_GROUP, "陌生人的群", members=[], admins=[STRANGER])
         refused = await chat.send(STRANGER, "/subscribe 全部", chat=UNIT_GROUP)
     assert "尚未登记" in refused["text"]
@@ -124,14 +131,14 @@ async def test_a_group_admin_outside_the_directory_cannot_subscribe_the_group(db
         assert session.scalars(select(Subscription)).all() == []
 
 
-async def test_alert_buttons_close_or_snooze_for_those_allowed(db, tmp_path):
-    due = (datetime.now(TZ) + timedelta(days=3)).date()
-    async with running_bot(db, tmp_path) as chat:
+async def test_alert_buttons_close_or_snooze_for_those_allowed(db, tmp_path, clock):
+    due = clock.now().date() + timedelta(days=3)
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         chat.api.add_group(UNIT_GROUP, "财政局工作群", members=[CLERK], admins=[HEAD])
         await chat.send(HEAD, "/subscribe 全部", chat=UNIT_GROUP)
         await chat.send(HEAD, f"/deadline {due} 提交整改报告 @区财政局")
         await chat.send(HEAD, f"/deadline {due} 报送统计表")
-        await dispatch(chat, db, days=2.5)
+        await dispatch(chat, db, at=due_times(db)[0] - timedelta(hours=12))  # past the 1-day alerts
         private = [m for m in chat.api.bot_messages(HEAD) if "期限提醒" in m["text"]]
         group = [m for m in chat.api.bot_messages(UNIT_GROUP) if "期限提醒" in m["text"]]
         assert len(private) == 2 and len(group) == 2 and chat.buttons(group[0]) == ["完成", "推迟"]
@@ -147,18 +154,18 @@ async def test_alert_buttons_close_or_snooze_for_those_allowed(db, tmp_path):
     assert open_deadlines(db) == [("提交整改报告", "done"), ("报送统计表", "open")]
 
 
-async def test_a_deadline_for_a_unit_reaches_its_head_privately(db, tmp_path):
-    due = (datetime.now(TZ) + timedelta(days=3)).date()
-    async with running_bot(db, tmp_path) as chat:
+async def test_a_deadline_for_a_unit_reaches_its_head_privately(db, tmp_path, clock):
+    due = clock.now().date() + timedelta(days=3)
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         await chat.send(OFFICE, f"/deadline {due} 报送年度总结 @区财政局")
-        await dispatch(chat, db, days=2.5)
+        await dispatch(chat, db, at=due_times(db)[0] - timedelta(hours=12))
         head_alerts = [m for m in chat.api.bot_messages(HEAD) if "期限提醒" in m["text"]]
         clerk_alerts = [m for m in chat.api.bot_messages(CLERK) if "期限提醒" in m["text"]]
     assert len(head_alerts) == 1 and "报送年度总结" in head_alerts[0]["text"] and clerk_alerts == []
 
 
-async def test_absurd_years_are_explained_not_crashing(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
+async def test_absurd_years_are_explained_not_crashing(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         incident = await chat.send(HEAD, "/incident 0001-01-01 00:00 舆情")
         far = await chat.send(HEAD, "/deadline 9999-12-31 提交")
         # A mistyped incident date is not silently replaced by "now" (the 24 hours would be wrong).
@@ -168,9 +175,9 @@ async def test_absurd_years_are_explained_not_crashing(db, tmp_path):
     assert open_deadlines(db) == []
 
 
-async def test_editing_a_sent_command_does_not_run_it_again(db, tmp_path):
+async def test_editing_a_sent_command_does_not_run_it_again(db, tmp_path, clock):
     # Telegram delivers an edit of "/deadline …" as edited_message; it must not record a second deadline.
-    async with running_bot(db, tmp_path) as chat:
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         first = await chat.send(HEAD, "/deadline 2099-01-01 提交整改报告")
         sent = next(m for m in chat.api.history[HEAD] if m.get("text") == "/deadline 2099-01-01 提交整改报告")
         edited = dict(sent, text="/deadline 2099-01-02 提交整改报告", edit_date=sent["date"] + 5)
@@ -180,9 +187,9 @@ async def test_editing_a_sent_command_does_not_run_it_again(db, tmp_path):
     assert open_deadlines(db) == [("提交整改报告", "open")]
 
 
-async def test_a_bare_command_in_private_opens_a_guided_form(db, tmp_path):
-    due = (datetime.now(TZ) + timedelta(days=5)).date()
-    async with running_bot(db, tmp_path) as chat:
+async def test_a_bare_command_in_private_opens_a_guided_form(db, tmp_path, clock):
+    due = clock.now().date() + timedelta(days=5)
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         asked = await chat.send(HEAD, "/deadline")
         wrong = await chat.send(HEAD, "32号")
         title = await chat.send(HEAD, f"{due} 17:00")
@@ -198,8 +205,8 @@ async def test_a_bare_command_in_private_opens_a_guided_form(db, tmp_path):
     assert open_deadlines(db) == [("提交整改报告", "open")]
 
 
-async def test_guided_incident_happened_just_now_for_a_unit(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
+async def test_guided_incident_happened_just_now_for_a_unit(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         asked = await chat.send(HEAD, "/incident")
         before = chat.last_id(HEAD)
         await chat.press(HEAD, asked, "刚刚")
@@ -211,11 +218,11 @@ async def test_guided_incident_happened_just_now_for_a_unit(db, tmp_path):
     with db.transaction() as session:
         deadline = session.scalars(select(Deadline)).one()
         assert deadline.kind == DeadlineKind.PUBLIC_OPINION.value
-        assert timedelta(hours=23) < deadline.due_at - datetime.now(TZ) <= timedelta(hours=24)
+        assert timedelta(hours=23) < deadline.due_at - clock.now() <= timedelta(hours=24)
 
 
-async def test_a_form_can_be_abandoned_and_groups_get_the_one_line_usage(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
+async def test_a_form_can_be_abandoned_and_groups_get_the_one_line_usage(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         await chat.send(HEAD, "/document")
         cancelled = await chat.send(HEAD, "/cancel")
         chat.api.add_group(UNIT_GROUP, "区财政局群", members=[HEAD])
@@ -225,9 +232,9 @@ async def test_a_form_can_be_abandoned_and_groups_get_the_one_line_usage(db, tmp
     assert open_deadlines(db) == []
 
 
-async def test_a_past_date_and_an_unknown_name_are_asked_again_in_the_form(db, tmp_path):
-    due = (datetime.now(TZ) + timedelta(days=5)).date()
-    async with running_bot(db, tmp_path) as chat:
+async def test_a_past_date_and_an_unknown_name_are_asked_again_in_the_form(db, tmp_path, clock):
+    due = clock.now().date() + timedelta(days=5)
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         await chat.send(HEAD, "/deadline")
         past = await chat.send(HEAD, "2020-01-01")
         await chat.send(HEAD, f"{due}")

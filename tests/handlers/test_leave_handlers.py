@@ -14,15 +14,15 @@ def _reports(db) -> int:
         return session.scalar(select(func.count()).select_from(LeaveReport))
 
 
-async def test_unregistered_people_are_told_to_register(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
+async def test_unregistered_people_are_told_to_register(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         reply = await chat.send(STRANGER, "/leave 出差 明天 后天 上海 开会")
     assert "请联系区政府办公室登记" in reply["text"]
     assert _reports(db) == 0
 
 
-async def test_bad_input_says_what_to_fix_and_stores_nothing(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
+async def test_bad_input_says_what_to_fix_and_stores_nothing(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         past = await chat.send(HEAD, "/leave 出差 2020-01-01 2020-01-02 上海 开会")
         backwards = await chat.send(HEAD, "/leave 出差 后天 明天 上海 开会")
         no_place = await chat.send(HEAD, "/leave 出差 明天")
@@ -34,14 +34,14 @@ async def test_bad_input_says_what_to_fix_and_stores_nothing(db, tmp_path):
     assert _reports(db) == 0
 
 
-async def test_filing_in_a_group_is_refused(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
+async def test_filing_in_a_group_is_refused(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         reply = await chat.send(OFFICE, "/leave 出差 明天 后天 上海 开会", chat=OFFICE_CHAT)
     assert "私聊" in reply["text"]
 
 
-async def test_unit_head_one_line_both_approve_office_gets_report_then_back(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
+async def test_unit_head_one_line_both_approve_office_gets_report_then_back(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         card = await chat.send(HEAD, "/leave 出差 今天 明天 上海 参加长三角协作会")
         assert "区长 王区长" in card["text"] and "分管副区长 赵副区长" in card["text"] and "会签" in card["text"]
         assert _reports(db) == 0  # nothing stored before the confirmation
@@ -78,8 +78,8 @@ async def test_unit_head_one_line_both_approve_office_gets_report_then_back(db, 
         assert "销假" in (await chat.next_message(OFFICE_CHAT, after=report["message_id"], containing="销假"))["text"]
 
 
-async def test_buttons_are_authorised_on_the_server(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
+async def test_buttons_are_authorised_on_the_server(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         card = await chat.send(VICE, "/leave 休假 明天 后天 年休假")
         confirm_data = card["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
         # Another person replaying the confirmation in their own chat finds no such draft.
@@ -110,8 +110,8 @@ async def test_buttons_are_authorised_on_the_server(db, tmp_path):
         assert session.scalars(select(LeaveReport.state)).all() == ["待审批"]
 
 
-async def test_guided_form_ends_with_a_confirmation_naming_the_approver(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
+async def test_guided_form_ends_with_a_confirmation_naming_the_approver(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         kinds = await chat.send(CLERK, "/leave")
         assert "出差" in chat.buttons(kinds)
         await chat.press(CLERK, kinds, "出差")
@@ -129,15 +129,15 @@ async def test_guided_form_ends_with_a_confirmation_naming_the_approver(db, tmp_
     assert _reports(db) == 0
 
 
-async def test_guided_form_can_be_abandoned(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
+async def test_guided_form_can_be_abandoned(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         await chat.send(CLERK, "/leave")
         reply = await chat.send(CLERK, "/cancel")
     assert "已放弃" in reply["text"]
 
 
-async def test_withdraw_by_button_tells_the_approver(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
+async def test_withdraw_by_button_tells_the_approver(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         card = await chat.send(VICE, "/leave 休假 明天 后天 年休假")
         await chat.press(VICE, card, "确认提交")
         mayor_before = chat.last_id(MAYOR)
@@ -148,8 +148,8 @@ async def test_withdraw_by_button_tells_the_approver(db, tmp_path):
         assert session.scalars(select(LeaveReport.state)).all() == ["已撤回"]
 
 
-async def test_meeting_absence_goes_to_the_office_and_is_reported_to_the_mayor(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
+async def test_meeting_absence_goes_to_the_office_and_is_reported_to_the_mayor(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         card = await chat.send(HEAD, "/leave 会议请假 今天 区政府常务会议 接待上级检查")
         assert "区政府办公室" in card["text"] and "向区长报告" in card["text"]
         office_before = chat.last_id(OFFICE)
@@ -161,8 +161,8 @@ async def test_meeting_absence_goes_to_the_office_and_is_reported_to_the_mayor(d
     assert "区政府常务会议" in told["text"]
 
 
-async def test_leaves_lists_mine_and_pending_for_me(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
+async def test_leaves_lists_mine_and_pending_for_me(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         card = await chat.send(VICE, "/leave 出差 明天 后天 天津 调研")
         await chat.press(VICE, card, "确认提交")
         mine = await chat.send(VICE, "/leaves")
@@ -174,14 +174,14 @@ async def test_leaves_lists_mine_and_pending_for_me(db, tmp_path):
 
 
 @pytest.mark.parametrize("argument", ["明天", "导出"])
-async def test_office_views_are_for_admins_only(db, tmp_path, argument):
-    async with running_bot(db, tmp_path) as chat:
+async def test_office_views_are_for_admins_only(db, tmp_path, argument, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         reply = await chat.send(HEAD, f"/leaves {argument}")
     assert "仅限区政府办公室" in reply["text"]
 
 
-async def test_office_sees_who_is_away_and_exports_csv(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
+async def test_office_sees_who_is_away_and_exports_csv(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         card = await chat.send(VICE, "/leave 出差 明天 后天 天津 调研")
         await chat.press(VICE, card, "确认提交")
         to_mayor = await chat.next_message(MAYOR, containing="请审批")
@@ -196,8 +196,8 @@ async def test_office_sees_who_is_away_and_exports_csv(db, tmp_path):
     assert "赵副区长" in content and "已批准" in content and content.startswith("编号,姓名")
 
 
-async def test_guided_half_day_vacation_skips_the_place(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
+async def test_guided_half_day_vacation_skips_the_place(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         kinds = await chat.send(CLERK, "/leave")
         await chat.press(CLERK, kinds, "休假")
         start = await chat.next_message(CLERK, after=kinds["message_id"], containing="开始日期")
@@ -213,16 +213,16 @@ async def test_guided_half_day_vacation_skips_the_place(db, tmp_path):
     assert "下午,共 0.5 天" in card["text"] and "目的地" not in card["text"]
 
 
-async def test_more_than_30_days_is_confirmed_explicitly(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
+async def test_more_than_30_days_is_confirmed_explicitly(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         card = await chat.send(VICE, "/leave 脱产学习 明天 40天后 市委党校 中青班学习")
         assert "超过 30 天" in card["text"] and "共 40 天" in card["text"]
         assert (await chat.press(VICE, card, "确认提交"))["text"] == "已提交"
     assert _reports(db) == 1
 
 
-async def test_forged_buttons_with_huge_ids_are_refused_not_crashing(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
+async def test_forged_buttons_with_huge_ids_are_refused_not_crashing(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         own = await chat.send(MAYOR, "/leaves")
         for data in ("lv:ok:99999999999999999999999", "lv:wd:99999999999999999999999",
                      "ag:ok:99999999999999999999999", "ag:sub:99999999999999999999999"):

@@ -9,8 +9,8 @@ from office.directory import find_member
 from storage.people import Role
 
 
-async def test_admin_registers_changes_and_removes_people(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
+async def test_admin_registers_changes_and_removes_people(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         added = await chat.send(ADMIN, "/staff add 2001 陈副区长 副区长 区政府 区教委,区卫健委")
         changed = await chat.send(OFFICE, "/staff set 2001 角色=常务副区长")
         listing = await chat.send(OFFICE, "/staff")
@@ -23,8 +23,8 @@ async def test_admin_registers_changes_and_removes_people(db, tmp_path):
         assert find_member(session=session, telegram_id=2001) is None
 
 
-async def test_non_admins_and_groups_are_refused(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
+async def test_non_admins_and_groups_are_refused(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         head = await chat.send(HEAD, "/staff add 2001 陈 区长 区政府")
         stranger = await chat.send(STRANGER, "/staff")
         group = await chat.send(OFFICE, "/staff", chat=OFFICE_CHAT)
@@ -34,8 +34,8 @@ async def test_non_admins_and_groups_are_refused(db, tmp_path):
         assert find_member(session=session, telegram_id=2001) is None
 
 
-async def test_nobody_raises_their_own_role(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
+async def test_nobody_raises_their_own_role(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         reply = await chat.send(OFFICE, f"/staff set {OFFICE} 角色=区长")
         self_add = await chat.send(ADMIN, f"/staff add {ADMIN} 管理员 区长 区政府")
     assert "不能修改自己" in reply["text"] and "不能修改自己" in self_add["text"]
@@ -44,8 +44,8 @@ async def test_nobody_raises_their_own_role(db, tmp_path):
         assert find_member(session=session, telegram_id=ADMIN) is None
 
 
-async def test_bad_staff_input_is_explained(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
+async def test_bad_staff_input_is_explained(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         role = await chat.send(ADMIN, "/staff add 2001 陈 局长 区政府")
         usage = await chat.send(ADMIN, "/staff add 2001")
         key = await chat.send(ADMIN, f"/staff set {HEAD} 职务=局长")
@@ -55,8 +55,8 @@ async def test_bad_staff_input_is_explained(db, tmp_path):
 
 
 
-async def test_odd_staff_input_is_explained_not_crashing(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
+async def test_odd_staff_input_is_explained_not_crashing(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         huge = await chat.send(ADMIN, "/staff add 99999999999999999999999 陈 副区长 区政府")
         superscript = await chat.send(ADMIN, "/staff remove ²")
         long_name = await chat.send(ADMIN, "/staff add 2001 " + "陈" * 100 + " 副区长 区政府")
@@ -100,8 +100,8 @@ def test_cli_users_and_leave_export(db, tmp_path, monkeypatch, capsys):
     assert "已将 0 项待办转交张三" in handed and "不在名录" in refused
 
 
-async def test_a_departed_approvers_open_decisions_go_to_the_successor(db, tmp_path):
-    async with running_bot(db, tmp_path) as chat:
+async def test_a_departed_approvers_open_decisions_go_to_the_successor(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
         mayor_before, vice_before = chat.last_id(MAYOR), chat.last_id(VICE)
         card = await chat.send(HEAD, "/leave 出差 今天 明天 上海 参加长三角协作会")
         await chat.press(HEAD, card, "确认提交")

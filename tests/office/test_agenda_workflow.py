@@ -194,7 +194,7 @@ def test_unknown_day_and_past_or_cancelled_meetings(meeting_db):
     item_id = file(meeting_db)
     with meeting_db.transaction() as session:
         cancel_meeting(session=session, meeting_id=meeting_db.meeting_id, reason="改期", actor_telegram_id=OFFICE,
-                       admin_ids=(), tz=TZ)
+                       admin_ids=(), tz=TZ, now=NOW)
     assert state_of(meeting_db, item_id) == ItemState.RETURNED
     with pytest.raises(AgendaError, match="已取消"):
         file(meeting_db, title="新议题")

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from office.answer_feedback import Rating, rate_answer, record_answer
 from storage.feedback import rated_answers
 
 ASKER, OTHER = 1001, 1002
+NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
 
 
 def _record(db) -> int:
     with db.transaction() as session:
         return record_answer(session=session, user_id=ASKER, chat_id=-500, question="常务会议材料提前几天报送?",
-                             answered=True, citations=["《通州区人民政府工作规则》第四十八条"])
+                             answered=True, citations=["《通州区人民政府工作规则》第四十八条"], now=NOW)
 
 
 def _rate(db, answer_id: int, user_id: int, rating: str) -> Rating:
     with db.transaction() as session:
-        return rate_answer(session=session, answer_id=answer_id, user_id=user_id, rating=rating)
+        return rate_answer(session=session, answer_id=answer_id, user_id=user_id, rating=rating, now=NOW)
 
 
 def test_the_asker_rates_and_may_change_the_rating(db):
@@ -28,6 +31,7 @@ def test_the_asker_rates_and_may_change_the_rating(db):
     with db.transaction() as session:
         [row] = rated_answers(session)
         assert (row.id, row.rating, row.citations) == (answer_id, "up", ["《通州区人民政府工作规则》第四十八条"])
+        assert row.at == row.rated_at == NOW  # the office's clock, as the feedback export shows it
 
 
 def test_someone_else_cannot_rate_and_nothing_is_stored(db):

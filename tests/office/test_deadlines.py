@@ -116,7 +116,7 @@ def test_a_leave_return_is_closed_by_back_not_by_done(directory):
     with pytest.raises(DeadlineError, match="/back"):
         with directory.transaction() as session:
             complete_deadline(session=session, deadline_id=deadline_id, member=clerk, actor_telegram_id=CLERK,
-                              is_admin=False)
+                              is_admin=False, now=NOW)
     with directory.transaction() as session:
         assert session.get(Deadline, deadline_id).state == "open"
 
@@ -137,10 +137,10 @@ def test_closing_a_source_closes_its_deadlines_and_stops_their_reminders(directo
         kept_id, closed_id = kept.id, closed.id
     with directory.transaction() as session:
         assert close_source_deadlines(session=session, source_type="leave", source_id=7, state="done",
-                                      actor_telegram_id=HEAD) == 1
+                                      actor_telegram_id=HEAD, now=NOW) == 1
     with directory.transaction() as session:
         assert close_source_deadlines(session=session, source_type="leave", source_id=7, state="done",
-                                      actor_telegram_id=HEAD) == 0
+                                      actor_telegram_id=HEAD, now=NOW) == 0
         assert session.get(Deadline, closed_id).state == "done"
         assert {state for *_, state in reminders(session, closed_id)} == {"cancelled"}
         assert {state for *_, state in reminders(session, kept_id)} == {"pending"}
@@ -149,7 +149,7 @@ def test_closing_a_source_closes_its_deadlines_and_stops_their_reminders(directo
 def test_close_source_deadlines_refuses_to_reopen(directory):
     with pytest.raises(ValueError):
         with directory.transaction() as session:
-            close_source_deadlines(session=session, source_type="leave", source_id=1, state="open", actor_telegram_id=None)
+            close_source_deadlines(session=session, source_type="leave", source_id=1, state="open", actor_telegram_id=None, now=NOW)
 
 
 # --- /done, 推迟, /deadlines: who may -----------------------------------------------------------
@@ -165,11 +165,11 @@ def test_who_may_close_a_unit_deadline(directory, who, admin, allowed):
     actor = member(directory, who)
     with directory.transaction() as session:
         if allowed:
-            complete_deadline(session=session, deadline_id=deadline_id, member=actor, actor_telegram_id=who, is_admin=admin)
+            complete_deadline(session=session, deadline_id=deadline_id, member=actor, actor_telegram_id=who, is_admin=admin, now=NOW)
         else:
             with pytest.raises(DeadlineError, match="只有责任人"):
                 complete_deadline(session=session, deadline_id=deadline_id, member=actor, actor_telegram_id=who,
-                                  is_admin=admin)
+                                  is_admin=admin, now=NOW)
     with directory.transaction() as session:
         assert session.get(Deadline, deadline_id).state == ("done" if allowed else "open")
 
@@ -178,17 +178,17 @@ def test_done_twice_says_so(directory):
     head = member(directory, HEAD)
     with directory.transaction() as session:
         deadline_id = new_deadline(session, due_at=at(days=5), person_id=head.person_id).id
-        complete_deadline(session=session, deadline_id=deadline_id, member=head, actor_telegram_id=HEAD, is_admin=False)
+        complete_deadline(session=session, deadline_id=deadline_id, member=head, actor_telegram_id=HEAD, is_admin=False, now=NOW)
     with pytest.raises(DeadlineError, match="已办结"):
         with directory.transaction() as session:
-            complete_deadline(session=session, deadline_id=deadline_id, member=head, actor_telegram_id=HEAD, is_admin=False)
+            complete_deadline(session=session, deadline_id=deadline_id, member=head, actor_telegram_id=HEAD, is_admin=False, now=NOW)
 
 
 def test_done_on_an_unknown_id(directory):
     head = member(directory, HEAD)
     with pytest.raises(DeadlineError, match="没有编号为 404"):
         with directory.transaction() as session:
-            complete_deadline(session=session, deadline_id=404, member=head, actor_telegram_id=HEAD, is_admin=False)
+            complete_deadline(session=session, deadline_id=404, member=head, actor_telegram_id=HEAD, is_admin=False, now=NOW)
 
 
 def test_snooze_holds_this_chats_alerts_until_the_next_working_morning(directory):
@@ -203,6 +203,7 @@ def test_snooze_holds_this_chats_alerts_until_the_next_working_morning(directory
         rows = reminders(session, deadline_id)
     assert until == datetime(2026, 11, 30, 9, 0, tzinfo=TZ)  # Monday, not Saturday
     assert [(lead, state) for lead, _, _, state in rows] == [
+        ("3d", "skipped"),  # the catch-up for the 3-day alert, due at creation, held back
         ("1d", "skipped"),  # Sunday 09:30, held back
         ("09:00", "skipped"),  # Monday 09:00 — the snooze alert takes its place
         (f"snooze:{int(until.timestamp())}", "pending"),
@@ -227,7 +228,7 @@ def test_lists_mine_and_my_units_or_everything_for_the_office(directory):
         units = new_deadline(session, due_at=at(days=2), unit="区财政局").id
         other = new_deadline(session, due_at=at(days=1), unit="区档案馆").id
         done = new_deadline(session, due_at=at(days=1), person_id=clerk.person_id).id
-        complete_deadline(session=session, deadline_id=done, member=clerk, actor_telegram_id=CLERK, is_admin=False)
+        complete_deadline(session=session, deadline_id=done, member=clerk, actor_telegram_id=CLERK, is_admin=False, now=NOW)
     with directory.transaction() as session:
         assert [v.id for v in open_deadlines_for(session=session, member=clerk, is_admin=False)] == [units, mine]
         assert [v.id for v in open_deadlines_for(session=session, member=head, is_admin=False)] == [units]

@@ -110,9 +110,9 @@ def test_cancelling_closes_the_deadline(office_db):
     [(meeting_id, *_)] = register(office_db)
     with office_db.transaction() as session:
         with pytest.raises(MeetingError, match="只有区政府办公室"):
-            cancel_meeting(session=session, meeting_id=meeting_id, reason="x", actor_telegram_id=MAYOR + 100, admin_ids=(), tz=TZ)
+            cancel_meeting(session=session, meeting_id=meeting_id, reason="x", actor_telegram_id=MAYOR + 100, admin_ids=(), tz=TZ, now=NOW)
     with office_db.transaction() as session:
-        cancel_meeting(session=session, meeting_id=meeting_id, reason="改期", actor_telegram_id=OFFICE, admin_ids=(), tz=TZ)
+        cancel_meeting(session=session, meeting_id=meeting_id, reason="改期", actor_telegram_id=OFFICE, admin_ids=(), tz=TZ, now=NOW)
     [deadline] = deadlines(office_db)
     assert deadline.state == "cancelled"
     with office_db.transaction() as session:

@@ -71,11 +71,34 @@ def test_overdue_slots_are_daily_after_the_due_time():
     assert next_overdue_slot(due_at=due, now=due + timedelta(days=4, hours=3)) == ("overdue:5", due + timedelta(days=5))
 
 
-def test_leads_already_past_at_creation_are_not_made(directory):
+def test_a_lead_already_past_at_creation_is_sent_at_once(directory):
     head = member(directory, HEAD)
     with directory.transaction() as session:
         deadline = new_deadline(session, due_at=at(days=2), person_id=head.person_id)
-        assert [lead for lead, *_ in reminders(session, deadline.id)] == ["1d", "09:00", "overdue:0"]
+        # "3d" fell yesterday: it goes out now instead of being dropped; the rest as planned.
+        assert [(lead, when) for lead, _, when, _ in reminders(session, deadline.id)] == [
+            ("3d", NOW), ("1d", at(days=1)), ("09:00", at(days=2, hours=-1)), ("overdue:0", at(days=2))]
+
+
+def test_several_missed_leads_make_one_catch_up_alert_for_the_latest(directory):
+    # Friday 01:20 for Saturday 00:30: "3d" and "1d" have passed, "09:00" falls after the due time.
+    friday = datetime(2026, 12, 4, 1, 20, tzinfo=TZ)
+    head = member(directory, HEAD)
+    with directory.transaction() as session:
+        deadline = new_deadline(session, due_at=datetime(2026, 12, 5, 0, 30, tzinfo=TZ), person_id=head.person_id,
+                                now=friday)
+        assert [(lead, when) for lead, _, when, _ in reminders(session, deadline.id)] == [
+            ("1d", friday), ("overdue:0", datetime(2026, 12, 5, 0, 30, tzinfo=TZ))]
+
+
+def test_a_group_subscribing_late_gets_only_the_alerts_still_ahead(directory):
+    head = member(directory, HEAD)
+    with directory.transaction() as session:
+        deadline = new_deadline(session, due_at=at(days=2), person_id=head.person_id)
+        subscribe(session=session, chat_id=OFFICE_GROUP, kinds=["custom"], actor_telegram_id=OFFICE,
+                  now=at(hours=1), tz=TZ)
+        group = [(lead, when) for lead, chat, when, _ in reminders(session, deadline.id) if chat == OFFICE_GROUP]
+    assert group == [("1d", at(days=1)), ("09:00", at(days=2, hours=-1)), ("overdue:0", at(days=2))]
 
 
 def test_a_deadline_already_overdue_alerts_once_now(directory):
@@ -137,7 +160,7 @@ def test_daily_overdue_alerts_until_done(directory):
     # Day 1 finds the 09:00 alert and the first overdue one both due: only the later goes.
     assert leads == ["overdue:0", "overdue:1", "overdue:2"]
     with directory.transaction() as session:
-        close_source_deadlines(session=session, source_type="custom", source_id=1, state="done", actor_telegram_id=HEAD)
+        close_source_deadlines(session=session, source_type="custom", source_id=1, state="done", actor_telegram_id=HEAD, now=NOW)
     assert _claim(directory, at(days=30)) is None
 
 

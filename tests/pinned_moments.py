@@ -1,0 +1,86 @@
+"""Run the time-dependent tests (those marked `clock`) again with the office's clock pinned to the
+moments where date logic breaks most often. `make test` runs it after the whole suite.
+
+    python tests/pinned_moments.py             # every moment, side by side
+    python tests/pinned_moments.py -x -k leave # extra arguments go to pytest
+
+Each run sets OFFICEBOT_TEST_NOW; tests/conftest.py turns it into the `clock` fixture, and the bots the
+tests start get the same clock through CLOCK_SHIFT_SECONDS. The rule book is indexed once, and each run
+reads its own copy (OFFICEBOT_TEST_QA_DATA). The runs go side by side: most of their time is spent
+waiting for a bot's scheduled alert, not computing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import chinese_calendar
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.settings import Settings  # noqa: E402  first: telemetry switches before chromadb loads
+from retrieval.service import RulesQA  # noqa: E402
+
+
+def first_unknown_year() -> int:
+    """The first year `chinesecalendar` has no official schedule for (so the calendar estimates it)."""
+    year = 2004  # the package's first year; which release is installed decides the answer, not the clock
+    while True:
+        try:
+            chinese_calendar.is_workday(date(year, 3, 10))
+        except NotImplementedError:
+            return year
+        year += 1
+
+
+def moments() -> list[tuple[str, str]]:
+    unknown = first_unknown_year()
+    return [
+        ("2026-12-04T01:20:00+08:00", "Friday 01:20 in Beijing, still Thursday in UTC"),
+        ("2026-12-05T12:00:00+08:00", "Saturday noon"),
+        ("2026-09-30T17:00:00+08:00", "the last working day before 国庆"),
+        ("2026-12-31T23:30:00+08:00", "31 December 23:30, the new year half an hour away"),
+        (f"{unknown}-03-10T10:00:00+08:00", f"a day in {unknown}, a year chinesecalendar does not know yet"),
+    ]
+
+
+def main(extra: list[str]) -> int:
+    with tempfile.TemporaryDirectory(prefix="officebot-pinned-") as scratch:
+        work = Path(scratch)
+        RulesQA.from_settings(Settings(_env_file=None, data_dir=work / "qa-data", corpus_paths=[]))
+        runs = []
+        for index, (moment, why) in enumerate(moments()):
+            data_dir = work / f"qa-data-{index}"
+            shutil.copytree(work / "qa-data", data_dir)
+            log_path = work / f"run-{index}.log"
+            env = dict(os.environ, OFFICEBOT_TEST_NOW=moment, OFFICEBOT_TEST_QA_DATA=str(data_dir))
+            command = [sys.executable, "-m", "pytest", "-m", "clock and not slow", "-q", "-p", "no:cacheprovider",
+                       *extra]
+            log = log_path.open("w")
+            process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            runs.append((moment, why, process, log, log_path, time.monotonic()))
+        results = []
+        for moment, why, process, log, log_path, started in runs:
+            code = process.wait()
+            log.close()
+            output = log_path.read_text()
+            summary = output.strip().splitlines()[-1] if output.strip() else "(no output)"
+            results.append((moment, why, code, summary, time.monotonic() - started))
+            if code != 0:
+                print(f"\n=== office clock pinned at {moment} ({why}) ===\n{output}", flush=True)
+    print("\npinned moments:")
+    for moment, why, code, summary, seconds in results:
+        print(f"  {'ok  ' if code == 0 else 'FAIL'} {moment}  {why}: {summary}  ({seconds:.0f} s)")
+    return 0 if all(code == 0 for _, _, code, _, _ in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
