@@ -42,7 +42,7 @@ async def _replica(database_url: str, api_url: str, token: str, name: str) -> No
 
     from bot.clock import Clock
     from bot.scheduler import Dispatcher
-    from handlers.deadlines import alert_renderer
+    from bot.telegram_flows import alert_renderer
     from storage.db import Database
     from zoneinfo import ZoneInfo
 

@@ -5,7 +5,9 @@ A feature module in `handlers/` exposes::
     COMMANDS: list[tuple[str, str]]     # (command, Chinese description) for the menu
     def register(application: Application) -> None
 
-and is listed in `FEATURES` below, in the order its handlers should be tried: the first handler
+or, once moved onto the channel-neutral conversation core, `BUTTON_PREFIX`, `FORMS` and
+`handle(turn)` instead of `register` (handlers/conversation.py; deadlines so far). Either kind
+is listed in `FEATURES` below, in the order its handlers should be tried: the first handler
 that matches an update takes it, so guided forms (which capture free text while they are open)
 come before the free-text Q&A, and `expired` (the catch-all for buttons nobody claims) is last.
 
@@ -25,10 +27,11 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
+from bot import telegram_flows
 from bot.services import Services
 from bot.update_order import PerChatUpdateProcessor
 from handlers import errors, expired, feedback, leave, leave_decisions, leave_lists, qa, staff, start
-from handlers import deadline_form, deadlines, subscriptions
+from handlers import deadlines, subscriptions
 from handlers import agenda, agenda_review, meetings
 
 logger = logging.getLogger(__name__)
@@ -38,6 +41,8 @@ logger = logging.getLogger(__name__)
 warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
 
 # Feature modules, in handler priority order. Add yours before `qa` (free text) and `expired`.
+# Those written against the conversation core (a `handle` instead of `register`) are answered by
+# one handler (bot/telegram_flows.py), placed where the first of them stands.
 FEATURES: tuple = (
     start,
     feedback,
@@ -45,7 +50,6 @@ FEATURES: tuple = (
     leave_decisions,
     leave_lists,
     staff,
-    deadline_form,
     deadlines,
     subscriptions,
     meetings,
@@ -97,7 +101,11 @@ def build_application(services: Services, *, request: BaseRequest | None = None)
     application = builder.build()
     application.bot_data["services"] = services
     application.bot_data["commands"] = bot_commands()
+    on_core = [module for module in FEATURES if hasattr(module, "handle")]
     for module in FEATURES:
-        module.register(application)
+        if module is on_core[0]:
+            telegram_flows.register(application, services, on_core)
+        elif module not in on_core:
+            module.register(application)
     application.add_error_handler(errors.on_error)
     return application

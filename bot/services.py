@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.clock import Clock
 from bot.settings import Settings, get_settings
+from office.workdays import WorkdayCalendar, calendar_from_file
 from storage.db import Database
 from storage.migrate import upgrade
 
@@ -46,6 +47,11 @@ class Services:
         from retrieval.service import RulesQA
 
         return RulesQA.from_settings(self.settings)
+
+    @cached_property
+    def workdays(self) -> WorkdayCalendar:
+        """The working-day calendar, with the office's HOLIDAY_CALENDAR_FILE loaded."""
+        return calendar_from_file(self.settings.holiday_calendar_file)
 
     def now(self) -> datetime:
         """The office's local time: its date is "today" for every rule (leave dates, deadlines, agenda)."""

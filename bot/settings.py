@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     admin_telegram_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     office_chat_id: int | None = None
     followup_seconds: int = 300
+    dialog_idle_minutes: int = Field(default=60, gt=0)
 
     # Storage
     data_dir: Path = Path("data")

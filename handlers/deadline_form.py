@@ -1,42 +1,28 @@
-"""Guided forms for /deadline, /document, /foreign and /incident sent without arguments (private chat).
+"""The guided form for /deadline, /document, /foreign and /incident sent without arguments (private chat).
 
     WHEN (date and optional time; /incident may press 刚刚) → TITLE → TARGET (a name or unit, or 本人)
-    → recorded exactly as the one-line form records it (`handlers.deadlines.record_line`).
+    → recorded exactly as the one-line form records it (`handlers.deadline_record.record_line`).
 
 Each answer is read with the one-line form's own grammar (`office.deadline_commands`); a wrong
 answer (a date that cannot make the deadline, a name not in the directory) is explained and asked
-again, and /cancel leaves at any step; nothing is stored before the last answer. In a group the
-bare command still shows the one-line usage, since a form there would swallow the sender's ordinary
-messages. Try it in `officebot chat`: send /deadline and answer.
+again, and /cancel leaves at any step; nothing is stored before the last answer. The form is a
+stored dialog (handlers/forms.py): it survives a restart and may be answered on any replica. In a
+group the bare command shows the one-line usage, since a form there would swallow the sender's
+ordinary messages. Try it in `officebot chat`: send /deadline and answer.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, time
+from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import (
-    Application,
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
-
-from bot.services import services_of
-from handlers.access import require_member
-from handlers.deadlines import plan_line, record_line
-from handlers.html import escape
+from handlers.deadline_record import plan_line, record_line, sender_with_rights
+from handlers.forms import Form, Next, Turn
+from handlers.messages import Button, Reply, Response
 from office.deadline_commands import Line, LineError, parse_when
 from office.deadlines import MAX_TITLE_CHARS, DeadlineError
 
-COMMANDS: list[tuple[str, str]] = []  # the commands themselves are listed by handlers.deadlines
-
-WHEN, TITLE, TARGET = "deadline_when", "deadline_title", "deadline_target"
-FORM = "deadline_form"
+WHEN, TITLE, TARGET = "when", "title", "target"
 NOW_BUTTON, SELF_BUTTON = "dl:f:now", "dl:f:self"
 CANCEL_HINT = "(随时发送 /cancel 放弃)"
 
@@ -53,100 +39,71 @@ TITLE_QUESTIONS = {
     "incident": "请简述舆情内容:",
 }
 TARGET_QUESTION = "由谁负责?请发送名录中的人员姓名或单位名称;本人负责请点「本人」:"
+SELF = ((Button("本人", SELF_BUTTON),),)
 
 
-@dataclass
-class DeadlineForm:
-    command: str
-    day: date | None = None
-    at: time | None = None
-    title: str = ""
+def start(turn: Turn, command: str) -> Response:
+    """Open the form for `command` (only for people in the directory)."""
+    sender = sender_with_rights(turn)
+    if isinstance(sender, Reply):
+        return Response([sender])
+    assert turn.forms is not None
+    turn.forms.start(turn.session, turn.incoming, FORM, step=WHEN, data={"command": command})
+    buttons = ((Button("刚刚", NOW_BUTTON),),) if command == "incident" else ()
+    return Response([Reply.say(f"{WHEN_QUESTIONS[command]}\n{CANCEL_HINT}", buttons=buttons)])
 
 
-async def start_form(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
-    command = (update.effective_message.text or "").split()[0].lstrip("/").split("@")[0]
-    if await require_member(update, context) is None:
-        return ConversationHandler.END
-    context.user_data[FORM] = DeadlineForm(command=command)
-    buttons = InlineKeyboardMarkup([[InlineKeyboardButton("刚刚", callback_data=NOW_BUTTON)]]) if command == "incident" else None
-    await update.effective_message.reply_text(f"{WHEN_QUESTIONS[command]}\n{CANCEL_HINT}", reply_markup=buttons)
-    return WHEN
+def _line(data: dict[str, Any], *, title: str = "待填", target: str | None = None) -> Line:
+    day = date.fromisoformat(data["day"]) if data.get("day") else None
+    at = time.fromisoformat(data["at"]) if data.get("at") else None
+    return Line(day=day, at=at, title=title, target=target)
 
 
-async def form_when(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    form: DeadlineForm = context.user_data[FORM]
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-        if form.command != "incident":
-            return WHEN
+def on_when(turn: Turn, data: dict[str, Any]) -> Next:
+    command = data["command"]
+    if turn.incoming.button is not None:
+        if turn.incoming.button != NOW_BUTTON or command != "incident":
+            return Next(Response(toast=""), WHEN, data)
+        data.update(day=None, at=None)  # 刚刚: the one-line /incident's own default, now
     else:
-        today = services_of(context).now().date()
         try:
-            form.day, form.at = parse_when(update.effective_message.text, today=today)
+            day, at = parse_when(turn.incoming.text, today=turn.now.date())
+            data.update(day=day.isoformat(), at=at.isoformat() if at else None)
             # A date that cannot make a deadline (already past, after the event …) is refused now,
             # not after the person has typed the rest.
-            plan_line(context, form.command, Line(day=form.day, at=form.at, title="待填", target=None))
+            plan_line(turn, command, _line(data))
         except (LineError, DeadlineError) as error:
-            await update.effective_message.reply_text(f"{escape(str(error))}\n{escape(WHEN_QUESTIONS[form.command])}")
-            return WHEN
-    await update.effective_message.reply_text(TITLE_QUESTIONS[form.command])
-    return TITLE
+            return Next(Response([Reply.say(f"{error}\n{WHEN_QUESTIONS[command]}")]), WHEN, data)
+    return Next(Response([Reply.say(TITLE_QUESTIONS[command])]), TITLE, data)
 
 
-async def form_title(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    form: DeadlineForm = context.user_data[FORM]
-    title = " ".join(update.effective_message.text.split())
-    if not title:
-        await update.effective_message.reply_text(TITLE_QUESTIONS[form.command])
-        return TITLE
+def on_title(turn: Turn, data: dict[str, Any]) -> Next:
+    command = data["command"]
+    title = " ".join(turn.incoming.text.split())
+    if turn.incoming.button is not None or not title:
+        return Next(Response([Reply.say(TITLE_QUESTIONS[command])]), TITLE, data)
     if len(title) > MAX_TITLE_CHARS:
-        await update.effective_message.reply_text(f"内容过长(最多 {MAX_TITLE_CHARS} 字),请精简后重新发送:")
-        return TITLE
-    form.title = title
-    await update.effective_message.reply_text(TARGET_QUESTION, reply_markup=_self_button())
-    return TARGET
+        return Next(Response([Reply.say(f"内容过长(最多 {MAX_TITLE_CHARS} 字),请精简后重新发送:")]), TITLE, data)
+    data["title"] = title
+    return Next(Response([Reply.say(TARGET_QUESTION, buttons=SELF)]), TARGET, data)
 
 
-async def form_target(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
-    form: DeadlineForm = context.user_data[FORM]
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-        target = None
-    else:
-        target = update.effective_message.text.strip().lstrip("@") or None
-    line = Line(day=form.day, at=form.at, title=form.title, target=target)
-    if not await record_line(update, context, form.command, line, usage=False):
+def on_target(turn: Turn, data: dict[str, Any]) -> Next:
+    incoming = turn.incoming
+    if incoming.button is not None and incoming.button != SELF_BUTTON:
+        return Next(Response(toast=""), TARGET, data)
+    target = None if incoming.button is not None else incoming.text.strip().lstrip("@") or None
+    reply, recorded = record_line(turn, data["command"], _line(data, title=data["title"], target=target), usage=False)
+    if not recorded:
         # The date was checked at its step, so what failed is the name: ask for it again.
-        await update.effective_message.reply_text(f"{TARGET_QUESTION}\n{CANCEL_HINT}", reply_markup=_self_button())
-        return TARGET
-    context.user_data.pop(FORM, None)
-    return ConversationHandler.END
+        again = Reply.say(f"{TARGET_QUESTION}\n{CANCEL_HINT}", buttons=SELF)
+        return Next(Response([reply, again]), TARGET, data)
+    return Next(Response([reply]), None)
 
 
-def _self_button() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton("本人", callback_data=SELF_BUTTON)]])
-
-
-async def form_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-    context.user_data.pop(FORM, None)
-    await update.effective_message.reply_text("已放弃登记,未保存任何内容。")
-    return ConversationHandler.END
-
-
-def register(application: Application) -> None:
-    private_text = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
-    bare_command = CommandHandler(
-        ["deadline", "document", "foreign", "incident"], start_form, filters=filters.ChatType.PRIVATE, has_args=False
-    )
-    application.add_handler(
-        ConversationHandler(
-            entry_points=[bare_command],
-            states={
-                WHEN: [MessageHandler(private_text, form_when), CallbackQueryHandler(form_when, pattern=f"^{NOW_BUTTON}$")],
-                TITLE: [MessageHandler(private_text, form_title)],
-                TARGET: [MessageHandler(private_text, form_target), CallbackQueryHandler(form_target, pattern=f"^{SELF_BUTTON}$")],
-            },
-            fallbacks=[CommandHandler("cancel", form_cancel), bare_command],
-            name=FORM,
-        )
-    )
+FORM = Form(
+    "deadline_form",
+    steps={WHEN: on_when, TITLE: on_title, TARGET: on_target},
+    restart_hint="请重新发送 /deadline(或 /document、/foreign、/incident)开始。",
+    button_prefix="dl:f:",
+)

@@ -65,9 +65,10 @@ class Chat:
 
 
 @asynccontextmanager
-async def running_bot(db, tmp_path: Path, *, clock: Clock, people=PEOPLE) -> AsyncIterator[Chat]:  # type: ignore[no-untyped-def]
+async def running_bot(db, tmp_path: Path, *, clock: Clock, people=PEOPLE, seed: bool = True) -> AsyncIterator[Chat]:  # type: ignore[no-untyped-def]
+    """`seed=False`: the directory is already in `db` (a restarted bot, a second replica)."""
     with db.transaction() as session:
-        for telegram_id, name, unit, role, oversees in people:
+        for telegram_id, name, unit, role, oversees in people if seed else ():
             add_member(session=session, actor_telegram_id=None, telegram_id=telegram_id, name=name, unit=unit,
                        role=role, oversees=oversees)
     settings = Settings(_env_file=None, telegram_bot_token="1:test", data_dir=tmp_path, database_url=db.url,

@@ -10,12 +10,14 @@ from leave_harness import CLERK, HEAD, OFFICE, STRANGER, VICE, running_bot
 from sqlalchemy import select
 from telegram import Bot
 
+from bot.clock import Clock
 from bot.local_api import LocalRequest
 from bot.scheduler import Dispatcher
-from handlers.deadlines import alert_renderer
+from bot.telegram_flows import alert_renderer
 from office.deadlines import DeadlineKind
 from office.reminders import AlertPolicy
 from storage.deadlines import Deadline, Subscription
+from storage.dialogs import DialogRow
 
 TZ = ZoneInfo("Asia/Shanghai")
 POLICY = AlertPolicy.from_texts("1d,overdue", "", kinds=[k.value for k in DeadlineKind], timezone="Asia/Shanghai")
@@ -248,3 +250,31 @@ async def test_a_past_date_and_an_unknown_name_are_asked_again_in_the_form(db, t
     assert "已过" in past["text"] and "截止日期" in past["text"]
     assert "没有名为" in unknown["text"] and "用法" not in unknown["text"]
     assert "孙局长" in done["text"] and open_deadlines(db) == [("提交整改报告", "open")]
+
+
+async def test_a_guided_form_carries_on_after_a_restart(db, tmp_path, clock):
+    due = clock.now().date() + timedelta(days=5)
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        await chat.send(HEAD, "/deadline")
+        title = await chat.send(HEAD, f"{due} 17:00")
+    async with running_bot(db, tmp_path, clock=clock, seed=False) as chat:  # a new process: nothing in memory
+        target = await chat.send(HEAD, "提交整改报告")
+        done = await chat.send(HEAD, "区财政局")
+    assert "事项内容" in title["text"] and "由谁负责" in target["text"]
+    assert "已登记期限" in done["text"] and f"{due}" in done["text"] and "17:00" in done["text"]
+    assert open_deadlines(db) == [("提交整改报告", "open")]
+    with db.transaction() as session:
+        assert session.scalars(select(DialogRow)).all() == []  # the finished form is closed
+
+
+async def test_a_form_left_idle_is_dropped_with_a_message(db, tmp_path, clock):
+    due = clock.now().date() + timedelta(days=5)
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        await chat.send(HEAD, "/deadline")
+    an_hour_later = Clock(clock.tz, shift=clock.shift + timedelta(minutes=61))
+    async with running_bot(db, tmp_path, clock=an_hour_later, seed=False) as chat:
+        dropped = await chat.send(HEAD, f"{due} 17:00")
+        restarted = await chat.send(HEAD, "/deadline")
+    assert "已超过 60 分钟" in dropped["text"] and "/deadline" in dropped["text"]
+    assert "截止日期" in restarted["text"]
+    assert open_deadlines(db) == []

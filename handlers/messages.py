@@ -1,0 +1,134 @@
+"""The plain types the flows are written against, whatever the messenger.
+
+A channel adapter (bot/telegram_flows.py for Telegram, the terminal chat through it) turns what
+arrived into an `Incoming`, hands it to a flow, and renders the `Response` the flow returns: its
+replies in the sender's chat and its notices in other people's and groups' chats. Text is `Rich`
+(plain text with bold spans), so no flow writes Telegram HTML or DingTalk markdown itself.
+
+Try it::
+
+    >>> reply = Reply(Rich.of("已登记期限 ", bold("#3")), buttons=((Button("完成", "dl:done:3"),),))
+    >>> reply.text.plain()
+    '已登记期限 #3'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+PLAIN, BOLD = "plain", "bold"
+
+
+@dataclass(frozen=True)
+class Span:
+    text: str
+    style: str = PLAIN
+
+
+@dataclass(frozen=True)
+class Rich:
+    """Text with emphasis; the adapter escapes and marks it up for its messenger."""
+
+    spans: tuple[Span, ...] = ()
+
+    @classmethod
+    def of(cls, *parts: str | Rich) -> Rich:
+        spans: list[Span] = []
+        for part in parts:
+            spans += part.spans if isinstance(part, Rich) else [Span(str(part))]
+        return cls(tuple(span for span in spans if span.text))
+
+    @classmethod
+    def lines(cls, lines: Iterable[str | Rich]) -> Rich:
+        parts: list[str | Rich] = []
+        for index, line in enumerate(lines):
+            parts += ["\n", line] if index else [line]
+        return cls.of(*parts)
+
+    def __add__(self, other: str | Rich) -> Rich:
+        return Rich.of(self, other)
+
+    def __radd__(self, other: str) -> Rich:
+        return Rich.of(other, self)
+
+    def plain(self) -> str:
+        return "".join(span.text for span in self.spans)
+
+
+def bold(text: str) -> Rich:
+    return Rich((Span(text, BOLD),))
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str  # what comes back in `Incoming.button`; at most 64 bytes (Telegram's limit)
+
+    def __post_init__(self) -> None:
+        if len(self.data.encode()) > 64:
+            raise ValueError("button data longer than 64 bytes")
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One message or one button press, as every messenger can say it."""
+
+    channel: str  # "telegram", "dingtalk" …
+    chat_id: str
+    private: bool
+    account: str | None  # the sender's id on the channel; None when no person can be named (anonymous admin)
+    text: str = ""
+    button: str | None = None  # data of the pressed button
+
+    @property
+    def command(self) -> str | None:
+        """"deadline" for "/deadline@officebot 2026-12-05 …"; None for text that is not a command."""
+        if self.button is not None or not self.text.startswith("/"):
+            return None
+        return self.text.split(maxsplit=1)[0][1:].split("@")[0].lower()
+
+    @property
+    def arguments(self) -> str:
+        parts = self.text.split(maxsplit=1)
+        return parts[1] if self.command is not None and len(parts) == 2 else ""
+
+
+APPEND, REPLACE = "append", "replace"  # how a reply edits the message whose button was pressed
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A message in the sender's chat; or, with `edit`, a change to the message whose button was
+    pressed (APPEND a line under it, or REPLACE its text; its buttons become `buttons`); or, with
+    `alert`, a pop-up answering a button press."""
+
+    text: Rich
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    edit: str = ""
+    alert: bool = False
+
+    def __post_init__(self) -> None:
+        if self.edit not in ("", APPEND, REPLACE):
+            raise ValueError(f"edit must be APPEND or REPLACE, not {self.edit!r}")
+
+    @classmethod
+    def say(cls, *parts: str | Rich, buttons: tuple[tuple[Button, ...], ...] = ()) -> Reply:
+        return cls(Rich.of(*parts), buttons=buttons)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message to another chat on the same channel (a person privately, or a group)."""
+
+    chat_id: str
+    reply: Reply
+
+
+@dataclass
+class Response:
+    """What a flow answers: replies in order, a short acknowledgement of a pressed button, notices."""
+
+    replies: list[Reply] = field(default_factory=list)
+    toast: str | None = None
+    notices: list[Notice] = field(default_factory=list)

@@ -1,0 +1,35 @@
+"""dialogs: the open form of each person in each chat, per channel
+
+Revision ID: 0006_dialogs
+Revises: 0005_merge_features
+"""
+
+from alembic import op
+import sqlalchemy as sa
+import storage.base
+
+
+revision = '0006_dialogs'
+down_revision = '0005_merge_features'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('dialogs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.String(length=16), nullable=False),
+    sa.Column('chat_id', sa.String(length=64), nullable=False),
+    sa.Column('account', sa.String(length=64), nullable=False),
+    sa.Column('flow', sa.String(length=32), nullable=False),
+    sa.Column('step', sa.String(length=32), nullable=False),
+    sa.Column('data', sa.Text(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('updated_at', storage.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_dialogs')),
+    sa.UniqueConstraint('channel', 'chat_id', 'account', name=op.f('uq_dialogs_channel'))
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('dialogs')
