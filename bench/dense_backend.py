@@ -17,17 +17,17 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.settings import get_settings  # first: telemetry switches before chromadb loads
+from bot.settings import get_settings
 from retrieval.evaluation import load_questions
 from retrieval.search import clean_question, dense_query
-from retrieval.service import RulesQA
+from bot.qa_engine import open_rules_qa
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("file", type=Path)
     args = parser.parse_args()
-    qa = RulesQA.from_settings(get_settings())
+    qa = open_rules_qa(get_settings())
     searcher = qa.searcher
     collection = qa._index._store._collection
     records = collection.get(include=["embeddings"])

@@ -12,9 +12,9 @@ import statistics
 import time
 from pathlib import Path
 
-from bot.settings import get_settings  # first: telemetry switches before chromadb loads
+from bot.settings import get_settings
 from retrieval.evaluation import load_questions
-from retrieval.service import RulesQA
+from bot.qa_engine import open_rules_qa
 
 
 def main() -> None:
@@ -22,7 +22,7 @@ def main() -> None:
     parser.add_argument("file", type=Path)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    qa = RulesQA.from_settings(get_settings())
+    qa = open_rules_qa(get_settings())
     questions = [q.question for q in load_questions(args.file)]
     qa.ask(questions[0])
     best = {q: float("inf") for q in questions}

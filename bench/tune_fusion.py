@@ -19,15 +19,15 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.settings import get_settings  # noqa: F401  (telemetry switches first)
+from bot.qa_engine import open_rules_qa
+from bot.settings import get_settings
 from retrieval.answering import RefusalPolicy
 from retrieval.evaluation import load_questions
 from retrieval.search import FusionWeights
-from retrieval.service import RulesQA
 
 
 def main(*paths: str) -> None:
-    qa = RulesQA.from_settings(get_settings())
+    qa = open_rules_qa(get_settings())
     searcher = qa.searcher
     questions = [q for path in paths for q in load_questions(Path(path))]
     default = searcher.documents[0].title
@@ -65,7 +65,7 @@ def main(*paths: str) -> None:
     # weights in use, per question (Chinese questions only; English ones have no lexical signal),
     # and whether the answer-type check already refuses it (a detail the cited articles don't state).
     searcher.weights = qa.searcher.weights = FusionWeights()
-    policy = RefusalPolicy()  # the policy RulesQA.from_settings answers with
+    policy = RefusalPolicy()  # the policy open_rules_qa's engine answers with
     print("\nanswerable  affinity  lexical_support  type_missing  question")
     features = []
     for q, _s, _gold in rows:

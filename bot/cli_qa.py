@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from bot.settings import get_settings  # first: sets the telemetry switches before chromadb loads
+from bot.settings import get_settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -46,9 +46,9 @@ def _fail(message: str) -> int:
 
 
 def _open_qa(*, build_if_empty: bool = True):
-    from retrieval.service import RulesQA
+    from bot.qa_engine import open_rules_qa
 
-    return RulesQA.from_settings(get_settings(), build_if_empty=build_if_empty)
+    return open_rules_qa(get_settings(), build_if_empty=build_if_empty)
 
 
 def _ask(args: argparse.Namespace) -> int:
@@ -85,7 +85,7 @@ def _ask(args: argparse.Namespace) -> int:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from retrieval.service import default_corpus
+    from bot.qa_engine import default_corpus
 
     settings = get_settings()
     try:

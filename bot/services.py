@@ -44,9 +44,9 @@ class Services:
     @cached_property
     def qa(self) -> RulesQA:
         """The rules Q&A engine, loaded on first use (index built on first ever start)."""
-        from retrieval.service import RulesQA
+        from bot.qa_engine import open_rules_qa
 
-        return RulesQA.from_settings(self.settings)
+        return open_rules_qa(self.settings)
 
     @cached_property
     def workdays(self) -> WorkdayCalendar:

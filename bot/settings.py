@@ -9,7 +9,6 @@ Every setting is documented in `.env.example`. Try it::
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -21,11 +20,6 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.clock import Clock
 
-# onnxruntime (pulled in by chromadb) phones home on import unless told not to; this module is
-# imported before anything that could import it, so set the switch here once for every entry point.
-os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
 class Settings(BaseSettings):

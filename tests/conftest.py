@@ -27,8 +27,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bot.settings import Settings  # first: telemetry switches before chromadb/onnxruntime load
+from bot.settings import Settings
 from bot.clock import Clock
+from bot.qa_engine import open_rules_qa
 from retrieval.service import RulesQA
 from storage.db import Database
 from storage.migrate import upgrade
@@ -106,4 +107,4 @@ def qa_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture(scope="session")
 def qa(qa_settings: Settings) -> RulesQA:
     """The engine over the bundled rule book, built on first use like a fresh install."""
-    return RulesQA.from_settings(qa_settings)
+    return open_rules_qa(qa_settings)

@@ -26,8 +26,8 @@ import chinese_calendar
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.settings import Settings  # noqa: E402  first: telemetry switches before chromadb loads
-from retrieval.service import RulesQA  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from bot.qa_engine import open_rules_qa  # noqa: E402
 
 
 def first_unknown_year() -> int:
@@ -55,7 +55,7 @@ def moments() -> list[tuple[str, str]]:
 def main(extra: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="officebot-pinned-") as scratch:
         work = Path(scratch)
-        RulesQA.from_settings(Settings(_env_file=None, data_dir=work / "qa-data", corpus_paths=[]))
+        open_rules_qa(Settings(_env_file=None, data_dir=work / "qa-data", corpus_paths=[]))
         runs = []
         for index, (moment, why) in enumerate(moments()):
             data_dir = work / f"qa-data-{index}"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings  # first: telemetry switches before chromadb/onnxruntime load
+from bot.settings import Settings
 from retrieval.index import RulesIndex
 from retrieval.service import RulesQA
 
@@ -23,7 +23,7 @@ def embeddings(qa: RulesQA):
 def empty_qa(tmp_path: Path, embeddings, qa: RulesQA) -> RulesQA:
     """An engine over its own empty index (for ingest tests), sharing the loaded model."""
     settings = Settings(_env_file=None, data_dir=tmp_path, corpus_paths=[])
-    return RulesQA(RulesIndex.open(settings, embeddings), embeddings, qa.searcher.tokenizer)
+    return RulesQA(RulesIndex.open(embeddings, model=settings.embedding_model, path=settings.resolved_chroma_path), embeddings, qa.searcher.tokenizer)
 
 
 @pytest.fixture

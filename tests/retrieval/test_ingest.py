@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.qa_engine import open_rules_qa
 from retrieval.service import RulesQA
 from retrieval.sources import CorpusError
 
@@ -70,12 +71,12 @@ def test_an_outdated_copy_of_the_bundled_rule_book_is_reported_at_start(
     older.parent.mkdir()
     older.write_text(bundled.read_text("utf-8").replace("至少于会议召开前3天", "至少于会议召开前5天"), encoding="utf-8")
     settings = Settings(_env_file=None, data_dir=tmp_path / "data", corpus_paths=[])
-    RulesQA.from_settings(settings, build_if_empty=False).ingest([older])
+    open_rules_qa(settings, build_if_empty=False).ingest([older])
     with caplog.at_level("WARNING", logger="retrieval.service"):
-        qa = RulesQA.from_settings(settings)
+        qa = open_rules_qa(settings)
     assert "differs from the bundled version" in caplog.text
     assert "前5天" in qa.article(older.stem, 48).text  # reported, not overwritten
     caplog.clear()
     with caplog.at_level("WARNING", logger="retrieval.service"):
-        RulesQA.from_settings(settings, build_if_empty=False)  # what `officebot ingest` opens
+        open_rules_qa(settings, build_if_empty=False)  # what `officebot ingest` opens
     assert "differs" not in caplog.text

@@ -1,0 +1,44 @@
+"""The layers point down only: the domain, the retrieval engine and storage import no chat platform
+and nothing of the composition root (bot/); flows written on the conversation core import no
+Telegram either. Read from the source, so a new import is caught before it ships."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PLATFORMS = ("telegram", "dingtalk_stream")
+CORE_FLOWS = ("handlers/messages.py", "handlers/conversation.py", "handlers/forms.py", "handlers/senders.py",
+              "handlers/deadlines.py", "handlers/deadline_form.py", "handlers/deadline_record.py")
+
+
+def imported_modules(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+    return names
+
+
+def _top(name: str) -> str:
+    return name.split(".")[0]
+
+
+@pytest.mark.parametrize("package", ["retrieval", "storage"])
+def test_the_lower_layers_import_no_platform_and_nothing_of_bot(package):
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(name for name in imported_modules(path)
+                                            if _top(name) in (*PLATFORMS, "bot", "handlers"))
+        for path in (ROOT / package).rglob("*.py")
+    }
+    assert {path: names for path, names in offenders.items() if names} == {}
+
+
+def test_flows_on_the_conversation_core_import_no_platform():
+    offenders = {flow: sorted(n for n in imported_modules(ROOT / flow) if _top(n) in PLATFORMS) for flow in CORE_FLOWS}
+    assert {flow: names for flow, names in offenders.items() if names} == {}
