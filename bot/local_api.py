@@ -188,7 +188,11 @@ class LocalBotApi:
         self.history: dict[int, list[Json]] = {}  # chat id -> every message, both directions
         self._next_message_id: dict[int, int] = {}
         self.updates: deque[Json] = deque()
-        self._update_ids = itertools.count(1)
+        self.last_update: Json | None = None
+        self._redeliveries: deque[Json] = deque()
+        # Like Telegram's, update ids keep increasing across restarts (the bot remembers the ones it
+        # applied, storage/dialogs.py): start from the microsecond of start-up, not from 1.
+        self._update_ids = itertools.count(time.time_ns() // 1000)
         self._query_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
         self.callback_queries: dict[str, Json] = {}
@@ -273,8 +277,12 @@ class LocalBotApi:
         """Confirm updates below `offset`, then wait up to `timeout` seconds for any pending."""
         while self.updates and offset and self.updates[0]["update_id"] < offset:
             self.updates.popleft()
+        if self._redeliveries:
+            return [self._redeliveries.popleft()]
         if not self.updates and timeout > 0:
-            await self.wait_until(lambda: bool(self.updates), timeout, raise_timeout=False)
+            await self.wait_until(lambda: bool(self.updates or self._redeliveries), timeout, raise_timeout=False)
+            if self._redeliveries:
+                return [self._redeliveries.popleft()]
         return list(itertools.islice(self.updates, limit))
 
     def _chat(self, params: Json) -> Json:
@@ -556,8 +564,15 @@ class LocalBotApi:
     def _push_update(self, kind: str, payload: Json) -> Json:
         update = {"update_id": next(self._update_ids), kind: payload}
         self.updates.append(update)
+        self.last_update = update
         self._notify()
         return update
+
+    def redeliver(self, update: Json) -> None:
+        """Deliver `update` again with its id, whatever the bot has confirmed, as Telegram does when
+        a webhook call or a getUpdates confirmation was lost."""
+        self._redeliveries.append(dict(update))
+        self._notify()
 
     def _sender_in(self, user_id: int, chat_id: int | None) -> tuple[Json, Json]:
         user = self.users.get(user_id)

@@ -61,7 +61,8 @@ def incoming_of(update: Update, bot_username: str | None) -> Incoming | None:
         chat = query.message.chat if query.message is not None else None
         chat_id = chat.id if chat is not None else query.from_user.id
         private = chat is None or chat.type == "private"
-        return Incoming(CHANNEL, str(chat_id), private, _account(update), button=query.data or "")
+        return Incoming(CHANNEL, str(chat_id), private, _account(update), button=query.data or "",
+                        update_id=str(update.update_id))
     message = update.message
     if message is None or message.text is None:
         return None
@@ -70,7 +71,8 @@ def incoming_of(update: Update, bot_username: str | None) -> Incoming | None:
         _, _, addressee = text.split(maxsplit=1)[0].partition("@")
         if addressee and addressee.lower() != (bot_username or "").lower():
             return None  # "/deadline@otherbot": not ours
-    return Incoming(CHANNEL, str(message.chat.id), message.chat.type == "private", _account(update), text=text)
+    return Incoming(CHANNEL, str(message.chat.id), message.chat.type == "private", _account(update), text=text,
+                    update_id=str(update.update_id))
 
 
 async def deliver(update: Update, bot: Bot, response: Response) -> None:

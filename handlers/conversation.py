@@ -8,7 +8,8 @@ A feature module written against the plain types (handlers/messages.py) exposes:
     def handle(turn: Turn) -> Response
 
 `Conversation.respond` sends an answer to an open form to that form, /cancel to the open form, a
-command or a button to the feature that owns it; `claims` says beforehand whether it would (so a
+command or a button to the feature that owns it, each in one transaction that also records the
+update's id, so a redelivered update changes nothing; `claims` says beforehand whether it would (so a
 channel adapter can leave everything else to the features not yet moved onto this core).
 
     core = Conversation(services, [deadlines])
@@ -21,7 +22,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from bot.services import Services
-from handlers.forms import FormRunner, Turn
+from handlers.forms import FormRunner, Turn, first_delivery
 from handlers.messages import Incoming, Response
 
 CANCEL = "cancel"
@@ -63,5 +64,8 @@ class Conversation:
         feature = self._feature_for(incoming)
         if feature is None:
             return Response()
+        now = self._services.now()
         with self._services.db.transaction() as session:
-            return feature.handle(Turn(incoming, session, self._services.now(), self._services, self.forms))
+            if not first_delivery(session, incoming, now):
+                return Response()  # a redelivery (webhook retry, restart): applied once already
+            return feature.handle(Turn(incoming, session, now, self._services, self.forms))

@@ -64,6 +64,13 @@ class Form:
             raise ValueError("a form needs at least one step")
 
 
+def first_delivery(session: Session, incoming: Incoming, now: datetime) -> bool:
+    """Whether this is the first time the update is applied (recorded in the step's transaction)."""
+    if incoming.update_id is None:
+        return True
+    return dialogs.first_delivery(session, channel=incoming.channel, update_id=incoming.update_id, now=now)
+
+
 def dialog_key(incoming: Incoming) -> DialogKey | None:
     return None if incoming.account is None else DialogKey(incoming.channel, incoming.chat_id, incoming.account)
 
@@ -117,6 +124,8 @@ class FormRunner:
             opened = dialogs.load(session, key)
             if opened is None or opened.flow not in self._forms:
                 return None
+            if not first_delivery(session, incoming, now):
+                return Response()  # applied before: its reply went out then
             form = self._forms[opened.flow]
             if now - opened.updated_at > self._idle:
                 dialogs.close(session, key, version=opened.version)
@@ -144,5 +153,7 @@ class FormRunner:
             opened = dialogs.load(session, key)
             if opened is None or opened.flow not in self._forms:
                 return None
+            if not first_delivery(session, incoming, self._services.now()):
+                return Response()
             dialogs.discard(session, key)
         return Response([Reply.say(CANCELLED)])

@@ -80,6 +80,7 @@ class Incoming:
     account: str | None  # the sender's id on the channel; None when no person can be named (anonymous admin)
     text: str = ""
     button: str | None = None  # data of the pressed button
+    update_id: str | None = None  # the messenger's id of this delivery: applied once however often it comes
 
     @property
     def command(self) -> str | None:

@@ -1,4 +1,5 @@
-"""Open forms, stored: one row per (channel, chat, person) with the form's step, its answers and a version.
+"""Open forms, stored: one row per (channel, chat, person) with the form's step, its answers and a
+version; and the ids of the updates already applied, so none is applied twice.
 
 A form's state lives here rather than in a process's memory, so a restart or another replica
 carries on where the person left off. Each step reads the row and writes it back in the same
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Integer, String, Text, UniqueConstraint, delete, select, update
@@ -25,6 +26,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.base import Base, UTCDateTime
+
+
+# Telegram redelivers an unconfirmed update for at most 24 hours; a week leaves room for a long outage.
+KEEP_UPDATE_IDS = timedelta(days=7)
 
 
 class DialogConflict(Exception):
@@ -107,3 +112,27 @@ def close(session: Session, key: DialogKey, *, version: int) -> None:
 def discard(session: Session, key: DialogKey) -> None:
     """/cancel: drop the form whatever its version (the person gives up on it as a whole)."""
     session.execute(delete(DialogRow).where(*_where(key)))
+
+
+class HandledUpdate(Base):
+    """An update a flow has applied, by the messenger's id for it: a redelivery changes nothing."""
+
+    __tablename__ = "handled_updates"
+    __table_args__ = (UniqueConstraint("channel", "update_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    update_id: Mapped[str] = mapped_column(String(64))
+    handled_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+def first_delivery(session: Session, *, channel: str, update_id: str, now: datetime) -> bool:
+    """Record the update as applied in this transaction; False when it already was (a webhook retry,
+    a redelivery after a restart). Ids older than `KEEP_UPDATE_IDS` are forgotten on the way."""
+    session.execute(delete(HandledUpdate).where(HandledUpdate.handled_at < now - KEEP_UPDATE_IDS))
+    try:
+        with session.begin_nested():
+            session.add(HandledUpdate(channel=channel, update_id=update_id, handled_at=now))
+    except IntegrityError:
+        return False
+    return True

@@ -278,3 +278,18 @@ async def test_a_form_left_idle_is_dropped_with_a_message(db, tmp_path, clock):
     assert "已超过 60 分钟" in dropped["text"] and "/deadline" in dropped["text"]
     assert "截止日期" in restarted["text"]
     assert open_deadlines(db) == []
+
+
+async def test_an_update_delivered_twice_is_applied_once(db, tmp_path, clock):
+    due = clock.now().date() + timedelta(days=5)
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        recorded = await chat.send(HEAD, f"/deadline {due} 17:00 提交整改报告")
+        chat.api.redeliver(chat.api.last_update)
+        await chat.send(HEAD, "/deadline")
+        await chat.send(HEAD, f"{due} 18:00")
+        chat.api.redeliver(chat.api.last_update)  # the date answer again: the form must not take it as the title
+        target = await chat.send(HEAD, "报送统计表")
+        done = await chat.send(HEAD, "区财政局")
+    assert "已登记期限 #1" in recorded["text"]
+    assert "由谁负责" in target["text"] and "已登记期限 #2" in done["text"]
+    assert open_deadlines(db) == [("提交整改报告", "open"), ("报送统计表", "open")]

@@ -1,4 +1,4 @@
-"""dialogs: the open form of each person in each chat, per channel
+"""dialogs and handled_updates: the open form of each person in each chat, per channel; the updates applied
 
 Revision ID: 0006_dialogs
 Revises: 0005_merge_features
@@ -29,7 +29,20 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_dialogs')),
     sa.UniqueConstraint('channel', 'chat_id', 'account', name=op.f('uq_dialogs_channel'))
     )
+    op.create_table('handled_updates',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.String(length=16), nullable=False),
+    sa.Column('update_id', sa.String(length=64), nullable=False),
+    sa.Column('handled_at', storage.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_handled_updates')),
+    sa.UniqueConstraint('channel', 'update_id', name=op.f('uq_handled_updates_channel'))
+    )
+    with op.batch_alter_table('handled_updates', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_handled_updates_handled_at'), ['handled_at'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('handled_updates', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_handled_updates_handled_at'))
+    op.drop_table('handled_updates')
     op.drop_table('dialogs')
