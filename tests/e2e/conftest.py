@@ -40,6 +40,7 @@ TimeoutError)::
     bot.inject_retry_after("sendMessage", seconds=1, times=1)   # next call gets 429 RetryAfter
     bot.api                                   # the LocalBotApi itself (use via bot.run(fn))
     bot.stop() -> int                         # SIGTERM now; returns the exit code
+    bot.kill(); bot.restart()                 # kill -9, then a new process on the same data and world
     bot.log()                                 # the process's stdout+stderr so far
     bot.data_dir, bot.database_url, bot.env
 

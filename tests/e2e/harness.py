@@ -5,6 +5,7 @@ The API is described in tests/e2e/conftest.py, which builds `Bot`s with the `sta
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import subprocess
@@ -50,18 +51,34 @@ class Bot:
         self.database_url = env.get("DATABASE_URL") or f"sqlite:///{(self.data_dir / 'officebot.db').resolve()}"
         self._log_path = workdir / "bot.log"
         self._log = open(self._log_path, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+        self._spawn()
+
+    # ---- process
+
+    def _spawn(self) -> None:
+        self._calls_at_start = len(self.api.calls)
         self.process = subprocess.Popen(
-            officebot_command("run"), cwd=workdir, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            officebot_command("run"), cwd=self.workdir, env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
 
-    # ---- process
+    def kill(self) -> None:
+        """kill -9: no shutdown, nothing flushed, the last updates it fetched left unconfirmed."""
+        self.process.kill()
+        self.process.wait()
+
+    def restart(self) -> None:
+        """A new `officebot run` on the same database and Telegram world; returns when it polls."""
+        if self.process.poll() is None:
+            raise RuntimeError("stop or kill the bot before restarting it")
+        self._spawn()
+        self.wait_ready()
 
     def wait_ready(self) -> None:
         webhook = bool(self.env.get("WEBHOOK_URL"))
 
         def ready() -> bool:
-            methods = {method for method, _ in self.api.calls}
+            methods = {method for method, _ in itertools.islice(self.api.calls, self._calls_at_start, None)}
             return "setMyCommands" in methods and ("setWebhook" if webhook else "getUpdates") in methods
 
         deadline = STARTUP_SECONDS
