@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
 from telegram.ext import Application, BaseHandler, ContextTypes
 
@@ -75,6 +77,15 @@ def incoming_of(update: Update, bot_username: str | None) -> Incoming | None:
                     update_id=str(update.update_id))
 
 
+async def _is_group_admin(bot: Bot, incoming: Incoming) -> bool:
+    """Asked live (getChatMember): a demoted admin loses the right at once."""
+    try:
+        member = await bot.get_chat_member(int(incoming.chat_id), int(incoming.account or 0))
+    except TelegramError:
+        return False  # unknown to Telegram: not an admin
+    return member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+
+
 async def deliver(update: Update, bot: Bot, response: Response) -> None:
     """Show the response: replies in the chat (or on the pressed message), then the notices."""
     query = update.callback_query
@@ -128,7 +139,10 @@ class CoreHandler(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]):
         return incoming if incoming is not None and self.core.claims(incoming) else None
 
     async def handle_update(self, update: Update, application: Any, check_result: Incoming, context: Any) -> None:
-        await deliver(update, context.bot, self.core.respond(check_result))
+        incoming = check_result
+        if self.core.asks_group_admin(incoming) and incoming.account is not None:
+            incoming = replace(incoming, sender_is_group_admin=await _is_group_admin(context.bot, incoming))
+        await deliver(update, context.bot, self.core.respond(incoming))
 
     async def _unused(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         raise AssertionError("handle_update answers every update this handler takes")

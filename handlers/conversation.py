@@ -5,6 +5,7 @@ A feature module written against the plain types (handlers/messages.py) exposes:
     COMMANDS: list[tuple[str, str]]   # (command, Chinese description) for the menu and /help
     BUTTON_PREFIX: str                # the start of its buttons' data, e.g. "dl:"
     FORMS: list[Form]                 # its guided forms (handlers/forms.py)
+    ASKS_GROUP_ADMIN: frozenset[str]  # optional: commands that need to know if a group's admin sent them
     def handle(turn: Turn) -> Response
 
 `Conversation.respond` sends an answer to an open form to that form, /cancel to the open form, a
@@ -51,6 +52,11 @@ class Conversation:
                                                    for form in self.forms.forms if form.button_prefix):
             return False
         return self.forms.is_open(incoming)
+
+    def asks_group_admin(self, incoming: Incoming) -> bool:
+        """Whether the adapter must ask the messenger if the sender administers the group."""
+        feature = self._feature_for(incoming)
+        return not incoming.private and incoming.command in getattr(feature, "ASKS_GROUP_ADMIN", ())
 
     def claims(self, incoming: Incoming) -> bool:
         return self._feature_for(incoming) is not None or self._answers_form(incoming)

@@ -81,6 +81,8 @@ class Incoming:
     text: str = ""
     button: str | None = None  # data of the pressed button
     update_id: str | None = None  # the messenger's id of this delivery: applied once however often it comes
+    # Asked of the messenger for the commands a feature lists in ASKS_GROUP_ADMIN; None otherwise.
+    sender_is_group_admin: bool | None = None
 
     @property
     def command(self) -> str | None:

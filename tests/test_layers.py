@@ -12,7 +12,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PLATFORMS = ("telegram", "dingtalk_stream")
 CORE_FLOWS = ("handlers/messages.py", "handlers/conversation.py", "handlers/forms.py", "handlers/senders.py",
-              "handlers/deadlines.py", "handlers/deadline_form.py", "handlers/deadline_record.py")
+              "handlers/deadlines.py", "handlers/deadline_form.py", "handlers/deadline_record.py",
+              "handlers/subscriptions.py")
 
 
 def imported_modules(path: Path) -> set[str]:
