@@ -19,7 +19,7 @@ from datetime import date, datetime, tzinfo
 from sqlalchemy.orm import Session
 
 from office.agenda_checks import AgendaRuleError, ItemFacts, check_deadline, check_facts, is_late
-from office.directory import StaffMember, find_member, members_with_role, overseer_of_unit
+from office.directory import DirectoryError, StaffMember, find_member, members_with_role, overseer_of_unit
 from office.meetings import MeetingError, find_meeting, format_moment, materials_due, meeting_label
 from office.notices import Notice
 from storage import audit
@@ -96,7 +96,10 @@ def _reporter(session: Session, filer: StaffMember) -> StaffMember:
 
 
 def _overseer(session: Session, unit: str) -> StaffMember:
-    overseer = overseer_of_unit(session=session, unit=unit)
+    try:
+        overseer = overseer_of_unit(session=session, unit=unit)
+    except DirectoryError as error:
+        raise AgendaError(str(error)) from None
     if overseer is None:
         raise AgendaError(f"第四十八条:议题须由分管副区长协调并审核,名录中没有{unit}的分管副区长,请联系区政府办公室登记。")
     return overseer
