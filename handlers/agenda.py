@@ -3,6 +3,7 @@
 Filing happens in a private chat, by a 部门正职 or 办公室 staff::
 
     /agenda 2026-12-09 常务会议 关于XX的请示    meeting and title in one line, the form asks the rest
+    /agenda 2026-12-09 15:00 区长专题会议 关于XX的请示   the start time (or #number) picks one of two
     /agenda                                      the form first offers the coming meetings
 
 The form asks, with buttons where it can: 主要内容; other units involved, whether their opinions
@@ -54,7 +55,7 @@ from office.agenda_checks import (
 )
 from office.agenda_export import FORMATS
 from office.dates import DateError, parse_date
-from office.meetings import TYPE_ALIASES, meeting_label, upcoming_meetings
+from office.meetings import meeting_label, parse_meeting_pick, upcoming_meetings
 
 COMMANDS = [("agenda", "议题:提交议题、查看议程和待办")]
 
@@ -67,11 +68,12 @@ FORM = "agenda_form"
 MINE, TODO, EXPORT = ("mine", "我的"), ("todo", "待办", "待我审核"), "export"
 USAGE = (
     "用法:\n"
-    "/agenda 2026-12-09 常务会议 关于XX的请示 — 提交议题(随后逐项填写)\n"
+    "/agenda 2026-12-09 常务会议 关于XX的请示 — 提交议题(随后逐项填写;同日同类会议有多个时,"
+    "在类型前写开始时间如 15:00,或写会议编号如 #4)\n"
     "/agenda — 从近期会议中选择后提交议题\n"
     "/agenda 2026-12-09 — 查看当天会议议程\n"
     "/agenda mine — 本单位议题;/agenda todo — 待我办理\n"
-    f"/agenda export 2026-12-09 docx — 导出议程(办公室;格式:{'、'.join(FORMATS)})"
+    f"/agenda export 2026-12-09 [15:00|#4] docx — 导出议程(办公室;格式:{'、'.join(FORMATS)})"
 )
 PRIVATE_ONLY = "请私聊机器人提交议题。"
 YES, NO = ("是", "yes"), ("否", "no")
@@ -117,7 +119,7 @@ async def agenda_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if words and words[0] in TODO:
         await show_todo(update, context)
         return ConversationHandler.END
-    if words and words[0] == EXPORT and (len(words) != 3 or words[2] not in FORMATS):
+    if words and words[0] == EXPORT and (len(words) < 3 or words[-1] not in FORMATS):
         await update.effective_message.reply_text(USAGE)
         return ConversationHandler.END
     try:
@@ -126,7 +128,11 @@ async def agenda_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await update.effective_message.reply_text(f"{escape(str(exc))}\n\n{USAGE}")
         return ConversationHandler.END
     if words and words[0] == EXPORT:
-        await send_export(update, context, day, words[2])
+        pick, unread = parse_meeting_pick(words[2:-1])
+        if unread:
+            await update.effective_message.reply_text(USAGE)
+        else:
+            await send_export(update, context, day, pick, words[-1])
         return ConversationHandler.END
     if day is not None and len(words) == 1:
         if await require_member(update, context) is not None:
@@ -141,15 +147,13 @@ async def agenda_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     form = context.user_data[FORM] = Form(telegram_id=member.telegram_id)
     if day is None:
         return await _offer_meetings(update, context)
-    rest = words[1:]
-    kind = TYPE_ALIASES.get(rest[0]) if rest else None
-    title = " ".join(rest[1:] if kind else rest)
+    pick, title_words = parse_meeting_pick(words[1:])
     try:
         with services_of(context).db.transaction() as session:
-            form.meeting_id = meeting_for_filing(session=session, day=day, kind=kind, tz=office_tz(context))
+            form.meeting_id = meeting_for_filing(session=session, day=day, pick=pick, tz=office_tz(context))
     except AgendaError as exc:
         return await _stop(update, context, str(exc))
-    return await _begin(update, context, title)
+    return await _begin(update, context, " ".join(title_words))
 
 
 async def _offer_meetings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:

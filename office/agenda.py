@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from office.agenda_checks import AgendaRuleError, ItemFacts, check_deadline, check_facts, is_late
 from office.directory import DirectoryError, StaffMember, find_member, members_with_role, overseer_of_unit
-from office.meetings import MeetingError, find_meeting, format_moment, materials_due, meeting_label
+from office.meetings import MeetingError, MeetingPick, find_meeting, format_moment, materials_due, meeting_label
 from office.notices import Notice
 from storage import audit
 from storage.agenda import (
@@ -121,10 +121,14 @@ def _open_meeting(meeting: Meeting, now: datetime, tz: tzinfo, *, doing: str = "
         raise AgendaError(f"{meeting_label(meeting, tz)}已经召开,不能再{doing}。")
 
 
-def meeting_for_filing(*, session: Session, day: date, kind: MeetingType | None, tz: tzinfo) -> int:
-    """The id of the meeting a one-line filing names by day (and type)."""
+FILING_PICK_EXAMPLE = "例如 /agenda {day} {time} {kind} 议题名称,或 /agenda {day} #{id} 议题名称"
+
+
+def meeting_for_filing(*, session: Session, day: date, tz: tzinfo, pick: MeetingPick = MeetingPick()) -> int:
+    """The id of the meeting a one-line filing names by day (and type, start time or number)."""
+    example = FILING_PICK_EXAMPLE.replace("{day}", day.isoformat())
     try:
-        return find_meeting(session=session, day=day, kind=kind, tz=tz).id
+        return find_meeting(session=session, day=day, pick=pick, tz=tz, example=example).id
     except MeetingError as error:
         raise AgendaError(str(error)) from None
 

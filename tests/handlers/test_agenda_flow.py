@@ -155,6 +155,26 @@ async def test_export_is_sent_to_the_office_only(db, tmp_path, clock):
     assert "尚无已列入议程的议题" in day_view["text"] and "材料截止" in day_view["text"]
 
 
+async def test_two_meetings_of_one_type_on_one_day_are_picked_by_time_or_number(db, tmp_path, clock):
+    day = in_days(clock, 10)
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        await chat.send(OFFICE, f"/meeting {day} 09:00 区长专题会议 第一会议室")
+        await chat.send(OFFICE, f"/meeting {day} 15:00 区长专题会议 第二会议室")
+        ambiguous = await chat.send(HEAD, f"/agenda {day} 区长专题会议 {TITLE}")
+        by_time = await chat.send(HEAD, f"/agenda {day} 15:00 区长专题会议 {TITLE}")
+        await chat.send(HEAD, "/cancel")
+        export_ambiguous = await chat.send(OFFICE, f"/agenda export {day} md")
+        export_by_number = await chat.send(OFFICE, f"/agenda export {day} #1 md")
+    assert "有 2 个区长专题会议" in ambiguous["text"] and "请写明会议类型" not in ambiguous["text"]
+    assert "#1 09:00 区长专题会议,第一会议室" in ambiguous["text"]
+    assert "#2 15:00 区长专题会议,第二会议室" in ambiguous["text"]
+    assert f"/agenda {day} 09:00 区长专题会议 议题名称" in ambiguous["text"]
+    assert "15:00 区长专题会议(#2" in by_time["text"] and "请用一两句话写明议题主要内容" in by_time["text"]
+    assert "有 2 个会议" in export_ambiguous["text"] and f"/agenda export {day} 09:00 md" in export_ambiguous["text"]
+    assert "document" in export_by_number
+    assert "第一会议室" in chat.api.file_content(export_by_number["document"]["file_id"]).decode("utf-8")
+
+
 async def test_guided_form_can_start_from_the_list_of_meetings(db, tmp_path, clock):
     async with running_bot(db, tmp_path, clock=clock) as chat:
         await chat.send(OFFICE, f"/meeting {in_days(clock, 10)} 09:00 常务会议 第一会议室")

@@ -21,7 +21,7 @@ from office.agenda import (
     plan_filing,
 )
 from office.agenda_checks import ARTICLE_50
-from office.meetings import cancel_meeting
+from office.meetings import MeetingPick, cancel_meeting
 from storage.agenda import AgendaItem, ItemState, MeetingType, meeting_by_id
 from storage.audit import AuditEntry
 
@@ -37,7 +37,7 @@ def state_of(db, item_id):
 
 def test_plan_shows_people_and_due_time_before_anything_is_written(meeting_db):
     with meeting_db.transaction() as session:
-        meeting_id = meeting_for_filing(session=session, day=DAY, kind=MeetingType.EXECUTIVE, tz=TZ)
+        meeting_id = meeting_for_filing(session=session, day=DAY, pick=MeetingPick(kind=MeetingType.EXECUTIVE), tz=TZ)
         plan = plan_filing(session=session, telegram_id=HEAD, meeting_id=meeting_id,
                            title=" 关于老旧小区改造的请示 ", now=NOW, tz=TZ)
         assert session.scalars(select(AgendaItem)).all() == []
@@ -184,9 +184,9 @@ def test_who_may_file(meeting_db, who, message):
 def test_unknown_day_and_past_or_cancelled_meetings(meeting_db):
     with meeting_db.transaction() as session:
         with pytest.raises(AgendaError, match="没有已登记的会议"):
-            meeting_for_filing(session=session, day=date(2026, 12, 10), kind=None, tz=TZ)
+            meeting_for_filing(session=session, day=date(2026, 12, 10), tz=TZ)
         with pytest.raises(AgendaError, match="没有区长专题会议"):
-            meeting_for_filing(session=session, day=DAY, kind=MeetingType.MAYOR_TOPIC, tz=TZ)
+            meeting_for_filing(session=session, day=DAY, pick=MeetingPick(kind=MeetingType.MAYOR_TOPIC), tz=TZ)
         with pytest.raises(AgendaError, match="没有编号为 999 的会议"):
             plan_filing(session=session, telegram_id=HEAD, meeting_id=999, title="x", now=NOW, tz=TZ)
     with pytest.raises(AgendaError, match="已经召开"):
@@ -200,7 +200,7 @@ def test_unknown_day_and_past_or_cancelled_meetings(meeting_db):
         file(meeting_db, title="新议题")
     with meeting_db.transaction() as session:
         with pytest.raises(AgendaError, match="已取消.*改期"):
-            meeting_for_filing(session=session, day=DAY, kind=None, tz=TZ)
+            meeting_for_filing(session=session, day=DAY, tz=TZ)
 
 
 def test_unit_without_vice_mayor_or_head_is_told_what_to_register(meeting_db):
