@@ -36,7 +36,7 @@ from telegram.ext import (
 
 from bot.services import services_of
 from handlers.access import require_member
-from handlers.agenda_notify import draft_buttons, send_notices
+from handlers.agenda_notify import draft_buttons, send_and_report
 from handlers.agenda_views import office_tz, send_export, show_day, show_mine, show_todo
 from handlers.html import escape
 from office.agenda import AgendaError, FilingPlan, delete_draft, file_item, meeting_for_filing, plan_filing, submit_item
@@ -404,8 +404,9 @@ async def draft_action(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await query.edit_message_text(f"草稿「{escape(title)}」已删除。")
         return
     await query.answer("已提交")
-    await query.edit_message_text(f"议题「{escape(title)}」(编号 {item_id})已报送,待分管副区长{escape(overseer)}审核。")
-    await send_notices(context.bot, services, outcome.notices)
+    delivery = await send_and_report(context.bot, services, outcome.notices)
+    await query.edit_message_text(
+        f"议题「{escape(title)}」(编号 {item_id})已报送,待分管副区长{escape(overseer)}审核。\n{escape(delivery)}".strip())
 
 
 def register(application: Application) -> None:

@@ -21,7 +21,7 @@ from telegram.ext import (
 )
 
 from bot.services import services_of
-from handlers.agenda_notify import send_notices
+from handlers.agenda_notify import send_and_report
 from handlers.agenda_views import office_tz
 from handlers.html import escape
 from office.agenda import AgendaError, approve_item, check_reviewer, return_item
@@ -48,8 +48,9 @@ async def approve(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(str(exc)[:190], show_alert=True)
         return
     await query.answer("已通过")
-    await query.edit_message_text(f"{escape(query.message.text or '')}\n\n✅ 您已通过,议题「{escape(title)}」现为:{state}")
-    await send_notices(context.bot, services, outcome.notices)
+    delivery = await send_and_report(context.bot, services, outcome.notices)
+    await query.edit_message_text(
+        f"{escape(query.message.text or '')}\n\n✅ 您已通过,议题「{escape(title)}」现为:{state}\n{escape(delivery)}".strip())
 
 
 async def ask_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
@@ -78,8 +79,8 @@ async def give_reason(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
     except AgendaError as exc:
         await update.effective_message.reply_text(escape(str(exc)))
         return ConversationHandler.END
-    await update.effective_message.reply_text(f"已退回议题「{escape(title)}」,已通知提出单位。")
-    await send_notices(context.bot, services, outcome.notices)
+    delivery = await send_and_report(context.bot, services, outcome.notices)
+    await update.effective_message.reply_text(f"已退回议题「{escape(title)}」。\n{escape(delivery)}".strip())
     return ConversationHandler.END
 
 

@@ -19,7 +19,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.services import services_of
 from handlers.access import require_member
-from handlers.agenda_notify import send_notices
+from handlers.agenda_notify import send_and_report
 from handlers.agenda_views import office_tz, reply_long
 from handlers.html import escape
 from office.dates import DateError, parse_date
@@ -94,9 +94,9 @@ async def meeting_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                 meeting, notices = cancel_meeting(session=session, meeting_id=int(words[1]), reason=" ".join(words[2:]),
                                                   actor_telegram_id=user_id, admin_ids=admin_ids, tz=tz,
                                                   now=services.now())
-                text = f"已取消:{meeting_label(meeting, tz)},已退回 {len(notices)} 项议题并通知提出单位。"
-            await update.effective_message.reply_text(escape(text))
-            await send_notices(context.bot, services, notices)
+                text = f"已取消:{meeting_label(meeting, tz)},已退回 {len(notices)} 项议题。"
+            delivery = await send_and_report(context.bot, services, notices)
+            await update.effective_message.reply_text(escape(f"{text}\n{delivery}".strip()))
             return
         now = services.now()
         request = parse_meeting_line(words, now=now)

@@ -40,6 +40,7 @@ from storage.people import Role
 
 FILER_ROLES = (Role.UNIT_HEAD, Role.OFFICE)
 APPROVER_ROLES = (Role.MAYOR, Role.EXECUTIVE_VICE_MAYOR)
+OFFICE_GROUP = "区政府办公室群"
 MAX_TITLE = 200
 
 
@@ -230,11 +231,11 @@ def submit_item(*, session: Session, item_id: int, telegram_id: int, now: dateti
         detail={"urgent": item.urgent, "due_at": item.due_at.isoformat() if item.due_at else None},
     )
     label = item_label(item, tz)
-    notices = [review_request(item, tz, reviewer_telegram_id=item.overseer.telegram_id)]
+    notices = [review_request(item, tz, reviewer_telegram_id=item.overseer.telegram_id, reviewer_name=item.overseer.name)]
     if item.urgent:
         flag = f"⚠️ 特殊紧急议题(逾期报送,截止{due_text}):{label}\n紧急理由:{item.urgent_reason}"
-        notices.append(Notice(flag))
-        notices += [Notice(flag, leader.telegram_id) for leader in _approvers(session, item)]
+        notices.append(Notice(flag, recipient=OFFICE_GROUP))
+        notices += [Notice(flag, leader.telegram_id, recipient=_as_recipient(leader)) for leader in _approvers(session, item)]
     return Outcome(item, notices)
 
 
@@ -292,15 +293,18 @@ def approve_item(*, session: Session, item_id: int, telegram_id: int, now: datet
     if item.state_enum is ItemState.OVERSEER_REVIEW:
         item.state, item.reviewed_by_person_id = ItemState.LEADER_APPROVAL.value, actor.person_id
         action = "reviewed"
-        notices = [Notice(f"请批准议题:{label}\n{item_details(item)}", leader.telegram_id, review_item_id=item.id)
-                   for leader in _approvers(session, item)]
-        notices.append(Notice(f"您的议题已通过分管副区长{actor.name}审核,待区长/常务副区长批准:{label}", item.proposer.telegram_id))
+        notices = [Notice(f"请批准议题:{label}\n{item_details(item)}", leader.telegram_id, review_item_id=item.id,
+                          recipient=_as_recipient(leader)) for leader in _approvers(session, item)]
+        notices.append(Notice(f"您的议题已通过分管副区长{actor.name}审核,待区长/常务副区长批准:{label}",
+                              item.proposer.telegram_id, recipient=f"提出人{item.proposer.name}"))
     else:
         item.state, item.approved_by_person_id = ItemState.SCHEDULED.value, actor.person_id
         item.position = next_position(session, item.meeting_id)
         action = "approved"
         text = f"议题已由{actor.name}批准,列入{meeting_label(item.meeting, tz)}议程第 {item.position} 项:{item.title}"
-        notices = [Notice(text, item.proposer.telegram_id), Notice(text, item.overseer.telegram_id), Notice(text)]
+        notices = [Notice(text, item.proposer.telegram_id, recipient=f"提出人{item.proposer.name}"),
+                   Notice(text, item.overseer.telegram_id, recipient=f"分管副区长{item.overseer.name}"),
+                   Notice(text, recipient=OFFICE_GROUP)]
     audit.record(session, actor_telegram_id=telegram_id, action=action, entity="agenda_item", entity_id=item.id,
                  detail={"state": item.state})
     return Outcome(item, notices)
@@ -317,19 +321,26 @@ def return_item(*, session: Session, item_id: int, telegram_id: int, reason: str
     audit.record(session, actor_telegram_id=telegram_id, action="returned", entity="agenda_item", entity_id=item.id,
                  detail={"step": step, "reason": reason})
     text = f"议题被{actor.name}退回({step}):{item_label(item, tz)}\n理由:{reason}"
-    notices = [Notice(text, item.proposer.telegram_id)]
+    notices = [Notice(text, item.proposer.telegram_id, recipient=f"提出人{item.proposer.name}")]
     if item.overseer_person_id != actor.person_id:
-        notices.append(Notice(text, item.overseer.telegram_id))
+        notices.append(Notice(text, item.overseer.telegram_id, recipient=f"分管副区长{item.overseer.name}"))
     return Outcome(item, notices)
 
 
 # --- views ----------------------------------------------------------------------------------
 
 
-def review_request(item: AgendaItem, tz: tzinfo, *, reviewer_telegram_id: int, handed_over_from: str | None = None) -> Notice:
+def review_request(
+    item: AgendaItem, tz: tzinfo, *, reviewer_telegram_id: int, reviewer_name: str, handed_over_from: str | None = None
+) -> Notice:
     """The 分管副区长's 请审核 message, with the buttons' item id."""
     via = f"(由{handed_over_from}转交)" if handed_over_from else ""
-    return Notice(f"请审核议题{via}:{item_label(item, tz)}\n{item_details(item)}", reviewer_telegram_id, review_item_id=item.id)
+    return Notice(f"请审核议题{via}:{item_label(item, tz)}\n{item_details(item)}", reviewer_telegram_id,
+                  review_item_id=item.id, recipient=f"分管副区长{reviewer_name}")
+
+
+def _as_recipient(member: StaffMember) -> str:
+    return f"{member.role.value}{member.name}"
 
 
 def item_label(item: AgendaItem, tz: tzinfo) -> str:

@@ -215,7 +215,8 @@ def cancel_meeting(
             session, actor_telegram_id=actor_telegram_id, action="returned", entity="agenda_item", entity_id=item.id,
             detail={"reason": item.return_reason},
         )
-        notices.append(Notice(f"议题「{item.title}」已退回:{meeting_label(meeting, tz)}已取消({reason})。", item.proposer.telegram_id))
+        notices.append(Notice(f"议题「{item.title}」已退回:{meeting_label(meeting, tz)}已取消({reason})。",
+                              item.proposer.telegram_id, recipient=f"「{item.title}」的提出人{item.proposer.name}"))
     return meeting, notices
 
 

@@ -17,3 +17,5 @@ class Notice:
     telegram_id: int | None = None
     # When set, the message carries the approve / return buttons of this agenda item.
     review_item_id: int | None = None
+    # Who it is for, as the sender is told whether it arrived (e.g. 提出人孙局长); "" = not reported.
+    recipient: str = ""

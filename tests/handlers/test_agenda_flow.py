@@ -123,6 +123,40 @@ async def test_review_refusals_and_return_with_a_reason(db, tmp_path, clock):
     assert actions == ["drafted", "submitted", "returned"]
 
 
+async def _submitted_review(chat, clock) -> dict:
+    """HEAD files and submits an item for a 常务会议 in 10 days; returns 赵副区长's review card."""
+    await chat.send(OFFICE, f"/meeting {in_days(clock, 10)} 09:00 常务会议")
+    await chat.send(HEAD, f"/agenda {in_days(clock, 10)} {TITLE}")
+    last = await _fill(chat, HEAD)
+    draft = await chat.next_message(HEAD, last["message_id"], "草稿已保存")
+    await chat.press(HEAD, draft, "提交审核")
+    submitted = await chat.next_message(HEAD, draft["message_id"] - 1, "已报送")
+    assert "已通知分管副区长赵副区长" in chat.current(submitted)["text"]
+    return await chat.next_message(VICE, 0, "请审核议题")
+
+
+async def test_a_return_says_who_was_told_and_who_could_not_be(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        review = await _submitted_review(chat, clock)
+        await chat.press(VICE, review, "退回")
+        await chat.next_message(VICE, review["message_id"], "请输入退回")
+        del chat.api.chats[HEAD]  # 孙局长 blocked the bot: Telegram refuses messages to them
+        done = await chat.send(VICE, "请补充资金测算表")
+    assert "已退回议题" in done["text"] and "已通知提出单位" not in done["text"]
+    assert "未能通知提出人孙局长" in done["text"] and "请另行告知" in done["text"]
+
+
+async def test_a_return_at_the_approval_step_reports_both_recipients_reached(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        review = await _submitted_review(chat, clock)
+        await chat.press(VICE, review, "通过")
+        approval = await chat.next_message(MAYOR, 0, "请批准议题")
+        await chat.press(MAYOR, approval, "退回")
+        await chat.next_message(MAYOR, approval["message_id"], "请输入退回")
+        done = await chat.send(MAYOR, "本周议程已满")
+    assert "已通知提出人孙局长、分管副区长赵副区长。" in done["text"] and "未能通知" not in done["text"]
+
+
 async def test_late_item_only_as_urgent_and_flagged(db, tmp_path, clock):
     async with running_bot(db, tmp_path, clock=clock) as chat:
         await chat.send(OFFICE, f"/meeting {in_days(clock, 1)} 16:00 区长专题会议")
