@@ -43,6 +43,8 @@ async def _send(bot: Bot, services: Services, notice: Notice) -> bool | None:
     markup = review_buttons(notice.review_item_id) if notice.review_item_id is not None else None
     try:
         await bot.send_message(chat_id, escape(notice.text), reply_markup=markup)
+        if notice.attachment_file_id:
+            await bot.send_document(chat_id, notice.attachment_file_id, caption="合法性审查意见(第五十一条)")
     except TelegramError as exc:
         logger.warning("could not message chat %s: %s", chat_id, exc)
         return False

@@ -20,7 +20,7 @@ from bot.services import services_of
 from handlers.access import require_admin
 from handlers.agenda_notify import draft_buttons, review_buttons
 from handlers.html import escape
-from office.agenda import AgendaError, item_label, items_waiting_for, meeting_agenda, my_unit_items
+from office.agenda import AgendaError, item_card, item_label, items_waiting_for, meeting_agenda, my_unit_items
 from office.agenda_export import ExportError, export_agenda
 from office.dates import format_day
 from office.meetings import MeetingError, MeetingPick, find_meeting, format_moment, materials_due, meeting_label, meetings_on_day
@@ -93,13 +93,20 @@ async def show_mine(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply_long(update, "<b>本单位议题</b>\n" + ("\n".join(lines) if lines else "暂无。"))
 
 
+def _todo_card(item, tz: tzinfo) -> str:
+    """A review or approval shows what the reviewer decides on; a draft, its line."""
+    if item.state_enum is ItemState.DRAFT:
+        return _item_line(item, tz)
+    return escape(item_card(item, tz))
+
+
 async def show_todo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Each waiting item as its own message, with the buttons of the step it waits for."""
     services, tz = services_of(context), office_tz(context)
     try:
         with services.db.transaction() as session:
             items = items_waiting_for(session=session, telegram_id=update.effective_user.id)
-            cards = [(item.id, _item_line(item, tz), item.state_enum is not ItemState.DRAFT) for item in items]
+            cards = [(item.id, _todo_card(item, tz), item.state_enum is not ItemState.DRAFT) for item in items]
     except AgendaError as exc:
         await update.effective_message.reply_text(escape(str(exc)))
         return

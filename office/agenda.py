@@ -18,7 +18,16 @@ from datetime import date, datetime, tzinfo
 
 from sqlalchemy.orm import Session
 
-from office.agenda_checks import AgendaRuleError, ItemFacts, check_deadline, check_facts, is_late
+from office.agenda_checks import (
+    LEGALITY_ATTACHED,
+    LEGALITY_HANDED_IN,
+    MATERIALS_RULE_TYPES,
+    AgendaRuleError,
+    ItemFacts,
+    check_deadline,
+    check_facts,
+    is_late,
+)
 from office.directory import DirectoryError, StaffMember, find_member, members_with_role, overseer_of_unit
 from office.meetings import MeetingError, MeetingPick, find_meeting, format_moment, materials_due, meeting_label
 from office.notices import Notice
@@ -294,7 +303,8 @@ def approve_item(*, session: Session, item_id: int, telegram_id: int, now: datet
         item.state, item.reviewed_by_person_id = ItemState.LEADER_APPROVAL.value, actor.person_id
         action = "reviewed"
         notices = [Notice(f"请批准议题:{label}\n{item_details(item)}", leader.telegram_id, review_item_id=item.id,
-                          recipient=_as_recipient(leader)) for leader in _approvers(session, item)]
+                          attachment_file_id=item.legality_file_id, recipient=_as_recipient(leader))
+                   for leader in _approvers(session, item)]
         notices.append(Notice(f"您的议题已通过分管副区长{actor.name}审核,待区长/常务副区长批准:{label}",
                               item.proposer.telegram_id, recipient=f"提出人{item.proposer.name}"))
     else:
@@ -336,7 +346,7 @@ def review_request(
     """The 分管副区长's 请审核 message, with the buttons' item id."""
     via = f"(由{handed_over_from}转交)" if handed_over_from else ""
     return Notice(f"请审核议题{via}:{item_label(item, tz)}\n{item_details(item)}", reviewer_telegram_id,
-                  review_item_id=item.id, recipient=f"分管副区长{reviewer_name}")
+                  review_item_id=item.id, attachment_file_id=item.legality_file_id, recipient=f"分管副区长{reviewer_name}")
 
 
 def _as_recipient(member: StaffMember) -> str:
@@ -348,21 +358,43 @@ def item_label(item: AgendaItem, tz: tzinfo) -> str:
     return f"#{item.id} {urgent}{item.title}({item.proposing_unit},{meeting_label(item.meeting, tz)})"
 
 
+def item_card(item: AgendaItem, tz: tzinfo) -> str:
+    """An item as its reviewer and approver read it: label, current state (only that), details."""
+    return f"{item_label(item, tz)}\n当前状态:{item.state}\n{item_details(item)}"
+
+
 def item_details(item: AgendaItem) -> str:
-    """The facts a reviewer needs, one per line."""
+    """What the item records that a reviewer decides on, one fact per line: 主要内容, who reviews
+    and reports, the units involved and their opinions with any remaining disagreement (第四十九条),
+    the legality review (第五十一条). Questions the meeting type did not ask are left out."""
     lines = [f"主要内容:{item.summary}", f"分管副区长:{item.overseer.name};汇报人:{item.reporter.name}(第五十二条)"]
+    asked = item.meeting.kind_enum in MATERIALS_RULE_TYPES
     if item.other_units:
-        agreed = "已达成一致" if item.opinions_agreed else f"仍有分歧:{item.disagreement}"
-        lines.append(f"涉及单位:{'、'.join(item.other_units)}(已征求意见,{agreed})")
+        lines.append(f"涉及单位:{'、'.join(item.other_units)}(第四十九条)")
+        sought = "已征求相关单位意见" if item.opinions_sought else "未征求相关单位意见"
+        lines.append(f"各单位意见:{sought},{'已达成一致' if item.opinions_agreed else '未达成一致'}")
+        if item.disagreement:
+            lines.append(f"仍存在的分歧:{item.disagreement}")
+    elif asked:
+        lines.append("涉及单位:不涉及其他部门或单位(第四十九条)")
     if item.major_matter or item.normative_document:
         kinds = "、".join(k for k, on in (("重大事项", item.major_matter), ("规范性文件", item.normative_document)) if on)
-        review = f"附件 {item.legality_file_name or ''}".strip() if item.legality_review == "附件" else "已送交办公室"
-        lines.append(f"{kinds}:合法性审查意见{review}")
+        lines.append(f"{kinds}:合法性审查意见{_legality_text(item)}(第五十一条)")
+    elif asked:
+        lines.append("合法性审查:非重大事项、非规范性文件,无需附具(第五十一条)")
     if item.urgent:
         lines.append(f"特殊紧急情况:{item.urgent_reason}")
     if item.return_reason:
         lines.append(f"退回理由:{item.return_reason}")
     return "\n".join(lines)
+
+
+def _legality_text(item: AgendaItem) -> str:
+    if item.legality_review == LEGALITY_ATTACHED:
+        return f"附件 {item.legality_file_name or ''}".strip()
+    if item.legality_review == LEGALITY_HANDED_IN:
+        return "已送交区政府办公室"
+    return "未记录"
 
 
 def meeting_agenda(*, session: Session, meeting: Meeting) -> tuple[list[AgendaItem], list[AgendaItem]]:

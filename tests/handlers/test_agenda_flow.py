@@ -157,6 +157,20 @@ async def test_a_return_at_the_approval_step_reports_both_recipients_reached(db,
     assert "已通知提出人孙局长、分管副区长赵副区长。" in done["text"] and "未能通知" not in done["text"]
 
 
+async def test_the_review_card_shows_the_item_and_once_passed_its_state_now_only(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        await _submitted_review(chat, clock)
+        todo = await chat.send(VICE, "/agenda todo")
+        asked = todo["text"]  # the emulator edits the message in place
+        await chat.press(VICE, todo, "通过")
+        await chat.api.wait_until(lambda: "已通知" in chat.current(todo)["text"], timeout=10)
+        passed = chat.current(todo)
+    assert "主要内容:拟安排改造资金" in asked and "当前状态:待分管副区长审核" in asked
+    assert "涉及单位:不涉及其他部门或单位" in asked and "合法性审查:非重大事项" in asked
+    assert "✅ 您已通过" in passed["text"] and "当前状态:待区长/常务副区长批准" in passed["text"]
+    assert "待分管副区长审核" not in passed["text"] and "主要内容:拟安排改造资金" in passed["text"]
+
+
 async def test_late_item_only_as_urgent_and_flagged(db, tmp_path, clock):
     async with running_bot(db, tmp_path, clock=clock) as chat:
         await chat.send(OFFICE, f"/meeting {in_days(clock, 1)} 16:00 区长专题会议")
@@ -226,6 +240,7 @@ def _upload(api, user: int, file_name: str) -> dict:
     user_json, chat = api.users[user], api.chats[user]
     message = {"message_id": api._new_message_id(user), "from": dict(user_json), "chat": dict(chat), "date": 0,
                "document": {"file_id": "legal-1", "file_unique_id": "u-legal-1", "file_name": file_name}}
+    api.files["legal-1"] = ({**message["document"], "mime_type": "application/pdf", "file_size": 3}, b"pdf")
     api._store(message)
     api._push_update("message", message)
     return message
@@ -244,5 +259,7 @@ async def test_legality_review_attached_as_a_file_reaches_the_reviewer(db, tmp_p
         draft = question
         await chat.press(HEAD, draft, "提交审核")
         review = await chat.next_message(VICE, 0, "请审核议题")
+        document = await chat.next_message(VICE, review["message_id"], "合法性审查意见")
     assert "请上传" in ask["text"]
     assert "规范性文件:合法性审查意见附件 合法性审查意见.pdf" in review["text"]
+    assert document["document"]["file_id"] == "legal-1"  # the reviewer reads the review itself

@@ -14,13 +14,14 @@ from agenda_seed import (
 from office.agenda import (
     AgendaError,
     delete_draft,
+    item_card,
     items_waiting_for,
     meeting_for_filing,
     meeting_agenda,
     my_unit_items,
     plan_filing,
 )
-from office.agenda_checks import ARTICLE_50
+from office.agenda_checks import ARTICLE_50, LEGALITY_HANDED_IN
 from office.meetings import MeetingPick, cancel_meeting
 from storage.agenda import AgendaItem, ItemState, MeetingType, meeting_by_id
 from storage.audit import AuditEntry
@@ -69,6 +70,26 @@ def test_full_chain_puts_the_item_on_the_agenda(meeting_db):
         assert pending == []
         actions = session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "agenda_item")).all()
     assert actions == ["drafted", "submitted", "reviewed", "approved"]
+
+
+def test_reviewers_read_what_the_item_records(meeting_db):
+    item_id = file(meeting_db, other_units=("区发改委", "区住建委"), opinions_sought=True, opinions_agreed=False,
+                   disagreement="资金分担比例尚未一致", normative_document=True, legality_review=LEGALITY_HANDED_IN)
+    _, [review] = submit(meeting_db, item_id)
+    _, notices = approve(meeting_db, item_id, VICE)
+    approval = next(n for n in notices if n.review_item_id == item_id)
+    for text in (review.text, approval.text):
+        assert "主要内容:拟安排2026年老旧小区改造资金" in text
+        assert "涉及单位:区发改委、区住建委(第四十九条)" in text
+        assert "各单位意见:已征求相关单位意见,未达成一致" in text
+        assert "仍存在的分歧:资金分担比例尚未一致" in text
+        assert "规范性文件:合法性审查意见已送交区政府办公室(第五十一条)" in text
+    plain = file(meeting_db, title="关于预算调整的请示")
+    with meeting_db.transaction() as session:
+        card = item_card(session.get(AgendaItem, plain), TZ)
+    assert "当前状态:草拟" in card
+    assert "涉及单位:不涉及其他部门或单位(第四十九条)" in card
+    assert "合法性审查:非重大事项、非规范性文件,无需附具(第五十一条)" in card
 
 
 def test_second_scheduled_item_comes_after_the_first(meeting_db):
