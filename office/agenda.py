@@ -5,7 +5,10 @@ any step. The 分管副区长 is the one the directory names for the proposing u
 the 常务副区长 approves (never the same person who reviewed it). Each step returns `Notice`s: the
 next reviewer gets the buttons, the proposer hears of every change, the office group of the result.
 
-Who files: a 部门正职 or 办公室 staff, for their own unit; the reporter is the unit's 正职 (第五十二条).
+Who files: a 部门正职 for their unit, or 办公室 staff for their own unit or on behalf of another
+(`on_behalf_of`, typed 「代 区财政局」): the item then takes that unit's route — its 分管副区长 reviews,
+its 正职 reports (第五十二条) and is told when it is submitted. An item filed by the office for a
+unit is one whose proposing unit is not its proposer's (no column records it; the audit row does).
 
 Try it: `/agenda 2026-12-09 常务会议 关于XX的请示` (then answer the form), `/agenda 2026-12-09`,
 `/agenda mine`, `/agenda todo`.
@@ -66,6 +69,7 @@ class FilingPlan:
     meeting_text: str
     title: str
     unit: str
+    on_behalf: bool  # filed by the office for `unit`
     overseer_name: str
     reporter_name: str
     due_at: datetime | None
@@ -82,37 +86,55 @@ class Outcome:
 # --- filing ---------------------------------------------------------------------------------
 
 
-def _filer(session: Session, telegram_id: int) -> StaffMember:
+def _filer(session: Session, telegram_id: int, on_behalf_of: str | None = None) -> tuple[StaffMember, str]:
+    """The filer and the proposing unit: their own, or (办公室 only) the unit they file for."""
     member = find_member(session=session, telegram_id=telegram_id)
     if member is None:
         raise AgendaError("您尚未登记在区政府人员名录中,请联系区政府办公室登记后再提交议题。")
     if member.role not in FILER_ROLES:
         raise AgendaError("议题由议题提出部门的正职或区政府办公室提交;请由本单位正职提交。")
-    return member
+    unit = (on_behalf_of or "").strip() or member.unit
+    if unit != member.unit and member.role is not Role.OFFICE:
+        raise AgendaError(f"只有区政府办公室可以代其他单位提交议题;{unit}的议题请由该单位正职提交。")
+    return member, unit
 
 
-def _reporter(session: Session, filer: StaffMember) -> StaffMember:
+def _reporter(session: Session, filer: StaffMember, unit: str) -> StaffMember:
     # 第五十二条: the proposing unit's 正职 reports the item at the meeting.
     if filer.role is Role.UNIT_HEAD:
         return filer
-    heads = [m for m in members_with_role(session=session, role=Role.UNIT_HEAD) if m.unit == filer.unit]
+    heads = [m for m in members_with_role(session=session, role=Role.UNIT_HEAD) if m.unit == unit]
     if heads:
         return heads[0]
     # The directory has no separate role for the 办公室主任 (SPEC §2 counts them as 办公室), so an
-    # office filer of a unit without a registered 部门正职 reports the item themself.
-    if filer.role is Role.OFFICE:
+    # office filer of its own unit without a registered 部门正职 reports the item themself.
+    if filer.role is Role.OFFICE and unit == filer.unit:
         return filer
-    raise AgendaError(f"第五十二条:议题原则上由议题提出部门正职汇报,名录中没有{filer.unit}的部门正职,请先登记。")
+    raise AgendaError(f"第五十二条:议题原则上由议题提出部门正职汇报,名录中没有{unit}的部门正职,请先登记。")
 
 
-def _overseer(session: Session, unit: str) -> StaffMember:
+def _overseer(session: Session, unit: str, filer: StaffMember) -> StaffMember:
     try:
         overseer = overseer_of_unit(session=session, unit=unit)
     except DirectoryError as error:
         raise AgendaError(str(error)) from None
     if overseer is None:
-        raise AgendaError(f"第四十八条:议题须由分管副区长协调并审核,名录中没有{unit}的分管副区长,请联系区政府办公室登记。")
+        hint = ""
+        if filer.role is Role.OFFICE and unit == filer.unit:
+            hint = "如代其他单位提交,请在议题名称前写「代 单位名称」,例如:/agenda 2026-12-16 常务会议 代 区财政局 关于XX的请示。"
+        raise AgendaError(f"第四十八条:议题须由分管副区长协调并审核,名录中没有{unit}的分管副区长,请联系区政府办公室登记。{hint}")
     return overseer
+
+
+ON_BEHALF = "代"
+
+
+def split_on_behalf(words: list[str]) -> tuple[str | None, list[str]]:
+    """「代 区财政局 关于XX的请示」 → ("区财政局", ["关于XX的请示"]): the unit the office files for,
+    written as a word of its own before the title (a title may itself begin with 代)."""
+    if len(words) >= 2 and words[0] == ON_BEHALF:
+        return words[1], words[2:]
+    return None, words
 
 
 def _clean_title(title: str) -> str:
@@ -144,10 +166,12 @@ def meeting_for_filing(*, session: Session, day: date, tz: tzinfo, pick: Meeting
 
 
 def plan_filing(
-    *, session: Session, telegram_id: int, meeting_id: int, title: str, now: datetime, tz: tzinfo
+    *, session: Session, telegram_id: int, meeting_id: int, title: str, now: datetime, tz: tzinfo,
+    on_behalf_of: str | None = None,
 ) -> FilingPlan:
-    """Check who files what for which meeting, before the form asks the rest (writes nothing)."""
-    filer = _filer(session, telegram_id)
+    """Check who files what for which meeting (and for which unit), before the form asks the rest
+    (writes nothing)."""
+    filer, unit = _filer(session, telegram_id, on_behalf_of)
     meeting = meeting_by_id(session, meeting_id)
     if meeting is None:
         raise AgendaError(f"没有编号为 {meeting_id} 的会议,请用 /meetings 查看近期会议。")
@@ -161,9 +185,10 @@ def plan_filing(
         meeting_kind=meeting.kind_enum,
         meeting_text=meeting_label(meeting, tz),
         title=title,
-        unit=filer.unit,
-        overseer_name=_overseer(session, filer.unit).name,
-        reporter_name=_reporter(session, filer).name,
+        unit=unit,
+        on_behalf=unit != filer.unit,
+        overseer_name=_overseer(session, unit, filer).name,
+        reporter_name=_reporter(session, filer, unit).name,
         due_at=due,
         due_text=format_moment(due, tz) if due else "",
         late=is_late(due_at=due, submitted_at=now),
@@ -171,24 +196,26 @@ def plan_filing(
 
 
 def file_item(
-    *, session: Session, telegram_id: int, meeting_id: int, title: str, facts: ItemFacts, now: datetime, tz: tzinfo
+    *, session: Session, telegram_id: int, meeting_id: int, title: str, facts: ItemFacts, now: datetime, tz: tzinfo,
+    on_behalf_of: str | None = None,
 ) -> AgendaItem:
     """Save a checked item as 草拟 (all rules re-checked here, whatever the form asked)."""
-    plan = plan_filing(session=session, telegram_id=telegram_id, meeting_id=meeting_id, title=title, now=now, tz=tz)
+    plan = plan_filing(session=session, telegram_id=telegram_id, meeting_id=meeting_id, title=title, now=now, tz=tz,
+                       on_behalf_of=on_behalf_of)
     try:
         check_facts(plan.meeting_kind, facts)
         urgent = check_deadline(due_at=plan.due_at, submitted_at=now, facts=facts, due_text=plan.due_text)
     except AgendaRuleError as error:
         raise AgendaError(str(error)) from None
-    filer = _filer(session, telegram_id)
+    filer, unit = _filer(session, telegram_id, on_behalf_of)
     item = AgendaItem(
         meeting_id=plan.meeting_id,
         title=plan.title,
         summary=facts.summary.strip(),
-        proposing_unit=filer.unit,
+        proposing_unit=unit,
         proposer_person_id=filer.person_id,
-        overseer_person_id=_overseer(session, filer.unit).person_id,
-        reporter_person_id=_reporter(session, filer).person_id,
+        overseer_person_id=_overseer(session, unit, filer).person_id,
+        reporter_person_id=_reporter(session, filer, unit).person_id,
         other_units=list(facts.other_units),
         opinions_sought=facts.opinions_sought,
         opinions_agreed=facts.opinions_agreed,
@@ -208,7 +235,8 @@ def file_item(
     session.flush()
     audit.record(
         session, actor_telegram_id=telegram_id, action="drafted", entity="agenda_item", entity_id=item.id,
-        detail={"meeting_id": plan.meeting_id, "title": plan.title, "urgent": urgent},
+        detail={"meeting_id": plan.meeting_id, "title": plan.title, "urgent": urgent}
+        | ({"on_behalf_of": unit} if plan.on_behalf else {}),
     )
     return item
 
@@ -241,6 +269,10 @@ def submit_item(*, session: Session, item_id: int, telegram_id: int, now: dateti
     )
     label = item_label(item, tz)
     notices = [review_request(item, tz, reviewer_telegram_id=item.overseer.telegram_id, reviewer_name=item.overseer.name)]
+    if item.proposing_unit != item.proposer.unit and item.reporter_person_id != item.proposer_person_id:
+        notices.append(Notice(
+            f"区政府办公室{item.proposer.name}代{item.proposing_unit}报送议题:{label},待分管副区长{item.overseer.name}审核;"
+            f"议题原则上由您在会上汇报(第五十二条)。", item.reporter.telegram_id, recipient=f"汇报人{item.reporter.name}"))
     if item.urgent:
         flag = f"⚠️ 特殊紧急议题(逾期报送,截止{due_text}):{label}\n紧急理由:{item.urgent_reason}"
         notices.append(Notice(flag, recipient=OFFICE_GROUP))

@@ -171,6 +171,23 @@ async def test_the_review_card_shows_the_item_and_once_passed_its_state_now_only
     assert "待分管副区长审核" not in passed["text"] and "主要内容:拟安排改造资金" in passed["text"]
 
 
+async def test_the_office_files_an_item_for_a_unit(db, tmp_path, clock):
+    day = in_days(clock, 10)
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        await chat.send(OFFICE, f"/meeting {day} 09:00 常务会议")
+        own = await chat.send(OFFICE, f"/agenda {day} 常务会议 {TITLE}")
+        first = await chat.send(OFFICE, f"/agenda {day} 常务会议 代 区财政局 {TITLE}")
+        last = await _fill(chat, OFFICE)
+        draft = await chat.next_message(OFFICE, last["message_id"], "草稿已保存")
+        await chat.press(OFFICE, draft, "提交审核")
+        review = await chat.next_message(VICE, 0, "请审核议题")
+        head = await chat.next_message(HEAD, 0, "代区财政局报送议题")
+    assert "没有区政府办公室的分管副区长" in own["text"] and "代 区财政局" in own["text"]
+    assert "提出单位:区财政局(区政府办公室代为提交);分管副区长:赵副区长;汇报人:孙局长" in first["text"]
+    assert TITLE in review["text"] and "区财政局" in review["text"]
+    assert "第五十二条" in head["text"]
+
+
 async def test_late_item_only_as_urgent_and_flagged(db, tmp_path, clock):
     async with running_bot(db, tmp_path, clock=clock) as chat:
         await chat.send(OFFICE, f"/meeting {in_days(clock, 1)} 16:00 区长专题会议")

@@ -9,11 +9,12 @@ from sqlalchemy import select
 
 from agenda_seed import (
     CLERK, DAY, DUE, EXEC_VICE, HEAD, MAYOR, NOW, OFFICE, OTHER_HEAD, OTHER_VICE, STARTS, TZ, VICE,
-    approve, file, give_back, seed_meeting, submit,
+    approve, facts, file, give_back, seed_meeting, submit,
 )
 from office.agenda import (
     AgendaError,
     delete_draft,
+    file_item,
     item_card,
     items_waiting_for,
     meeting_for_filing,
@@ -22,6 +23,7 @@ from office.agenda import (
     plan_filing,
 )
 from office.agenda_checks import ARTICLE_50, LEGALITY_HANDED_IN
+from office.directory import update_member
 from office.meetings import MeetingPick, cancel_meeting
 from storage.agenda import AgendaItem, ItemState, MeetingType, meeting_by_id
 from storage.audit import AuditEntry
@@ -232,6 +234,39 @@ def test_unit_without_vice_mayor_or_head_is_told_what_to_register(meeting_db):
         add_member(session=session, actor_telegram_id=None, telegram_id=50, name="冯局长", unit="区文旅局", role=Role.UNIT_HEAD)
     with pytest.raises(AgendaError, match="没有区文旅局的分管副区长"):
         file(meeting_db, who=50)
+
+
+def _file_for(db, unit, *, who=OFFICE, title="关于区财政局预算调整的请示"):
+    with db.transaction() as session:
+        return file_item(session=session, telegram_id=who, meeting_id=db.meeting_id, title=title, facts=facts(),
+                         now=NOW, tz=TZ, on_behalf_of=unit).id
+
+
+def test_the_office_files_for_a_unit_which_takes_that_units_route(meeting_db):
+    item_id = _file_for(meeting_db, "区财政局")
+    with meeting_db.transaction() as session:
+        item = session.get(AgendaItem, item_id)
+        assert (item.proposing_unit, item.proposer.telegram_id) == ("区财政局", OFFICE)
+        assert (item.overseer.telegram_id, item.reporter.telegram_id) == (VICE, HEAD)
+        drafted = session.scalars(select(AuditEntry).where(AuditEntry.action == "drafted")).one()
+        assert drafted.detail["on_behalf_of"] == "区财政局"
+    _, notices = submit(meeting_db, item_id, who=OFFICE)
+    assert [(n.telegram_id, n.review_item_id) for n in notices if n.review_item_id] == [(VICE, item_id)]
+    [told] = [n for n in notices if n.telegram_id == HEAD]
+    assert "区政府办公室钱主任代区财政局报送议题" in told.text and "第五十二条" in told.text
+    with meeting_db.transaction() as session:
+        assert [i.id for i in my_unit_items(session=session, telegram_id=HEAD)] == [item_id]
+
+
+def test_only_the_office_files_for_another_unit_and_only_for_a_routable_one(meeting_db):
+    with pytest.raises(AgendaError, match="只有区政府办公室可以代其他单位提交议题"):
+        _file_for(meeting_db, "区发改委", who=HEAD)
+    with pytest.raises(AgendaError, match="没有区文旅局的分管副区长"):
+        _file_for(meeting_db, "区文旅局")
+    with meeting_db.transaction() as session:
+        update_member(session=session, actor_telegram_id=None, telegram_id=EXEC_VICE, oversees=())
+    with pytest.raises(AgendaError, match="没有区政府办公室的分管副区长.*代 区财政局"):
+        file(meeting_db, who=OFFICE)  # the office's own unit has no 分管 now: it is told how to file for a unit
 
 
 def test_drafts_belong_to_their_proposer(meeting_db):
