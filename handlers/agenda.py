@@ -419,9 +419,11 @@ async def draft_action(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await query.edit_message_text(f"草稿「{escape(title)}」已删除。")
         return
     await query.answer("已提交")
+    submitted = f"议题「{escape(title)}」(编号 {item_id})已报送,待分管副区长{escape(overseer)}审核。"
+    await query.edit_message_text(submitted)  # the buttons go at once
     delivery = await send_and_report(context.bot, services, outcome.notices)
-    await query.edit_message_text(
-        f"议题「{escape(title)}」(编号 {item_id})已报送,待分管副区长{escape(overseer)}审核。\n{escape(delivery)}".strip())
+    if delivery:
+        await query.edit_message_text(f"{submitted}\n{escape(delivery)}")
 
 
 def register(application: Application) -> None:

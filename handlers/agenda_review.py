@@ -49,8 +49,10 @@ async def approve(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(str(exc)[:190], show_alert=True)
         return
     await query.answer("已通过")
+    await query.edit_message_text(_decided_card("✅ 您已通过", card, ""))  # the buttons go at once
     delivery = await send_and_report(context.bot, services, outcome.notices)
-    await query.edit_message_text(_decided_card("✅ 您已通过", card, delivery))
+    if delivery:
+        await query.edit_message_text(_decided_card("✅ 您已通过", card, delivery))
 
 
 def _decided_card(verdict: str, card: str, delivery: str) -> str:

@@ -130,8 +130,7 @@ async def _submitted_review(chat, clock) -> dict:
     last = await _fill(chat, HEAD)
     draft = await chat.next_message(HEAD, last["message_id"], "草稿已保存")
     await chat.press(HEAD, draft, "提交审核")
-    submitted = await chat.next_message(HEAD, draft["message_id"] - 1, "已报送")
-    assert "已通知分管副区长赵副区长" in chat.current(submitted)["text"]
+    await chat.api.wait_until(lambda: "已通知分管副区长赵副区长" in chat.current(draft)["text"], timeout=10)
     return await chat.next_message(VICE, 0, "请审核议题")
 
 
