@@ -7,6 +7,7 @@ Try it::
     officebot meetings list
     officebot meetings cancel --id 3 --reason 改期
     officebot agenda export --date 2026-12-09 --format docx --output 议程.docx
+    officebot agenda export --date 2026-12-10 --type 区长专题会议 --time 15:00   (two that day: the time picks)
 
 The command line acts as 区政府办公室 (it is run by the operator on the server).
 """
@@ -47,7 +48,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     agenda_actions = agenda.add_subparsers(dest="agenda_command", required=True, metavar="ACTION")
     export = agenda_actions.add_parser("export", help="导出某日会议的议程")
     export.add_argument("--date", required=True, help="会议日期,如 2026-12-09")
-    export.add_argument("--type", help="会议类型(当天有多个会议时必填)")
+    export.add_argument("--type", help="会议类型(当天有多个会议时写明)")
+    export.add_argument("--time", help="开始时间,如 15:00(同日同类会议有多个时)")
+    export.add_argument("--id", type=int, help="会议编号(officebot meetings list 中的 #编号)")
     export.add_argument("--format", choices=FORMATS, default="md")
     export.add_argument("--output", help="输出文件(默认使用议程文件名,写在当前目录)")
     export.set_defaults(func=_export)
@@ -125,14 +128,18 @@ def _cancel(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from office.agenda_export import export_agenda
     from office.dates import DateError
-    from office.meetings import MeetingError, find_meeting, parse_meeting_type
+    from office.meetings import MeetingError, MeetingPick, find_meeting, parse_meeting_time, parse_meeting_type
 
     services, tz = _services()
     try:
         day = _day(args.date, services.now().date())
+        at = parse_meeting_time(args.time) if args.time else None
+        if args.time and at is None:
+            return _fail(f"看不懂时间「{args.time}」,请写成 --time 15:00")
+        pick = MeetingPick(kind=parse_meeting_type(args.type) if args.type else None, at=at, meeting_id=args.id)
         with services.db.transaction() as session:
-            kind = parse_meeting_type(args.type) if args.type else None
-            meeting = find_meeting(session=session, day=day, kind=kind, tz=tz)
+            meeting = find_meeting(session=session, day=day, pick=pick, tz=tz,
+                                   example="加 --time {time} 或 --id {id}")
             name, content = export_agenda(session=session, meeting=meeting, fmt=args.format, tz=tz)
     except (DateError, MeetingError) as exc:
         return _fail(str(exc))

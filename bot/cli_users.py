@@ -1,4 +1,4 @@
-"""`officebot users add|set|list|remove|reassign` (the staff directory) and `officebot export leaves --csv`.
+"""`officebot users add|set|list|remove|reassign|transfer` (the staff directory) and `officebot export leaves --csv`.
 
 Try it::
 
@@ -7,6 +7,7 @@ Try it::
     officebot users list
     officebot users remove --telegram-id 1001
     officebot users reassign --from 1001 --to 1005
+    officebot users transfer --unit 区财政局 --to 1005
     officebot export leaves --csv leaves.csv
 
 The command line is run by the operator, so it may change any entry (Telegram's /staff may not
@@ -22,7 +23,7 @@ from storage.people import Role
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    users = subparsers.add_parser("users", help="人员名录 (add|set|list|remove|reassign)")
+    users = subparsers.add_parser("users", help="人员名录 (add|set|list|remove|reassign|transfer)")
     actions = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
     roles = "、".join(role.value for role in Role)
 
@@ -54,6 +55,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     reassign.add_argument("--from", dest="from_id", type=int, required=True, help="原审批人 Telegram ID")
     reassign.add_argument("--to", dest="to_id", type=int, required=True, help="接替人 Telegram ID")
     reassign.set_defaults(func=_reassign)
+
+    transfer = actions.add_parser("transfer", help="把单位的分管移交给另一位副区长(一个单位只有一位分管副区长)")
+    transfer.add_argument("--unit", required=True, help="单位")
+    transfer.add_argument("--to", dest="to_id", type=int, required=True, help="新分管副区长 Telegram ID")
+    transfer.set_defaults(func=_transfer)
 
     export = subparsers.add_parser("export", help="导出记录 (export leaves --csv)")
     what = export.add_subparsers(dest="export_command", required=True, metavar="WHAT")
@@ -129,6 +135,20 @@ def _reassign(args: argparse.Namespace) -> int:
         # No Telegram here: the successor finds them under /leaves and /agenda.
         return (f"已将 {moved.count} 项待办转交{moved.successor.name}(请假审批 {len(moved.leave_approvals)} 项,"
                 f"议题审核 {len(moved.agenda_reviews)} 项);接替人可在 /leaves 和 /agenda 中查看。")
+
+    return _run(change)
+
+
+def _transfer(args: argparse.Namespace) -> int:
+    from bot.settings import get_settings
+    from office.reassign import transfer_unit
+
+    def change(session) -> str:  # type: ignore[no-untyped-def]
+        clock = get_settings().clock
+        transfer = transfer_unit(session=session, actor_telegram_id=None, unit=args.unit, to_telegram_id=args.to_id,
+                                 now=clock.now(), tz=clock.tz)
+        handed = "接替人可在 /leaves 和 /agenda 中查看转交的待办。" if transfer.moved.count else ""
+        return transfer.describe() + handed
 
     return _run(change)
 

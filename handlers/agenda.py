@@ -3,6 +3,8 @@
 Filing happens in a private chat, by a 部门正职 or 办公室 staff::
 
     /agenda 2026-12-09 常务会议 关于XX的请示    meeting and title in one line, the form asks the rest
+    /agenda 2026-12-09 15:00 区长专题会议 关于XX的请示   the start time (or #number) picks one of two
+    /agenda 2026-12-09 常务会议 代 区财政局 关于XX的请示   办公室 staff filing for 区财政局
     /agenda                                      the form first offers the coming meetings
 
 The form asks, with buttons where it can: 主要内容; other units involved, whether their opinions
@@ -35,10 +37,19 @@ from telegram.ext import (
 
 from bot.services import services_of
 from handlers.access import require_member
-from handlers.agenda_notify import draft_buttons, send_notices
+from handlers.agenda_notify import draft_buttons, send_and_report
 from handlers.agenda_views import office_tz, send_export, show_day, show_mine, show_todo
 from handlers.html import escape
-from office.agenda import AgendaError, FilingPlan, delete_draft, file_item, meeting_for_filing, plan_filing, submit_item
+from office.agenda import (
+    AgendaError,
+    FilingPlan,
+    delete_draft,
+    file_item,
+    meeting_for_filing,
+    plan_filing,
+    split_on_behalf,
+    submit_item,
+)
 from office.agenda_checks import (
     ARTICLE_50,
     ARTICLE_50_TYPES,
@@ -54,7 +65,7 @@ from office.agenda_checks import (
 )
 from office.agenda_export import FORMATS
 from office.dates import DateError, parse_date
-from office.meetings import TYPE_ALIASES, meeting_label, upcoming_meetings
+from office.meetings import meeting_label, parse_meeting_pick, upcoming_meetings
 
 COMMANDS = [("agenda", "议题:提交议题、查看议程和待办")]
 
@@ -67,11 +78,13 @@ FORM = "agenda_form"
 MINE, TODO, EXPORT = ("mine", "我的"), ("todo", "待办", "待我审核"), "export"
 USAGE = (
     "用法:\n"
-    "/agenda 2026-12-09 常务会议 关于XX的请示 — 提交议题(随后逐项填写)\n"
+    "/agenda 2026-12-09 常务会议 关于XX的请示 — 提交议题(随后逐项填写;同日同类会议有多个时,"
+    "在类型前写开始时间如 15:00,或写会议编号如 #4)\n"
+    "/agenda 2026-12-09 常务会议 代 区财政局 关于XX的请示 — 办公室代其他单位提交(由该单位分管副区长审核)\n"
     "/agenda — 从近期会议中选择后提交议题\n"
     "/agenda 2026-12-09 — 查看当天会议议程\n"
     "/agenda mine — 本单位议题;/agenda todo — 待我办理\n"
-    f"/agenda export 2026-12-09 docx — 导出议程(办公室;格式:{'、'.join(FORMATS)})"
+    f"/agenda export 2026-12-09 [15:00|#4] docx — 导出议程(办公室;格式:{'、'.join(FORMATS)})"
 )
 PRIVATE_ONLY = "请私聊机器人提交议题。"
 YES, NO = ("是", "yes"), ("否", "no")
@@ -81,6 +94,7 @@ YES, NO = ("是", "yes"), ("否", "no")
 class Form:
     telegram_id: int
     meeting_id: int | None = None
+    on_behalf_of: str | None = None  # the unit 办公室 staff file for (「代 区财政局」)
     plan: FilingPlan | None = None
     facts: ItemFacts = field(default_factory=ItemFacts)
     clause: int = 0  # index of the next 第五十条 question
@@ -117,7 +131,7 @@ async def agenda_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if words and words[0] in TODO:
         await show_todo(update, context)
         return ConversationHandler.END
-    if words and words[0] == EXPORT and (len(words) != 3 or words[2] not in FORMATS):
+    if words and words[0] == EXPORT and (len(words) < 3 or words[-1] not in FORMATS):
         await update.effective_message.reply_text(USAGE)
         return ConversationHandler.END
     try:
@@ -126,7 +140,11 @@ async def agenda_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await update.effective_message.reply_text(f"{escape(str(exc))}\n\n{USAGE}")
         return ConversationHandler.END
     if words and words[0] == EXPORT:
-        await send_export(update, context, day, words[2])
+        pick, unread = parse_meeting_pick(words[2:-1])
+        if unread:
+            await update.effective_message.reply_text(USAGE)
+        else:
+            await send_export(update, context, day, pick, words[-1])
         return ConversationHandler.END
     if day is not None and len(words) == 1:
         if await require_member(update, context) is not None:
@@ -141,15 +159,13 @@ async def agenda_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     form = context.user_data[FORM] = Form(telegram_id=member.telegram_id)
     if day is None:
         return await _offer_meetings(update, context)
-    rest = words[1:]
-    kind = TYPE_ALIASES.get(rest[0]) if rest else None
-    title = " ".join(rest[1:] if kind else rest)
+    pick, title_words = parse_meeting_pick(words[1:])
     try:
         with services_of(context).db.transaction() as session:
-            form.meeting_id = meeting_for_filing(session=session, day=day, kind=kind, tz=office_tz(context))
+            form.meeting_id = meeting_for_filing(session=session, day=day, pick=pick, tz=office_tz(context))
     except AgendaError as exc:
         return await _stop(update, context, str(exc))
-    return await _begin(update, context, title)
+    return await _begin(update, context, title_words)
 
 
 async def _offer_meetings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
@@ -170,28 +186,30 @@ async def form_meeting(update: Update, context: ContextTypes.DEFAULT_TYPE) -> st
     await query.answer()
     await query.edit_message_reply_markup(None)
     context.user_data[FORM].meeting_id = int(query.data.removeprefix("ag:m:"))
-    await query.message.reply_text("议题名称?(例如:关于XX的请示)")
+    await query.message.reply_text("议题名称?(例如:关于XX的请示;办公室代其他单位提交:代 区财政局 关于XX的请示)")
     return TITLE
 
 
 async def form_title(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
-    return await _begin(update, context, await _answer(update))
+    return await _begin(update, context, (await _answer(update)).split())
 
 
-async def _begin(update: Update, context: ContextTypes.DEFAULT_TYPE, title: str) -> str | int:
-    """Check filer, meeting and title, show who reviews and when materials are due, ask the summary."""
+async def _begin(update: Update, context: ContextTypes.DEFAULT_TYPE, words: list[str]) -> str | int:
+    """Check filer, unit, meeting and title, show who reviews and when materials are due, ask the summary."""
     form: Form = context.user_data[FORM]
+    form.on_behalf_of, title_words = split_on_behalf(words)
     try:
         with services_of(context).db.transaction() as session:
             form.plan = plan_filing(session=session, telegram_id=form.telegram_id, meeting_id=form.meeting_id,
-                                    title=title, now=services_of(context).now(), tz=office_tz(context))
+                                    title=" ".join(title_words), now=services_of(context).now(), tz=office_tz(context),
+                                    on_behalf_of=form.on_behalf_of)
     except AgendaError as exc:
         return await _stop(update, context, str(exc))
     plan = form.plan
     lines = [
         f"<b>提交议题:{escape(plan.title)}</b>",
         f"会议:{escape(plan.meeting_text)}",
-        f"提出单位:{escape(plan.unit)};分管副区长:{escape(plan.overseer_name)};汇报人:{escape(plan.reporter_name)}(第五十二条)",
+        f"提出单位:{escape(plan.unit)}{'(区政府办公室代为提交)' if plan.on_behalf else ''};分管副区长:{escape(plan.overseer_name)};汇报人:{escape(plan.reporter_name)}(第五十二条)",
     ]
     if plan.due_text:
         late = "——已过截止时间,仅限特殊紧急情况" if plan.late else ""
@@ -353,7 +371,8 @@ async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     try:
         with services_of(context).db.transaction() as session:
             item = file_item(session=session, telegram_id=form.telegram_id, meeting_id=form.meeting_id,
-                             title=form.plan.title, facts=form.facts, now=services_of(context).now(), tz=tz)
+                             title=form.plan.title, facts=form.facts, now=services_of(context).now(), tz=tz,
+                             on_behalf_of=form.on_behalf_of)
             item_id = item.id
     except AgendaError as exc:
         await update.effective_message.reply_text(escape(str(exc)) + "\n未保存任何内容。")
@@ -400,8 +419,11 @@ async def draft_action(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await query.edit_message_text(f"草稿「{escape(title)}」已删除。")
         return
     await query.answer("已提交")
-    await query.edit_message_text(f"议题「{escape(title)}」(编号 {item_id})已报送,待分管副区长{escape(overseer)}审核。")
-    await send_notices(context.bot, services, outcome.notices)
+    submitted = f"议题「{escape(title)}」(编号 {item_id})已报送,待分管副区长{escape(overseer)}审核。"
+    await query.edit_message_text(submitted)  # the buttons go at once
+    delivery = await send_and_report(context.bot, services, outcome.notices)
+    if delivery:
+        await query.edit_message_text(f"{submitted}\n{escape(delivery)}")
 
 
 def register(application: Application) -> None:

@@ -4,6 +4,7 @@
     /agenda mine                my unit's items (我的)
     /agenda todo                items waiting for me (待办): reviews, approvals, my drafts
     /agenda export 2026-12-09 docx    the agenda as a file (办公室 only; md, docx or csv)
+    /agenda export 2026-12-09 15:00 docx    the same when the day has several meetings (or #number)
 
 Replies are HTML-escaped and split below Telegram's 4096-character limit.
 """
@@ -19,10 +20,10 @@ from bot.services import services_of
 from handlers.access import require_admin
 from handlers.agenda_notify import draft_buttons, review_buttons
 from handlers.html import escape
-from office.agenda import AgendaError, item_label, items_waiting_for, meeting_agenda, my_unit_items
+from office.agenda import AgendaError, item_card, item_label, items_waiting_for, meeting_agenda, my_unit_items
 from office.agenda_export import ExportError, export_agenda
 from office.dates import format_day
-from office.meetings import MeetingError, find_meeting, format_moment, materials_due, meeting_label, meetings_on_day
+from office.meetings import MeetingError, MeetingPick, find_meeting, format_moment, materials_due, meeting_label, meetings_on_day
 from storage.agenda import ItemState
 
 TELEGRAM_LIMIT = 4000  # below 4096, leaving room for the escaping of entities
@@ -92,13 +93,20 @@ async def show_mine(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply_long(update, "<b>本单位议题</b>\n" + ("\n".join(lines) if lines else "暂无。"))
 
 
+def _todo_card(item, tz: tzinfo) -> str:
+    """A review or approval shows what the reviewer decides on; a draft, its line."""
+    if item.state_enum is ItemState.DRAFT:
+        return _item_line(item, tz)
+    return escape(item_card(item, tz))
+
+
 async def show_todo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Each waiting item as its own message, with the buttons of the step it waits for."""
     services, tz = services_of(context), office_tz(context)
     try:
         with services.db.transaction() as session:
             items = items_waiting_for(session=session, telegram_id=update.effective_user.id)
-            cards = [(item.id, _item_line(item, tz), item.state_enum is not ItemState.DRAFT) for item in items]
+            cards = [(item.id, _todo_card(item, tz), item.state_enum is not ItemState.DRAFT) for item in items]
     except AgendaError as exc:
         await update.effective_message.reply_text(escape(str(exc)))
         return
@@ -110,13 +118,17 @@ async def show_todo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text(line, reply_markup=markup)
 
 
-async def send_export(update: Update, context: ContextTypes.DEFAULT_TYPE, day: date, fmt: str) -> None:
+EXPORT_PICK_EXAMPLE = "例如 /agenda export {day} {time} {fmt} 或 /agenda export {day} #{id} {fmt}"
+
+
+async def send_export(update: Update, context: ContextTypes.DEFAULT_TYPE, day: date, pick: MeetingPick, fmt: str) -> None:
     if await require_admin(update, context) is None:
         return
     services, tz = services_of(context), office_tz(context)
     try:
         with services.db.transaction() as session:
-            meeting = find_meeting(session=session, day=day, kind=None, tz=tz)
+            example = EXPORT_PICK_EXAMPLE.replace("{day}", day.isoformat()).replace("{fmt}", fmt)
+            meeting = find_meeting(session=session, day=day, pick=pick, tz=tz, example=example)
             name, content = export_agenda(session=session, meeting=meeting, fmt=fmt, tz=tz)
     except (MeetingError, ExportError) as exc:
         await update.effective_message.reply_text(escape(str(exc)))

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, tzinfo
+from datetime import datetime, tzinfo
 
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.services import services_of
 from handlers.access import require_member
-from handlers.agenda_notify import send_notices
+from handlers.agenda_notify import send_and_report
 from handlers.agenda_views import office_tz, reply_long
 from handlers.html import escape
 from office.dates import DateError, parse_date
@@ -29,6 +29,7 @@ from office.meetings import (
     format_moment,
     materials_due,
     meeting_label,
+    parse_meeting_time,
     parse_meeting_type,
     register_meetings,
     upcoming_meetings,
@@ -42,7 +43,6 @@ USAGE = (
     "取消:/meeting cancel 会议编号 原因\n"
     "会议类型:全体会议、常务会议、区长专题会议、副区长专题会议"
 )
-_TIME = re.compile(r"([01]?\d|2[0-3])[::]([0-5]\d)")
 _CHAIR = re.compile(r"主持[::](.+)")
 _WEEKS = re.compile(r"连续(\d{1,2})周")
 
@@ -65,7 +65,7 @@ def parse_meeting_line(words: list[str], *, now: datetime) -> MeetingRequest:
         day = parse_date(words[0], today=now.date())
     except DateError as exc:
         raise MeetingError(f"{exc}\n{USAGE}") from None
-    clock = _TIME.fullmatch(words[1])
+    clock = parse_meeting_time(words[1])
     if clock is None:
         raise MeetingError(f"看不懂时间「{words[1]}」,请写成 09:00。\n{USAGE}")
     kind = parse_meeting_type(words[2])
@@ -77,7 +77,7 @@ def parse_meeting_line(words: list[str], *, now: datetime) -> MeetingRequest:
             weeks = int(match[1])
         else:
             place.append(word)
-    starts_at = datetime.combine(day, time(int(clock[1]), int(clock[2])), now.tzinfo)
+    starts_at = datetime.combine(day, clock, now.tzinfo)
     return MeetingRequest(kind, starts_at, " ".join(place), chair, weeks)
 
 
@@ -94,9 +94,9 @@ async def meeting_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                 meeting, notices = cancel_meeting(session=session, meeting_id=int(words[1]), reason=" ".join(words[2:]),
                                                   actor_telegram_id=user_id, admin_ids=admin_ids, tz=tz,
                                                   now=services.now())
-                text = f"已取消:{meeting_label(meeting, tz)},已退回 {len(notices)} 项议题并通知提出单位。"
-            await update.effective_message.reply_text(escape(text))
-            await send_notices(context.bot, services, notices)
+                text = f"已取消:{meeting_label(meeting, tz)},已退回 {len(notices)} 项议题。"
+            delivery = await send_and_report(context.bot, services, notices)
+            await update.effective_message.reply_text(escape(f"{text}\n{delivery}".strip()))
             return
         now = services.now()
         request = parse_meeting_line(words, now=now)

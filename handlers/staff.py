@@ -7,6 +7,7 @@ Try it (private chat, as an admin)::
     /staff set 1001 角色=常务副区长 分管=区财政局
     /staff remove 1001
     /staff reassign 1001 1005      (hand 1001's open approvals and reviews to 1005)
+    /staff transfer 区财政局 1005   (1005 becomes the one 分管副区长 of 区财政局)
 
 Nobody changes their own entry or role here (office/directory.py refuses it).
 """
@@ -31,7 +32,7 @@ from office.directory import (
     remove_member,
     update_member,
 )
-from office.reassign import Reassignment, reassign_open_decisions
+from office.reassign import Reassignment, reassign_open_decisions, transfer_unit
 
 COMMANDS = [("staff", "人员名录管理(办公室)")]
 USAGE = (
@@ -40,7 +41,8 @@ USAGE = (
     "/staff add TelegramID 姓名 角色 单位 [分管单位,逗号分隔]\n"
     "/staff set TelegramID 姓名=… 单位=… 角色=… 分管=单位1,单位2\n"
     "/staff remove TelegramID\n"
-    "/staff reassign 原TelegramID 接替人TelegramID — 把待办的请假审批和议题审核转交接替人"
+    "/staff reassign 原TelegramID 接替人TelegramID — 把待办的请假审批和议题审核转交接替人\n"
+    "/staff transfer 单位 新分管副区长TelegramID — 把单位的分管从原分管副区长移交新分管副区长"
 )
 SET_KEYS = {"姓名": "name", "单位": "unit", "角色": "role", "分管": "oversees"}
 
@@ -91,9 +93,24 @@ async def _hand_over(update: Update, context: ContextTypes.DEFAULT_TYPE, actor: 
     except DirectoryError as exc:
         await update.effective_message.reply_text(escape(str(exc)))
         return
-    unreachable = await _notify_successor(context, moved)
     text = f"已将 {moved.count} 项待办转交{moved.successor.name}(请假审批 {len(moved.leave_approvals)} 项,议题审核 {len(moved.agenda_reviews)} 项)。"
-    if unreachable:
+    await _report_hand_over(update, context, moved, text)
+
+
+async def _transfer(update: Update, context: ContextTypes.DEFAULT_TYPE, actor: int, words: list[str]) -> None:
+    services = services_of(context)
+    try:
+        with services.db.transaction() as session:
+            transfer = transfer_unit(session=session, actor_telegram_id=actor, unit=words[0],
+                                     to_telegram_id=_telegram_id(words[1]), now=services.now(), tz=services.settings.tz)
+    except DirectoryError as exc:
+        await update.effective_message.reply_text(escape(str(exc)))
+        return
+    await _report_hand_over(update, context, transfer.moved, transfer.describe())
+
+
+async def _report_hand_over(update: Update, context: ContextTypes.DEFAULT_TYPE, moved: Reassignment, text: str) -> None:
+    if await _notify_successor(context, moved):
         text += f"\n{moved.successor.name}尚未私聊启动机器人,未能送达审批消息,请提醒其私聊发送 /start,再用 /leaves 和 /agenda 查看待办。"
     await update.effective_message.reply_text(escape(text))
 
@@ -118,6 +135,9 @@ async def staff_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     words = context.args
     if words and words[0] == "reassign" and len(words) == 3:
         await _hand_over(update, context, actor, words[1:])
+        return
+    if words and words[0] == "transfer" and len(words) == 3:
+        await _transfer(update, context, actor, words[1:])
         return
     try:
         with services.db.transaction() as session:

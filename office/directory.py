@@ -79,12 +79,22 @@ def members_with_role(*, session: Session, role: Role) -> list[StaffMember]:
     return [member_of(person) for person in people_with_role(session, role)]
 
 
+def overseers_of_unit(*, session: Session, unit: str) -> list[StaffMember]:
+    """Every active 副区长 / 常务副区长 registered as 分管 of `unit` (one, once the directory is clean)."""
+    return [member_of(person) for person in overseers_of(session, unit) if person.role_enum in VICE_MAYOR_ROLES]
+
+
 def overseer_of_unit(*, session: Session, unit: str) -> StaffMember | None:
-    """The 分管副区长 (or 常务副区长) of `unit`, if one is registered."""
-    for person in overseers_of(session, unit):
-        if person.role_enum in VICE_MAYOR_ROLES:
-            return member_of(person)
-    return None
+    """The 分管副区长 (or 常务副区长) of `unit`, if one is registered. Two registered (an entry
+    made before the directory refused it) raise DirectoryError: routing must not pick one."""
+    overseers = overseers_of_unit(session=session, unit=unit)
+    if len(overseers) > 1:
+        names = "、".join(f"{m.name}(ID {m.telegram_id})" for m in overseers)
+        raise DirectoryError(
+            f"名录中{unit}登记了{len(overseers)}位分管副区长:{names},无法确定由谁审核。"
+            f"请区政府办公室用「/staff transfer {unit} 分管副区长ID」指定一位。"
+        )
+    return overseers[0] if overseers else None
 
 
 def is_admin(*, session: Session, telegram_id: int, settings_admin_ids: Iterable[int]) -> bool:
@@ -157,6 +167,25 @@ def _check_single_holder(session: Session, role: Role, telegram_id: int) -> None
         )
 
 
+def _check_units_free(session: Session, units: Iterable[str], telegram_id: int, *, registering: bool) -> None:
+    """A unit has one 分管副区长: reviews and approvals go to "the" one (第四十八、八十二条), so a
+    second is refused, naming the present one and the explicit hand-over that moves the unit."""
+    if not units:
+        return
+    lock_single_holder_posts(session)  # two admins giving one unit to two people at once
+    for unit in units:
+        holders = [m for m in overseers_of_unit(session=session, unit=unit) if m.telegram_id != telegram_id]
+        if not holders:
+            continue
+        holder = holders[0]
+        first = f"先登记(分管单位不写{unit}),再" if registering else ""
+        raise DirectoryError(
+            f"{unit}已由{holder.role.value}{holder.name}(ID {holder.telegram_id})分管:一个单位只登记一位分管副区长。"
+            f"如改由 {telegram_id} 分管,请{first}用「/staff transfer {unit} {telegram_id}」把{unit}从{holder.name}"
+            f"移交过来(命令行:officebot users transfer --unit {unit} --to {telegram_id})。"
+        )
+
+
 def add_member(
     *,
     session: Session,
@@ -177,6 +206,7 @@ def add_member(
     units = _check_oversees(role, oversees)
     _check_lengths(name, (unit, *units))
     _check_single_holder(session, role, telegram_id)
+    _check_units_free(session, units, telegram_id, registering=True)
     person = person_by_telegram_id(session, telegram_id, active_only=False)
     if person is not None and person.active:
         raise DirectoryError(f"Telegram ID {telegram_id} 已登记为 {person.name},请用修改功能")
@@ -185,7 +215,7 @@ def add_member(
         session.add(person)
     else:
         person.name, person.unit, person.role, person.active = name, unit, role.value, True
-    person.oversight = [Oversight(unit=u) for u in units]
+    _set_oversight(person, units)
     session.flush()
     audit.record(
         session,
@@ -196,6 +226,13 @@ def add_member(
         detail={"telegram_id": telegram_id, "name": name, "unit": unit, "role": role.value, "oversees": list(units)},
     )
     return member_of(person)
+
+
+def _set_oversight(person: Person, units: tuple[str, ...]) -> None:
+    """Keep the rows of units that stay (a new row for a kept unit would collide with the old one
+    on (person, unit) before the old one is deleted), drop the others, add the new ones."""
+    kept = [row for row in person.oversight if row.unit in units]
+    person.oversight = kept + [Oversight(unit=u) for u in units if u not in {row.unit for row in kept}]
 
 
 def update_member(
@@ -224,7 +261,9 @@ def update_member(
         person.unit = unit.strip()
     person.role = new_role.value
     if oversees is not None:
-        person.oversight = [Oversight(unit=u) for u in _check_oversees(new_role, oversees)]
+        units = _check_oversees(new_role, oversees)
+        _check_units_free(session, units, telegram_id, registering=False)
+        _set_oversight(person, units)
     elif new_role not in VICE_MAYOR_ROLES:
         person.oversight = []
     session.flush()
@@ -238,6 +277,42 @@ def update_member(
         detail={"before": before, "after": after},
     )
     return member_of(person)
+
+
+def move_oversight(
+    *, session: Session, actor_telegram_id: int | None, unit: str, to_telegram_id: int
+) -> tuple[StaffMember, list[StaffMember]]:
+    """Make `to_telegram_id` the only 分管副区长 of `unit`, taking it from whoever held it; returns
+    (the new 分管, the former ones). Audited as one "oversight_transferred" row."""
+    unit = unit.strip()
+    if not unit:
+        raise DirectoryError("请写明要移交的单位")
+    _check_lengths(None, (unit,))
+    _check_not_self(actor_telegram_id, to_telegram_id)
+    lock_single_holder_posts(session)
+    successor = person_by_telegram_id(session, to_telegram_id)
+    if successor is None:
+        raise DirectoryError(f"未找到 Telegram ID {to_telegram_id} 的在册人员")
+    if successor.role_enum not in VICE_MAYOR_ROLES:
+        raise DirectoryError(f"{successor.name}是{successor.role},只有副区长、常务副区长可以分管单位")
+    former = [p for p in overseers_of(session, unit) if p.id != successor.id]
+    if not former and unit in successor.oversees:
+        raise DirectoryError(f"{unit}已由{successor.name}分管,无需移交")
+    for person in former:
+        _check_not_self(actor_telegram_id, person.telegram_id)
+        person.oversight = [row for row in person.oversight if row.unit != unit]
+    if unit not in successor.oversees:
+        successor.oversight.append(Oversight(unit=unit))
+    session.flush()
+    audit.record(
+        session,
+        actor_telegram_id=actor_telegram_id,
+        action="oversight_transferred",
+        entity="person",
+        entity_id=successor.id,
+        detail={"unit": unit, "from": [p.telegram_id for p in former], "to": to_telegram_id},
+    )
+    return member_of(successor), [member_of(p) for p in former]
 
 
 def remove_member(*, session: Session, actor_telegram_id: int | None, telegram_id: int) -> StaffMember:

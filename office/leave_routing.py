@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from office.directory import VICE_MAYOR_ROLES, StaffMember, member_of, members_with_role, overseer_of_unit
+from office.directory import VICE_MAYOR_ROLES, DirectoryError, StaffMember, member_of, members_with_role, overseer_of_unit
 from storage.people import Role, people_in_unit
 
 
@@ -112,7 +112,10 @@ def route_for(*, session: Session, filer: StaffMember, kind: LeaveKind) -> Route
             raise RoutingError("名录中没有登记区政府办公室人员,无法送审,请联系区政府办公室登记")
         return Route(approvers=(Approver(OFFICE_LABEL, role=Role.OFFICE),), reported_to_mayor=True)
     if filer.role is Role.UNIT_HEAD:
-        overseer = overseer_of_unit(session=session, unit=filer.unit)
+        try:
+            overseer = overseer_of_unit(session=session, unit=filer.unit)
+        except DirectoryError as error:
+            raise RoutingError(str(error)) from None
         if overseer is None:
             raise RoutingError(f"名录中没有登记{filer.unit}的分管副区长,无法送审,请联系区政府办公室登记")
         return Route(approvers=(_mayor(session), Approver(OVERSEER_LABEL, overseer)))

@@ -14,7 +14,9 @@ Try it::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy.orm import Session
@@ -213,7 +215,8 @@ def cancel_meeting(
             session, actor_telegram_id=actor_telegram_id, action="returned", entity="agenda_item", entity_id=item.id,
             detail={"reason": item.return_reason},
         )
-        notices.append(Notice(f"议题「{item.title}」已退回:{meeting_label(meeting, tz)}已取消({reason})。", item.proposer.telegram_id))
+        notices.append(Notice(f"议题「{item.title}」已退回:{meeting_label(meeting, tz)}已取消({reason})。",
+                              item.proposer.telegram_id, recipient=f"「{item.title}」的提出人{item.proposer.name}"))
     return meeting, notices
 
 
@@ -227,10 +230,70 @@ def meetings_on_day(*, session: Session, day: date, tz: tzinfo) -> list[Meeting]
     return meetings_between(session, start, start + timedelta(days=1), include_cancelled=True)
 
 
-def find_meeting(*, session: Session, day: date, kind: MeetingType | None, tz: tzinfo) -> Meeting:
-    """The one meeting held on `day` (of `kind` when given), or a MeetingError saying what exists."""
+MEETING_TIME = re.compile(r"([01]?\d|2[0-3])[:：]([0-5]\d)")
+MEETING_NUMBER = re.compile(r"[#＃](\d{1,12})")
+PICK_EXAMPLE = "在日期后写开始时间「{time}」或会议编号「#{id}」"
+
+
+@dataclass(frozen=True)
+class MeetingPick:
+    """Which of a day's meetings someone means: by type, start time (HH:MM) and/or number (#id);
+    two meetings of one type on one day are told apart by the last two."""
+
+    kind: MeetingType | None = None
+    at: time | None = None
+    meeting_id: int | None = None
+
+    def matches(self, meeting: Meeting, tz: tzinfo) -> bool:
+        local = meeting.starts_at.astimezone(tz)
+        return ((self.kind is None or meeting.kind_enum is self.kind)
+                and (self.at is None or (local.hour, local.minute) == (self.at.hour, self.at.minute))
+                and (self.meeting_id is None or meeting.id == self.meeting_id))
+
+    def describe(self) -> str:
+        """What was asked for, e.g. "15:00 的区长专题会议" or "编号 #4 的会议"."""
+        number = f"编号 #{self.meeting_id} 的" if self.meeting_id is not None else ""
+        at = f"{self.at:%H:%M} 的" if self.at is not None else ""
+        return f"{number}{at}{self.kind.value if self.kind else '会议'}"
+
+
+def parse_meeting_time(text: str) -> time | None:
+    """HH:MM (also with a full-width colon) as a time, else None."""
+    clock = MEETING_TIME.fullmatch(text.strip())
+    return time(int(clock[1]), int(clock[2])) if clock else None
+
+
+def parse_meeting_pick(words: list[str]) -> tuple[MeetingPick, list[str]]:
+    """The leading words that pick a meeting — a type, HH:MM, #number, in any order — and the rest
+    (e.g. the title of `/agenda 2026-12-09 15:00 区长专题会议 关于XX的请示`)."""
+    kind, at, meeting_id, index = None, None, None, 0
+    for index, word in enumerate([*words, ""]):
+        if kind is None and word in TYPE_ALIASES:
+            kind = TYPE_ALIASES[word]
+        elif at is None and (clock := parse_meeting_time(word)) is not None:
+            at = clock
+        elif meeting_id is None and (number := MEETING_NUMBER.fullmatch(word)):
+            meeting_id = int(number[1])
+        else:
+            break
+    return MeetingPick(kind, at, meeting_id), words[index:]
+
+
+def _candidate(meeting: Meeting, tz: tzinfo) -> str:
+    """One line of a choice between meetings: number, time, type, place and chair."""
+    place = f",{meeting.place}" if meeting.place else ""
+    chair = f",主持:{meeting.chair.name}" if meeting.chair else ""
+    return f"#{meeting.id} {meeting.starts_at.astimezone(tz):%H:%M} {meeting.kind}{place}{chair}"
+
+
+def find_meeting(
+    *, session: Session, day: date, tz: tzinfo, pick: MeetingPick = MeetingPick(), example: str = PICK_EXAMPLE
+) -> Meeting:
+    """The one meeting held on `day` that `pick` names, or a MeetingError saying what exists; when
+    several fit, it lists them and shows how to pick one (`example`, formatted with the first one's
+    {time}, {id} and {kind})."""
     on_day = meetings_on_day(session=session, day=day, tz=tz)
-    wanted = [m for m in on_day if kind is None or m.kind_enum is kind]
+    wanted = [m for m in on_day if pick.matches(m, tz)]
     matches = [m for m in wanted if not m.cancelled]
     if len(matches) == 1:
         return matches[0]
@@ -239,7 +302,10 @@ def find_meeting(*, session: Session, day: date, kind: MeetingType | None, tz: t
     live = [m for m in on_day if not m.cancelled]
     if not live:
         raise MeetingError(f"{format_day(day)} 没有已登记的会议,请用 /meetings 查看近期会议。")
-    listed = ";".join(meeting_label(m, tz) for m in live)
     if not matches:
-        raise MeetingError(f"{format_day(day)} 没有{kind.value if kind else ''},当天的会议:{listed}")
-    raise MeetingError(f"{format_day(day)} 有多个会议,请写明会议类型:{listed}")
+        listed = ";".join(meeting_label(m, tz) for m in live)
+        raise MeetingError(f"{format_day(day)} 没有{pick.describe()},当天的会议:{listed}")
+    first = matches[0]
+    how = example.format(time=f"{first.starts_at.astimezone(tz):%H:%M}", id=first.id, kind=first.kind)
+    lines = "\n".join(_candidate(m, tz) for m in matches)
+    raise MeetingError(f"{format_day(day)} 有 {len(matches)} 个{pick.describe()}:\n{lines}\n请写明是哪一个,{how}。")

@@ -17,3 +17,7 @@ class Notice:
     telegram_id: int | None = None
     # When set, the message carries the approve / return buttons of this agenda item.
     review_item_id: int | None = None
+    # A Telegram file sent after the text (the 合法性审查意见 a reviewer reads, 第五十一条).
+    attachment_file_id: str | None = None
+    # Who it is for, as the sender is told whether it arrived (e.g. 提出人孙局长); "" = not reported.
+    recipient: str = ""

@@ -123,6 +123,70 @@ async def test_review_refusals_and_return_with_a_reason(db, tmp_path, clock):
     assert actions == ["drafted", "submitted", "returned"]
 
 
+async def _submitted_review(chat, clock) -> dict:
+    """HEAD files and submits an item for a 常务会议 in 10 days; returns 赵副区长's review card."""
+    await chat.send(OFFICE, f"/meeting {in_days(clock, 10)} 09:00 常务会议")
+    await chat.send(HEAD, f"/agenda {in_days(clock, 10)} {TITLE}")
+    last = await _fill(chat, HEAD)
+    draft = await chat.next_message(HEAD, last["message_id"], "草稿已保存")
+    await chat.press(HEAD, draft, "提交审核")
+    await chat.api.wait_until(lambda: "已通知分管副区长赵副区长" in chat.current(draft)["text"], timeout=10)
+    return await chat.next_message(VICE, 0, "请审核议题")
+
+
+async def test_a_return_says_who_was_told_and_who_could_not_be(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        review = await _submitted_review(chat, clock)
+        await chat.press(VICE, review, "退回")
+        await chat.next_message(VICE, review["message_id"], "请输入退回")
+        del chat.api.chats[HEAD]  # 孙局长 blocked the bot: Telegram refuses messages to them
+        done = await chat.send(VICE, "请补充资金测算表")
+    assert "已退回议题" in done["text"] and "已通知提出单位" not in done["text"]
+    assert "未能通知提出人孙局长" in done["text"] and "请另行告知" in done["text"]
+
+
+async def test_a_return_at_the_approval_step_reports_both_recipients_reached(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        review = await _submitted_review(chat, clock)
+        await chat.press(VICE, review, "通过")
+        approval = await chat.next_message(MAYOR, 0, "请批准议题")
+        await chat.press(MAYOR, approval, "退回")
+        await chat.next_message(MAYOR, approval["message_id"], "请输入退回")
+        done = await chat.send(MAYOR, "本周议程已满")
+    assert "已通知提出人孙局长、分管副区长赵副区长。" in done["text"] and "未能通知" not in done["text"]
+
+
+async def test_the_review_card_shows_the_item_and_once_passed_its_state_now_only(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        await _submitted_review(chat, clock)
+        todo = await chat.send(VICE, "/agenda todo")
+        asked = todo["text"]  # the emulator edits the message in place
+        await chat.press(VICE, todo, "通过")
+        await chat.api.wait_until(lambda: "已通知" in chat.current(todo)["text"], timeout=10)
+        passed = chat.current(todo)
+    assert "主要内容:拟安排改造资金" in asked and "当前状态:待分管副区长审核" in asked
+    assert "涉及单位:不涉及其他部门或单位" in asked and "合法性审查:非重大事项" in asked
+    assert "✅ 您已通过" in passed["text"] and "当前状态:待区长/常务副区长批准" in passed["text"]
+    assert "待分管副区长审核" not in passed["text"] and "主要内容:拟安排改造资金" in passed["text"]
+
+
+async def test_the_office_files_an_item_for_a_unit(db, tmp_path, clock):
+    day = in_days(clock, 10)
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        await chat.send(OFFICE, f"/meeting {day} 09:00 常务会议")
+        own = await chat.send(OFFICE, f"/agenda {day} 常务会议 {TITLE}")
+        first = await chat.send(OFFICE, f"/agenda {day} 常务会议 代 区财政局 {TITLE}")
+        last = await _fill(chat, OFFICE)
+        draft = await chat.next_message(OFFICE, last["message_id"], "草稿已保存")
+        await chat.press(OFFICE, draft, "提交审核")
+        review = await chat.next_message(VICE, 0, "请审核议题")
+        head = await chat.next_message(HEAD, 0, "代区财政局报送议题")
+    assert "没有区政府办公室的分管副区长" in own["text"] and "代 区财政局" in own["text"]
+    assert "提出单位:区财政局(区政府办公室代为提交);分管副区长:赵副区长;汇报人:孙局长" in first["text"]
+    assert TITLE in review["text"] and "区财政局" in review["text"]
+    assert "第五十二条" in head["text"]
+
+
 async def test_late_item_only_as_urgent_and_flagged(db, tmp_path, clock):
     async with running_bot(db, tmp_path, clock=clock) as chat:
         await chat.send(OFFICE, f"/meeting {in_days(clock, 1)} 16:00 区长专题会议")
@@ -155,6 +219,26 @@ async def test_export_is_sent_to_the_office_only(db, tmp_path, clock):
     assert "尚无已列入议程的议题" in day_view["text"] and "材料截止" in day_view["text"]
 
 
+async def test_two_meetings_of_one_type_on_one_day_are_picked_by_time_or_number(db, tmp_path, clock):
+    day = in_days(clock, 10)
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        await chat.send(OFFICE, f"/meeting {day} 09:00 区长专题会议 第一会议室")
+        await chat.send(OFFICE, f"/meeting {day} 15:00 区长专题会议 第二会议室")
+        ambiguous = await chat.send(HEAD, f"/agenda {day} 区长专题会议 {TITLE}")
+        by_time = await chat.send(HEAD, f"/agenda {day} 15:00 区长专题会议 {TITLE}")
+        await chat.send(HEAD, "/cancel")
+        export_ambiguous = await chat.send(OFFICE, f"/agenda export {day} md")
+        export_by_number = await chat.send(OFFICE, f"/agenda export {day} #1 md")
+    assert "有 2 个区长专题会议" in ambiguous["text"] and "请写明会议类型" not in ambiguous["text"]
+    assert "#1 09:00 区长专题会议,第一会议室" in ambiguous["text"]
+    assert "#2 15:00 区长专题会议,第二会议室" in ambiguous["text"]
+    assert f"/agenda {day} 09:00 区长专题会议 议题名称" in ambiguous["text"]
+    assert "15:00 区长专题会议(#2" in by_time["text"] and "请用一两句话写明议题主要内容" in by_time["text"]
+    assert "有 2 个会议" in export_ambiguous["text"] and f"/agenda export {day} 09:00 md" in export_ambiguous["text"]
+    assert "document" in export_by_number
+    assert "第一会议室" in chat.api.file_content(export_by_number["document"]["file_id"]).decode("utf-8")
+
+
 async def test_guided_form_can_start_from_the_list_of_meetings(db, tmp_path, clock):
     async with running_bot(db, tmp_path, clock=clock) as chat:
         await chat.send(OFFICE, f"/meeting {in_days(clock, 10)} 09:00 常务会议 第一会议室")
@@ -172,6 +256,7 @@ def _upload(api, user: int, file_name: str) -> dict:
     user_json, chat = api.users[user], api.chats[user]
     message = {"message_id": api._new_message_id(user), "from": dict(user_json), "chat": dict(chat), "date": 0,
                "document": {"file_id": "legal-1", "file_unique_id": "u-legal-1", "file_name": file_name}}
+    api.files["legal-1"] = ({**message["document"], "mime_type": "application/pdf", "file_size": 3}, b"pdf")
     api._store(message)
     api._push_update("message", message)
     return message
@@ -190,5 +275,7 @@ async def test_legality_review_attached_as_a_file_reaches_the_reviewer(db, tmp_p
         draft = question
         await chat.press(HEAD, draft, "提交审核")
         review = await chat.next_message(VICE, 0, "请审核议题")
+        document = await chat.next_message(VICE, review["message_id"], "合法性审查意见")
     assert "请上传" in ask["text"]
     assert "规范性文件:合法性审查意见附件 合法性审查意见.pdf" in review["text"]
+    assert document["document"]["file_id"] == "legal-1"  # the reviewer reads the review itself

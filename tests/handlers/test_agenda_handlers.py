@@ -10,7 +10,7 @@ from telegram.error import Forbidden
 
 from bot.services import Services
 from bot.settings import Settings
-from handlers.agenda_notify import send_notices
+from handlers.agenda_notify import send_and_report, send_notices
 from handlers.meetings import parse_meeting_line
 from office.meetings import MeetingError
 from office.notices import Notice
@@ -70,3 +70,13 @@ async def test_without_an_office_group_only_people_are_told_and_refusals_are_rep
     bot = FakeBot(refuse={4})
     failed = await send_notices(bot, services(None), [Notice("x"), Notice("y", 4), Notice("z", 5)])
     assert failed == [4] and [chat for chat, _, _ in bot.sent] == [5]
+
+
+async def test_the_sender_is_told_who_was_reached_and_who_was_not():
+    bot = FakeBot(refuse={4})
+    notices = [Notice("x", 4, recipient="提出人孙局长"), Notice("y", 5, recipient="分管副区长赵副区长"),
+               Notice("z", recipient="区政府办公室群"), Notice("unnamed", 6)]
+    report = await send_and_report(bot, services(None), notices)  # no office group: its post goes nowhere
+    assert report == ("已通知分管副区长赵副区长。\n"
+                      "未能通知提出人孙局长:本次消息未送达,请另行告知(个人须先私聊机器人发送 /start,之后才能收到消息)。")
+    assert await send_and_report(FakeBot(), services(None), [Notice("unnamed", 6)]) == ""

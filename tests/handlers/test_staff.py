@@ -5,7 +5,7 @@ from __future__ import annotations
 from leave_harness import ADMIN, CLERK, HEAD, MAYOR, OFFICE, OFFICE_CHAT, STRANGER, VICE, running_bot
 
 from bot.cli import main
-from office.directory import find_member
+from office.directory import find_member, overseer_of_unit
 from storage.people import Role
 
 
@@ -82,6 +82,12 @@ def test_cli_users_and_leave_export(db, tmp_path, monkeypatch, capsys):
         assert main(["users", "add", "--telegram-id", "1002", "--name", "李四", "--role", "部门正职",
                      "--unit", "区财政局"]) == 0
         assert main(["users", "set", "--telegram-id", "1001", "--role", "常务副区长"]) == 0
+        assert main(["users", "add", "--telegram-id", "1004", "--name", "赵六", "--role", "副区长", "--unit", "区政府",
+                     "--oversees", "区审计局"]) == 2
+        second_overseer = capsys.readouterr().err
+        assert main(["users", "add", "--telegram-id", "1004", "--name", "赵六", "--role", "副区长", "--unit", "区政府"]) == 0
+        assert main(["users", "transfer", "--unit", "区审计局", "--to", "1004"]) == 0
+        transferred = capsys.readouterr().out
         assert main(["users", "add", "--telegram-id", "1003", "--name", "王五", "--role", "局长", "--unit", "x"]) == 2
         assert main(["users", "list"]) == 0
         listing = capsys.readouterr().out
@@ -93,11 +99,37 @@ def test_cli_users_and_leave_export(db, tmp_path, monkeypatch, capsys):
         handed, refused = capsys.readouterr()
     finally:
         get_settings.cache_clear()
-    assert "1001 张三 区政府 常务副区长 分管:区审计局、区财政局" in listing and "1002 李四" in listing
+    assert "区审计局已由常务副区长张三(ID 1001)分管" in second_overseer
+    assert "officebot users transfer --unit 区审计局 --to 1004" in second_overseer
+    assert "已将区审计局的分管副区长由张三改为赵六" in transferred
+    assert "1001 张三 区政府 常务副区长 分管:区财政局" in listing and "1004 赵六 区政府 副区长 分管:区审计局" in listing
+    assert "1002 李四" in listing
     with db.transaction() as session:
         assert find_member(session=session, telegram_id=1002) is None
     assert (tmp_path / "leaves.csv").read_text(encoding="utf-8-sig").startswith("编号,姓名,单位")
     assert "已将 0 项待办转交张三" in handed and "不在名录" in refused
+
+
+async def test_a_second_vice_mayor_for_a_unit_is_refused_until_the_unit_is_handed_over(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        card = await chat.send(HEAD, "/leave 出差 明天 后天 上海 参加长三角协作会")
+        await chat.press(HEAD, card, "确认提交")
+        await chat.next_message(VICE, containing="请审批")
+        refused = await chat.send(ADMIN, "/staff add 2001 陈副区长 副区长 区政府 区教委,区财政局")
+        added = await chat.send(ADMIN, "/staff add 2001 陈副区长 副区长 区政府 区教委")
+        chat.api.add_user(2001, "陈副区长")
+        await chat.send(2001, "/start")
+        successor_before = chat.last_id(2001)
+        moved = await chat.send(ADMIN, "/staff transfer 区财政局 2001")
+        handed_card = await chat.next_message(2001, after=successor_before, containing="转交")
+    assert "区财政局已由副区长赵副区长(ID 13)分管" in refused["text"]
+    assert "/staff transfer 区财政局 2001" in refused["text"]
+    assert "已登记" in added["text"]
+    assert "由赵副区长改为陈副区长" in moved["text"] and "请假审批 1 项" in moved["text"]
+    assert "孙局长" in handed_card["text"]
+    with db.transaction() as session:
+        assert overseer_of_unit(session=session, unit="区财政局").name == "陈副区长"
+        assert find_member(session=session, telegram_id=VICE).oversees == ()
 
 
 async def test_a_departed_approvers_open_decisions_go_to_the_successor(db, tmp_path, clock):
@@ -108,9 +140,9 @@ async def test_a_departed_approvers_open_decisions_go_to_the_successor(db, tmp_p
         old_card = await chat.next_message(VICE, after=vice_before, containing="请审批")
         await chat.next_message(MAYOR, after=mayor_before, containing="请审批")
 
+        await chat.send(ADMIN, f"/staff remove {VICE}")
         added = await chat.send(ADMIN, "/staff add 2001 陈副区长 副区长 区政府 区财政局")
         assert "已登记" in added["text"]
-        await chat.send(ADMIN, f"/staff remove {VICE}")
         wrong = await chat.send(ADMIN, f"/staff reassign {VICE} {CLERK}")
         assert "不能接替" in wrong["text"]
         chat.api.add_user(2001, "陈副区长")

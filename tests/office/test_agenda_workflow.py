@@ -9,19 +9,22 @@ from sqlalchemy import select
 
 from agenda_seed import (
     CLERK, DAY, DUE, EXEC_VICE, HEAD, MAYOR, NOW, OFFICE, OTHER_HEAD, OTHER_VICE, STARTS, TZ, VICE,
-    approve, file, give_back, seed_meeting, submit,
+    approve, facts, file, give_back, seed_meeting, submit,
 )
 from office.agenda import (
     AgendaError,
     delete_draft,
+    file_item,
+    item_card,
     items_waiting_for,
     meeting_for_filing,
     meeting_agenda,
     my_unit_items,
     plan_filing,
 )
-from office.agenda_checks import ARTICLE_50
-from office.meetings import cancel_meeting
+from office.agenda_checks import ARTICLE_50, LEGALITY_HANDED_IN
+from office.directory import update_member
+from office.meetings import MeetingPick, cancel_meeting
 from storage.agenda import AgendaItem, ItemState, MeetingType, meeting_by_id
 from storage.audit import AuditEntry
 
@@ -37,7 +40,7 @@ def state_of(db, item_id):
 
 def test_plan_shows_people_and_due_time_before_anything_is_written(meeting_db):
     with meeting_db.transaction() as session:
-        meeting_id = meeting_for_filing(session=session, day=DAY, kind=MeetingType.EXECUTIVE, tz=TZ)
+        meeting_id = meeting_for_filing(session=session, day=DAY, pick=MeetingPick(kind=MeetingType.EXECUTIVE), tz=TZ)
         plan = plan_filing(session=session, telegram_id=HEAD, meeting_id=meeting_id,
                            title=" 关于老旧小区改造的请示 ", now=NOW, tz=TZ)
         assert session.scalars(select(AgendaItem)).all() == []
@@ -69,6 +72,26 @@ def test_full_chain_puts_the_item_on_the_agenda(meeting_db):
         assert pending == []
         actions = session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "agenda_item")).all()
     assert actions == ["drafted", "submitted", "reviewed", "approved"]
+
+
+def test_reviewers_read_what_the_item_records(meeting_db):
+    item_id = file(meeting_db, other_units=("区发改委", "区住建委"), opinions_sought=True, opinions_agreed=False,
+                   disagreement="资金分担比例尚未一致", normative_document=True, legality_review=LEGALITY_HANDED_IN)
+    _, [review] = submit(meeting_db, item_id)
+    _, notices = approve(meeting_db, item_id, VICE)
+    approval = next(n for n in notices if n.review_item_id == item_id)
+    for text in (review.text, approval.text):
+        assert "主要内容:拟安排2026年老旧小区改造资金" in text
+        assert "涉及单位:区发改委、区住建委(第四十九条)" in text
+        assert "各单位意见:已征求相关单位意见,未达成一致" in text
+        assert "仍存在的分歧:资金分担比例尚未一致" in text
+        assert "规范性文件:合法性审查意见已送交区政府办公室(第五十一条)" in text
+    plain = file(meeting_db, title="关于预算调整的请示")
+    with meeting_db.transaction() as session:
+        card = item_card(session.get(AgendaItem, plain), TZ)
+    assert "当前状态:草拟" in card
+    assert "涉及单位:不涉及其他部门或单位(第四十九条)" in card
+    assert "合法性审查:非重大事项、非规范性文件,无需附具(第五十一条)" in card
 
 
 def test_second_scheduled_item_comes_after_the_first(meeting_db):
@@ -184,9 +207,9 @@ def test_who_may_file(meeting_db, who, message):
 def test_unknown_day_and_past_or_cancelled_meetings(meeting_db):
     with meeting_db.transaction() as session:
         with pytest.raises(AgendaError, match="没有已登记的会议"):
-            meeting_for_filing(session=session, day=date(2026, 12, 10), kind=None, tz=TZ)
+            meeting_for_filing(session=session, day=date(2026, 12, 10), tz=TZ)
         with pytest.raises(AgendaError, match="没有区长专题会议"):
-            meeting_for_filing(session=session, day=DAY, kind=MeetingType.MAYOR_TOPIC, tz=TZ)
+            meeting_for_filing(session=session, day=DAY, pick=MeetingPick(kind=MeetingType.MAYOR_TOPIC), tz=TZ)
         with pytest.raises(AgendaError, match="没有编号为 999 的会议"):
             plan_filing(session=session, telegram_id=HEAD, meeting_id=999, title="x", now=NOW, tz=TZ)
     with pytest.raises(AgendaError, match="已经召开"):
@@ -200,7 +223,7 @@ def test_unknown_day_and_past_or_cancelled_meetings(meeting_db):
         file(meeting_db, title="新议题")
     with meeting_db.transaction() as session:
         with pytest.raises(AgendaError, match="已取消.*改期"):
-            meeting_for_filing(session=session, day=DAY, kind=None, tz=TZ)
+            meeting_for_filing(session=session, day=DAY, tz=TZ)
 
 
 def test_unit_without_vice_mayor_or_head_is_told_what_to_register(meeting_db):
@@ -211,6 +234,39 @@ def test_unit_without_vice_mayor_or_head_is_told_what_to_register(meeting_db):
         add_member(session=session, actor_telegram_id=None, telegram_id=50, name="冯局长", unit="区文旅局", role=Role.UNIT_HEAD)
     with pytest.raises(AgendaError, match="没有区文旅局的分管副区长"):
         file(meeting_db, who=50)
+
+
+def _file_for(db, unit, *, who=OFFICE, title="关于区财政局预算调整的请示"):
+    with db.transaction() as session:
+        return file_item(session=session, telegram_id=who, meeting_id=db.meeting_id, title=title, facts=facts(),
+                         now=NOW, tz=TZ, on_behalf_of=unit).id
+
+
+def test_the_office_files_for_a_unit_which_takes_that_units_route(meeting_db):
+    item_id = _file_for(meeting_db, "区财政局")
+    with meeting_db.transaction() as session:
+        item = session.get(AgendaItem, item_id)
+        assert (item.proposing_unit, item.proposer.telegram_id) == ("区财政局", OFFICE)
+        assert (item.overseer.telegram_id, item.reporter.telegram_id) == (VICE, HEAD)
+        drafted = session.scalars(select(AuditEntry).where(AuditEntry.action == "drafted")).one()
+        assert drafted.detail["on_behalf_of"] == "区财政局"
+    _, notices = submit(meeting_db, item_id, who=OFFICE)
+    assert [(n.telegram_id, n.review_item_id) for n in notices if n.review_item_id] == [(VICE, item_id)]
+    [told] = [n for n in notices if n.telegram_id == HEAD]
+    assert "区政府办公室钱主任代区财政局报送议题" in told.text and "第五十二条" in told.text
+    with meeting_db.transaction() as session:
+        assert [i.id for i in my_unit_items(session=session, telegram_id=HEAD)] == [item_id]
+
+
+def test_only_the_office_files_for_another_unit_and_only_for_a_routable_one(meeting_db):
+    with pytest.raises(AgendaError, match="只有区政府办公室可以代其他单位提交议题"):
+        _file_for(meeting_db, "区发改委", who=HEAD)
+    with pytest.raises(AgendaError, match="没有区文旅局的分管副区长"):
+        _file_for(meeting_db, "区文旅局")
+    with meeting_db.transaction() as session:
+        update_member(session=session, actor_telegram_id=None, telegram_id=EXEC_VICE, oversees=())
+    with pytest.raises(AgendaError, match="没有区政府办公室的分管副区长.*代 区财政局"):
+        file(meeting_db, who=OFFICE)  # the office's own unit has no 分管 now: it is told how to file for a unit
 
 
 def test_drafts_belong_to_their_proposer(meeting_db):

@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from office.directory import (
-    ANONYMOUS_ADMIN_ID, DirectoryError, add_member, find_member, is_admin, members_with_role, overseer_of_unit,
-    remove_member, update_member,
+    ANONYMOUS_ADMIN_ID, DirectoryError, add_member, find_member, is_admin, members_with_role, move_oversight,
+    overseer_of_unit, remove_member, update_member,
 )
 from storage.audit import AuditEntry
-from storage.people import Person, Role
+from storage.people import Oversight, Person, Role
 
 
 def _add(db, telegram_id, role, unit="区政府", oversees=(), actor=None, name=None):
@@ -119,3 +119,64 @@ def test_only_one_person_holds_the_post_that_approvals_go_to(db, role):
         update_member(session=session, actor_telegram_id=None, telegram_id=1, name="王区长")  # the holder may be edited
         remove_member(session=session, actor_telegram_id=None, telegram_id=1)
     _add(db, 3, role)  # once the post is free, a successor is registered
+
+
+def test_a_unit_has_one_vice_mayor_and_a_second_is_told_how_to_hand_it_over(db):
+    _add(db, 1, Role.VICE_MAYOR, oversees=("区财政局",), name="赵副区长")
+    with pytest.raises(DirectoryError, match=r"区财政局已由副区长赵副区长\(ID 1\)分管.*/staff transfer 区财政局 2"):
+        _add(db, 2, Role.VICE_MAYOR, oversees=("区教委", "区财政局"))
+    _add(db, 2, Role.VICE_MAYOR, oversees=("区教委",))
+    with pytest.raises(DirectoryError, match="区财政局已由副区长赵副区长"):
+        with db.transaction() as session:
+            update_member(session=session, actor_telegram_id=None, telegram_id=2, oversees=("区教委", "区财政局"))
+    with pytest.raises(DirectoryError, match="区财政局已由副区长赵副区长"):
+        with db.transaction() as session:  # the 常务副区长 is a 分管 too
+            update_member(session=session, actor_telegram_id=None, telegram_id=2, role=Role.EXECUTIVE_VICE_MAYOR,
+                          oversees=("区财政局",))
+    with db.transaction() as session:
+        update_member(session=session, actor_telegram_id=None, telegram_id=1, oversees=("区财政局", "区审计局"))
+        assert overseer_of_unit(session=session, unit="区财政局").telegram_id == 1
+        assert find_member(session=session, telegram_id=2).oversees == ("区教委",)
+
+
+def test_moving_a_unit_takes_it_from_its_vice_mayor_and_is_audited(db):
+    _add(db, 1, Role.VICE_MAYOR, oversees=("区财政局", "区审计局"))
+    _add(db, 2, Role.VICE_MAYOR, oversees=("区教委",))
+    _add(db, 3, Role.UNIT_HEAD, unit="区财政局")
+    with pytest.raises(DirectoryError, match="只有副区长、常务副区长可以分管"):
+        with db.transaction() as session:
+            move_oversight(session=session, actor_telegram_id=9, unit="区财政局", to_telegram_id=3)
+    with db.transaction() as session:
+        successor, former = move_oversight(session=session, actor_telegram_id=9, unit="区财政局", to_telegram_id=2)
+    assert successor.oversees == ("区教委", "区财政局") and [m.telegram_id for m in former] == [1]
+    with db.transaction() as session:
+        assert overseer_of_unit(session=session, unit="区财政局").telegram_id == 2
+        assert find_member(session=session, telegram_id=1).oversees == ("区审计局",)
+        [entry] = session.scalars(select(AuditEntry).where(AuditEntry.action == "oversight_transferred"))
+        assert entry.actor_telegram_id == 9 and entry.detail == {"unit": "区财政局", "from": [1], "to": 2}
+    with pytest.raises(DirectoryError, match="已由人2分管,无需移交"):
+        with db.transaction() as session:
+            move_oversight(session=session, actor_telegram_id=9, unit="区财政局", to_telegram_id=2)
+
+
+def test_two_vice_mayors_registered_for_one_unit_earlier_are_not_picked_from(db):
+    _add(db, 1, Role.VICE_MAYOR, oversees=("区财政局",), name="赵副区长")
+    _add(db, 2, Role.VICE_MAYOR, name="钱副区长")
+    with db.transaction() as session:  # an entry made before the directory refused a second 分管
+        session.add(Oversight(person_id=find_member(session=session, telegram_id=2).person_id, unit="区财政局"))
+    with pytest.raises(DirectoryError, match=r"区财政局登记了2位分管副区长:赵副区长\(ID 1\)、钱副区长\(ID 2\).*/staff transfer"):
+        with db.transaction() as session:
+            overseer_of_unit(session=session, unit="区财政局")
+    with db.transaction() as session:
+        move_oversight(session=session, actor_telegram_id=None, unit="区财政局", to_telegram_id=2)
+    with db.transaction() as session:
+        assert overseer_of_unit(session=session, unit="区财政局").telegram_id == 2
+
+
+def test_oversight_can_be_re_set_with_a_unit_it_already_has(db):
+    _add(db, 1, Role.VICE_MAYOR, oversees=("区财政局",))
+    with db.transaction() as session:
+        update_member(session=session, actor_telegram_id=None, telegram_id=1, oversees=("区财政局", "区审计局"))
+        remove_member(session=session, actor_telegram_id=None, telegram_id=1)
+    readded = _add(db, 1, Role.VICE_MAYOR, oversees=("区审计局",))  # re-registration keeps the row it still needs
+    assert readded.oversees == ("区审计局",)

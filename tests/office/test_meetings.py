@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from agenda_seed import CLERK, MAYOR, NOW, OFFICE, TZ, seed_directory
-from office.meetings import MeetingError, cancel_meeting, find_meeting, parse_meeting_type, register_meetings
+from office.meetings import (
+    MeetingError, MeetingPick, cancel_meeting, find_meeting, parse_meeting_pick, parse_meeting_type, register_meetings,
+)
 from storage.agenda import Meeting, MeetingType
 from storage.audit import AuditEntry
 from storage.deadlines import Deadline
@@ -99,11 +101,37 @@ def test_find_meeting_by_day_and_type(office_db):
     register(office_db)
     register(office_db, kind=MeetingType.MAYOR_TOPIC, starts_at=WED_9 + timedelta(hours=5))
     with office_db.transaction() as session:
-        with pytest.raises(MeetingError, match="多个会议"):
-            find_meeting(session=session, day=date(2026, 12, 9), kind=None, tz=TZ)
-        assert find_meeting(session=session, day=date(2026, 12, 9), kind=MeetingType.MAYOR_TOPIC, tz=TZ).kind == "区长专题会议"
+        with pytest.raises(MeetingError, match="有 2 个会议"):
+            find_meeting(session=session, day=date(2026, 12, 9), tz=TZ)
+        assert find_meeting(session=session, day=date(2026, 12, 9), pick=MeetingPick(kind=MeetingType.MAYOR_TOPIC), tz=TZ).kind == "区长专题会议"
         with pytest.raises(MeetingError, match="没有已登记的会议"):
-            find_meeting(session=session, day=date(2026, 12, 10), kind=None, tz=TZ)
+            find_meeting(session=session, day=date(2026, 12, 10), tz=TZ)
+
+
+def test_two_meetings_of_one_type_on_one_day_are_picked_by_time_or_number(office_db):
+    [(morning, *_)] = register(office_db, kind=MeetingType.MAYOR_TOPIC)
+    [(afternoon, *_)] = register(office_db, kind=MeetingType.MAYOR_TOPIC, starts_at=WED_9 + timedelta(hours=6))
+    day, topic = date(2026, 12, 9), MeetingType.MAYOR_TOPIC
+    with office_db.transaction() as session:
+        with pytest.raises(MeetingError) as ambiguous:
+            find_meeting(session=session, day=day, pick=MeetingPick(kind=topic), tz=TZ, example="加 --time {time} 或 --id {id}")
+        assert find_meeting(session=session, day=day, pick=MeetingPick(kind=topic, at=time(15, 0)), tz=TZ).id == afternoon
+        assert find_meeting(session=session, day=day, pick=MeetingPick(meeting_id=morning), tz=TZ).id == morning
+        with pytest.raises(MeetingError, match="没有11:00 的区长专题会议,当天的会议"):
+            find_meeting(session=session, day=day, pick=MeetingPick(kind=topic, at=time(11, 0)), tz=TZ)
+    message = str(ambiguous.value)
+    assert "有 2 个区长专题会议" in message and "请写明会议类型" not in message
+    assert f"#{morning} 09:00 区长专题会议,区政府第一会议室,主持:王区长" in message
+    assert f"#{afternoon} 15:00 区长专题会议" in message
+    assert f"加 --time 09:00 或 --id {morning}" in message
+
+
+def test_the_words_that_pick_a_meeting_come_before_the_title():
+    pick, rest = parse_meeting_pick(["15:00", "区长专题会议", "关于XX的请示"])
+    assert pick == MeetingPick(kind=MeetingType.MAYOR_TOPIC, at=time(15, 0)) and rest == ["关于XX的请示"]
+    assert parse_meeting_pick(["#12", "关于XX的请示"]) == (MeetingPick(meeting_id=12), ["关于XX的请示"])
+    assert parse_meeting_pick(["常务会议"]) == (MeetingPick(kind=MeetingType.EXECUTIVE), [])
+    assert parse_meeting_pick(["关于15:00会议的请示"]) == (MeetingPick(), ["关于15:00会议的请示"])
 
 
 def test_cancelling_closes_the_deadline(office_db):
@@ -117,8 +145,8 @@ def test_cancelling_closes_the_deadline(office_db):
     assert deadline.state == "cancelled"
     with office_db.transaction() as session:
         with pytest.raises(MeetingError, match="已取消.*取消原因:改期"):
-            find_meeting(session=session, day=date(2026, 12, 9), kind=None, tz=TZ)
+            find_meeting(session=session, day=date(2026, 12, 9), tz=TZ)
     # The slot is free again for a new meeting.
     [(new_id, *_)] = register(office_db)
     with office_db.transaction() as session:
-        assert find_meeting(session=session, day=date(2026, 12, 9), kind=None, tz=TZ).id == new_id
+        assert find_meeting(session=session, day=date(2026, 12, 9), tz=TZ).id == new_id

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from agenda_seed import (
-    CLERK, EXEC_VICE, HEAD, MAYOR, NOW, OTHER_VICE, STARTS, TZ, VICE, approve, file, seed_meeting, submit,
+    CLERK, EXEC_VICE, HEAD, MAYOR, NOW, OFFICE, OTHER_HEAD, OTHER_VICE, STARTS, TZ, VICE, approve, file, seed_meeting, submit,
 )
 from office.directory import DirectoryError, remove_member, update_member
 from office.leave import LeaveRequest, file_leave
-from office.reassign import reassign_open_decisions
+from office.reassign import reassign_open_decisions, transfer_unit
 from storage.agenda import AgendaItem
 from storage.audit import AuditEntry
 from storage.leaves import LeaveApproval
@@ -103,3 +103,29 @@ def test_reviews_for_a_meeting_that_has_started_stay_where_they_are(office_db):
     assert moved.count == 0
     with office_db.transaction() as session:
         assert session.get(AgendaItem, item_id).overseer.telegram_id == VICE
+
+
+def _transfer(db, unit, new):
+    with db.transaction() as session:
+        return transfer_unit(session=session, actor_telegram_id=OFFICE, unit=unit, to_telegram_id=new, now=NOW, tz=TZ)
+
+
+def test_a_transferred_unit_takes_only_its_own_open_decisions_to_the_new_vice_mayor(office_db):
+    taken = _transfer(office_db, "区发改委", VICE)  # 赵副区长 now oversees 区财政局 and 区发改委
+    assert taken.moved.count == 0 and "由郑副区长改为赵副区长" in taken.describe()
+    leave = _file_leave(office_db)  # 区财政局's head: waits for 赵副区长
+    finance_item = file(office_db)
+    submit(office_db, finance_item)
+    planning_item = file(office_db, who=OTHER_HEAD, title="关于区发改委项目的请示")
+    submit(office_db, planning_item, who=OTHER_HEAD)
+
+    handed_back = _transfer(office_db, "区发改委", OTHER_VICE)
+
+    assert [n.review_item_id for n in handed_back.moved.agenda_reviews] == [planning_item]
+    assert handed_back.moved.leave_approvals == ()
+    assert "已一并转交郑副区长(请假审批 0 项,议题审核 1 项)" in handed_back.describe()
+    with office_db.transaction() as session:
+        assert session.get(AgendaItem, planning_item).overseer.telegram_id == OTHER_VICE
+        assert session.get(AgendaItem, finance_item).overseer.telegram_id == VICE
+    assert _approvers(office_db, leave.id) == [("区长", MAYOR), ("分管副区长", VICE)]
+    approve(office_db, planning_item, OTHER_VICE)  # the new 分管 can now take the step
