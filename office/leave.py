@@ -219,11 +219,24 @@ def _check_text(request: LeaveRequest, kind: LeaveKind) -> None:
         raise LeaveError(f"事由太长(最多 {MAX_REASON_LENGTH} 字)")
 
 
-def _check_overlap(session: Session, filer: StaffMember, request: LeaveRequest) -> None:
+def _clashes(request: LeaveRequest, kind: LeaveKind, other: LeaveReport) -> bool:
+    """Whether an open report of the same person (dates touching the request's) blocks the request.
+
+    A 会议请假 is an absence from one meeting, not from the district: one is usually filed because
+    of a trip, so it clashes only with another 会议请假 for the same meeting (the name as recorded).
+    """
+    if (kind is LeaveKind.MEETING) != (other.kind == LeaveKind.MEETING.value):
+        return False
+    if kind is LeaveKind.MEETING:
+        return other.destination == request.destination.strip()
     first, last = _slots(request.start, request.start_period, request.end, request.end_period)
+    other_first, other_last = _slots(other.start_date, other.start_period, other.end_date, other.end_period)
+    return other_first <= last and first <= other_last
+
+
+def _check_overlap(session: Session, filer: StaffMember, request: LeaveRequest, kind: LeaveKind) -> None:
     for other in overlapping_reports(session, filer.person_id, request.start, request.end):
-        other_first, other_last = _slots(other.start_date, other.start_period, other.end_date, other.end_period)
-        if other_first <= last and first <= other_last:
+        if _clashes(request, kind, other):
             raise LeaveError(
                 f"与您已有的请假(编号 {other.id},{other.kind},{format_day(other.start_date, other.start_period)}"
                 f" 至 {format_day(other.end_date, other.end_period)},{other.state})时间重叠,请调整日期或先撤回/取消原申请"
@@ -241,7 +254,7 @@ def plan_leave(*, session: Session, request: LeaveRequest, now: datetime) -> Lea
     kind = parse_kind(request.kind)
     days = _check_dates(request, now.date())
     _check_text(request, kind)
-    _check_overlap(session, filer, request)
+    _check_overlap(session, filer, request, kind)
     try:
         route = route_for(session=session, filer=filer, kind=kind)
     except RoutingError as exc:

@@ -103,6 +103,33 @@ def test_overlapping_reports_of_one_person_are_refused(directory):
     assert count_reports(directory) == 1
 
 
+def test_meeting_absence_during_a_trip_is_accepted(directory):
+    """Missing a meeting because one is away on business is the usual case (第五十三条)."""
+    trip = _approved(directory, start=25, end=27, destination="广州")
+    meeting = _file(directory, leave_request(VICE, kind="会议请假", start=26, end=26, destination="常务会议",
+                                             reason="在广州出差"))
+    assert meeting.state is LeaveState.PENDING and trip.id != meeting.id
+
+
+def test_trip_over_an_approved_meeting_absence_is_accepted(directory):
+    _approved(directory, kind="会议请假", start=26, end=26, destination="常务会议", reason="外出调研")
+    trip = _file(directory, leave_request(VICE, start=25, end=27, destination="广州"))
+    assert trip.state is LeaveState.PENDING
+
+
+def test_second_absence_from_the_same_meeting_is_refused(directory):
+    first = _file(directory, leave_request(VICE, kind="会议请假", start=26, end=26, destination="常务会议"))
+    with pytest.raises(LeaveError, match=f"编号 {first.id}.*重叠"):
+        _file(directory, leave_request(VICE, kind="会议请假", start=26, end=26, destination=" 常务会议 "))
+    assert count_reports(directory) == 1
+
+
+def test_absences_from_two_meetings_of_one_day_are_accepted(directory):
+    _file(directory, leave_request(VICE, kind="会议请假", start=26, end=26, destination="常务会议"))
+    _file(directory, leave_request(VICE, kind="会议请假", start=26, end=26, destination="区长专题会议"))
+    assert count_reports(directory) == 2
+
+
 def test_morning_and_afternoon_of_one_day_do_not_overlap(directory):
     _file(directory, leave_request(VICE, kind="休假", start=5, end=5, start_period="上午", end_period="上午"))
     second = _file(directory, leave_request(VICE, kind="休假", start=5, end=5, start_period="下午", end_period="下午"))
