@@ -15,6 +15,7 @@ from bot.services import Services
 from handlers.leave_text import decision_buttons, leave_card
 from office.directory import StaffMember, members_with_role
 from office.leave import FiledLeave
+from office.notices import Notice
 
 logger = logging.getLogger(__name__)
 
@@ -65,3 +66,12 @@ async def report_to_office(bot: Bot, services: Services, leave: FiledLeave, titl
     chat_id = services.settings.office_chat_id
     if chat_id is not None:
         await tell(bot, chat_id, leave_card(leave, title))
+
+
+async def send_leave_notices(bot: Bot, services: Services, leave: FiledLeave, notices: tuple[Notice, ...]) -> None:
+    """The notices of a change to a report, each headlining its card (None: the office group)."""
+    for notice in notices:
+        if notice.telegram_id is None:
+            await report_to_office(bot, services, leave, notice.text)
+        else:
+            await tell(bot, notice.telegram_id, leave_card(leave, notice.text))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from leave_harness import CLERK, HEAD, MAYOR, OFFICE, OFFICE_CHAT, STRANGER, VICE, running_bot
+from leave_harness import CLERK, EXEC_VICE, HEAD, MAYOR, OFFICE, OFFICE_CHAT, STRANGER, VICE, running_bot
 from sqlalchemy import func, select
 
 from storage.leaves import LeaveReport
@@ -146,6 +146,38 @@ async def test_withdraw_by_button_tells_the_approver(db, tmp_path, clock):
     assert "无需审批" in note["text"]
     with db.transaction() as session:
         assert session.scalars(select(LeaveReport.state)).all() == ["已撤回"]
+
+
+async def test_cancelling_an_approved_leave_tells_the_approver_and_the_office_group(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        card = await chat.send(VICE, "/leave 出差 明天 后天 天津 调研")
+        await chat.press(VICE, card, "确认提交")
+        to_mayor = await chat.next_message(MAYOR, containing="请审批")
+        await chat.press(MAYOR, to_mayor, "同意")
+        await chat.next_message(VICE, containing="已批准")
+        mine = await chat.send(VICE, "/leaves")
+        await chat.press(VICE, mine, "取消 1")
+        await chat.next_message(VICE, after=mine["message_id"], containing="取消原因")
+        mayor_before, office_before = chat.last_id(MAYOR), chat.last_id(OFFICE_CHAT)
+        chat.api.send_text(VICE, "调研改期")
+        to_mayor_again = await chat.next_message(MAYOR, after=mayor_before, containing="取消")
+        to_office = await chat.next_message(OFFICE_CHAT, after=office_before, containing="请假取消")
+    assert "调研改期" in to_mayor_again["text"] and "天津" in to_mayor_again["text"]
+    assert "赵副区长" in to_office["text"]
+
+
+async def test_cancelling_the_mayors_leave_tells_the_presiding_executive_vice_mayor(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        card = await chat.send(MAYOR, "/leave 出差 明天 后天 上海 学习考察")
+        await chat.press(MAYOR, card, "确认提交")
+        await chat.next_message(EXEC_VICE, containing="主持区政府工作")
+        mine = await chat.send(MAYOR, "/leaves")
+        await chat.press(MAYOR, mine, "取消 1")
+        await chat.next_message(MAYOR, after=mine["message_id"], containing="取消原因")
+        before = chat.last_id(EXEC_VICE)
+        chat.api.send_text(MAYOR, "行程取消")
+        told = await chat.next_message(EXEC_VICE, after=before, containing="取消")
+    assert "无需再主持" in told["text"] and "行程取消" in told["text"]
 
 
 async def test_meeting_absence_goes_to_the_office_and_is_reported_to_the_mayor(db, tmp_path, clock):
