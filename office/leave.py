@@ -200,35 +200,53 @@ def parse_kind(text: str) -> LeaveKind:
         raise LeaveError(f"未知的请假类型「{text.strip()}」,可选:{kinds}") from None
 
 
-def _check_dates(request: LeaveRequest, today: date) -> float:
-    for period in (request.start_period, request.end_period):
+def check_start(start: date, today: date) -> None:
+    """Starting today is allowed: 第八十二条's "事前" means before leaving, and a 会议请假 is often
+    filed on the meeting's day."""
+    if start < today:
+        raise LeaveError(f"开始日期 {format_day(start)} 已过去,请从今天或以后开始")
+
+
+def check_order(start: date, start_period: str, end: date, end_period: str) -> float:
+    """The days from start to end; refused when the end comes first."""
+    for period in (start_period, end_period):
         if period not in (WHOLE_DAY, MORNING, AFTERNOON):
             raise LeaveError(f"无法识别的时段「{period}」,只能是上午、下午或全天")
-    first, last = _slots(request.start, request.start_period, request.end, request.end_period)
+    first, last = _slots(start, start_period, end, end_period)
     if last < first:
         raise LeaveError(
-            f"结束时间({format_day(request.end, request.end_period)})早于开始时间"
-            f"({format_day(request.start, request.start_period)}),请检查日期"
+            f"结束时间({format_day(end, end_period)})早于开始时间({format_day(start, start_period)}),请检查日期"
         )
-    if request.start < today:
-        # Starting today is allowed: 第八十二条's "事前" means before leaving, and a 会议请假 is
-        # often filed on the meeting's day.
-        raise LeaveError(f"开始日期 {format_day(request.start)} 已过去,请从今天或以后开始")
     return (last - first + 1) / 2
 
 
-def _check_text(request: LeaveRequest, kind: LeaveKind) -> None:
-    destination, reason = request.destination.strip(), request.reason.strip()
+def _check_dates(request: LeaveRequest, today: date) -> float:
+    days = check_order(request.start, request.start_period, request.end, request.end_period)
+    check_start(request.start, today)
+    return days
+
+
+def check_place(kind: LeaveKind, destination: str) -> None:
+    destination = destination.strip()
     if kind in KINDS_NEEDING_PLACE and not destination:
         raise LeaveError(f"{kind.value}须填写目的地,例如:/leave {kind.value} 2026-12-01 2026-12-03 上海 参加协作会")
     if kind is LeaveKind.MEETING and not destination:
         raise LeaveError("会议请假须写明会议名称,例如:/leave 会议请假 明天 区政府常务会议 在外调研")
-    if not reason:
-        raise LeaveError("请写明事由")
     if len(destination) > MAX_PLACE_LENGTH:
         raise LeaveError(f"目的地/会议名称太长(最多 {MAX_PLACE_LENGTH} 字)")
+
+
+def check_reason(reason: str) -> None:
+    reason = reason.strip()
+    if not reason:
+        raise LeaveError("请写明事由")
     if len(reason) > MAX_REASON_LENGTH:
         raise LeaveError(f"事由太长(最多 {MAX_REASON_LENGTH} 字)")
+
+
+def _check_text(request: LeaveRequest, kind: LeaveKind) -> None:
+    check_place(kind, request.destination)
+    check_reason(request.reason)
 
 
 def _clashes(request: LeaveRequest, kind: LeaveKind, other: LeaveReport) -> bool:
@@ -255,22 +273,38 @@ def _check_overlap(session: Session, filer: StaffMember, request: LeaveRequest, 
             )
 
 
+def filer_of(session: Session, telegram_id: int) -> StaffMember:
+    filer = find_member(session=session, telegram_id=telegram_id)
+    if filer is None:
+        raise LeaveError("您尚未登记在区政府人员名录中,请联系区政府办公室登记。")
+    return filer
+
+
+def route_of(session: Session, filer: StaffMember, kind: LeaveKind) -> Route:
+    """The filer's route for this kind, or LeaveError naming whom the office must register."""
+    try:
+        return route_for(session=session, filer=filer, kind=kind)
+    except RoutingError as exc:
+        raise LeaveError(str(exc)) from None
+
+
+def check_free(session: Session, request: LeaveRequest) -> None:
+    """Refused when an open report of the filer already takes these dates (see `_clashes`)."""
+    kind = parse_kind(request.kind)
+    _check_overlap(session, filer_of(session, request.telegram_id), request, kind)
+
+
 def plan_leave(*, session: Session, request: LeaveRequest, now: datetime) -> LeavePlan:
     """Check a request and find its approvers; raises LeaveError saying what to fix.
 
     `now` is aware and in the office's time zone: its date is "today".
     """
-    filer = find_member(session=session, telegram_id=request.telegram_id)
-    if filer is None:
-        raise LeaveError("您尚未登记在区政府人员名录中,请联系区政府办公室登记。")
+    filer = filer_of(session, request.telegram_id)
     kind = parse_kind(request.kind)
     days = _check_dates(request, now.date())
     _check_text(request, kind)
     _check_overlap(session, filer, request, kind)
-    try:
-        route = route_for(session=session, filer=filer, kind=kind)
-    except RoutingError as exc:
-        raise LeaveError(str(exc)) from None
+    route = route_of(session, filer, kind)
     return LeavePlan(request=request, filer=filer, kind=kind, route=route, days=days)
 
 

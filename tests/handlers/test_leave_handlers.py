@@ -245,6 +245,23 @@ async def test_guided_half_day_vacation_skips_the_place(db, tmp_path, clock):
     assert "下午,共 0.5 天" in card["text"] and "目的地" not in card["text"]
 
 
+async def test_guided_half_day_asks_morning_or_afternoon(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        kinds = await chat.send(CLERK, "/leave")
+        await chat.press(CLERK, kinds, "休假")
+        await chat.next_message(CLERK, after=kinds["message_id"], containing="开始日期")
+        end = await chat.send(CLERK, "明天")
+        await chat.press(CLERK, end, "半天")
+        half = await chat.next_message(CLERK, after=end["message_id"], containing="上午还是下午")
+        assert chat.buttons(half) == ["上午", "下午"]
+        await chat.press(CLERK, half, "下午")
+        place = await chat.next_message(CLERK, after=half["message_id"], containing="地点")
+        await chat.press(CLERK, place, "跳过")
+        await chat.next_message(CLERK, after=place["message_id"], containing="事由")
+        card = await chat.send(CLERK, "家中有事")
+    assert "下午,共 0.5 天" in card["text"]
+
+
 async def test_more_than_30_days_is_confirmed_explicitly(db, tmp_path, clock):
     async with running_bot(db, tmp_path, clock=clock) as chat:
         card = await chat.send(VICE, "/leave 脱产学习 明天 40天后 市委党校 中青班学习")
