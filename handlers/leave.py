@@ -142,9 +142,12 @@ async def _answer_of(update: Update) -> str:
 async def form_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     text = await _answer_of(update)
     draft: LeaveDraft = context.user_data[FORM]
-    today = services_of(context).now().date()
+    services = services_of(context)
+    today = services.now().date()
     try:
-        context.user_data[FORM] = with_start(draft, read_day(text, today=today), today=today)
+        start = read_day(text, today=today)
+        with services.db.transaction() as session:
+            context.user_data[FORM] = with_start(session=session, draft=draft, start=start, today=today)
     except LeaveError as exc:
         await _ask_again(update, exc, START_QUESTION, _start_buttons(draft.kind))
         return START

@@ -6,7 +6,7 @@ the LeaveRequest that office/leave.py plans and files (checking everything once 
 directory or other reports may have changed meanwhile). Try it::
 
     draft = start_draft(session=s, telegram_id=1001, kind=LeaveKind.VACATION)
-    draft = with_start(draft, read_day("明天", today=today), today=today)
+    draft = with_start(session=s, draft=draft, start=read_day("明天", today=today), today=today)
     draft = with_end(session=s, draft=draft, end=read_day("后天", today=today))
     draft = with_place(session=s, draft=draft, place="")
     request = request_of(draft, reason="年休假")
@@ -71,14 +71,18 @@ def read_day(text: str, *, today: date) -> DayPart:
         raise LeaveError(str(exc)) from None
 
 
-def with_start(draft: LeaveDraft, start: DayPart, *, today: date) -> LeaveDraft:
+def with_start(*, session: Session, draft: LeaveDraft, start: DayPart, today: date) -> LeaveDraft:
+    """The start step: not in the past, and not inside another open report of the filer (no end
+    could mend that)."""
     check_start(start.day, today)
-    return replace(draft, start=start, end=None)
+    draft = replace(draft, start=start, end=start)
+    check_free(session, draft.request())
+    return draft
 
 
 def with_end(*, session: Session, draft: LeaveDraft, end: DayPart) -> LeaveDraft:
-    """The end step: not before the start, and not over another open report of the filer (a
-    会议请假 can clash only once its meeting is named, at the place step)."""
+    """The end step: not before the start, and not reaching over another open report of the filer
+    (a 会议请假 can clash only once its meeting is named, at the place step)."""
     assert draft.start is not None
     check_order(draft.start.day, draft.start.period, end.day, end.period)
     draft = replace(draft, end=end)

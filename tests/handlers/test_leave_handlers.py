@@ -129,6 +129,57 @@ async def test_guided_form_ends_with_a_confirmation_naming_the_approver(db, tmp_
     assert _reports(db) == 0
 
 
+async def _guided_trip_to_end_step(chat, user):
+    kinds = await chat.send(user, "/leave")
+    await chat.press(user, kinds, "出差")
+    await chat.next_message(user, after=kinds["message_id"], containing="开始日期")
+
+
+async def test_guided_form_asks_again_at_the_step_whose_answer_is_wrong(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        await _guided_trip_to_end_step(chat, CLERK)
+        past = await chat.send(CLERK, "2020-01-01")
+        assert "已过去" in past["text"] and "开始日期?" in past["text"]
+        end = await chat.send(CLERK, "后天")
+        assert "结束日期" in end["text"]
+        backwards = await chat.send(CLERK, "明天")
+        assert "早于开始" in backwards["text"] and "结束日期?" in backwards["text"]
+        unreadable = await chat.send(CLERK, "下月初")
+        assert "看不懂日期" in unreadable["text"] and "结束日期?" in unreadable["text"]
+        place = await chat.send(CLERK, "大后天")
+        assert place["text"] == "目的地?"
+        too_long = await chat.send(CLERK, "津" * 200)
+        assert "太长" in too_long["text"] and "目的地?" in too_long["text"]
+        reason = await chat.send(CLERK, "天津")
+        assert "事由" in reason["text"]
+        card = await chat.send(CLERK, "送审材料")
+    # The answers given before each refusal were kept: 后天 to 大后天, 天津.
+    assert "请确认" in card["text"] and "共 2 天" in card["text"] and "天津" in card["text"]
+
+
+async def test_guided_form_refuses_overlapping_dates_at_the_step_that_can_mend_them(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        first = await chat.send(CLERK, "/leave 出差 明天 后天 上海 开会")
+        await chat.press(CLERK, first, "确认提交")
+        await _guided_trip_to_end_step(chat, CLERK)
+        inside = await chat.send(CLERK, "后天")
+        assert "重叠" in inside["text"] and "开始日期?" in inside["text"]
+        await chat.send(CLERK, "今天")
+        over = await chat.send(CLERK, "大后天")
+        assert "重叠" in over["text"] and "结束日期?" in over["text"]
+        await chat.press(CLERK, over, "同一天")
+        place = await chat.next_message(CLERK, after=over["message_id"], containing="目的地")
+    assert place["text"] == "目的地?" and _reports(db) == 1
+
+
+async def test_guided_form_tells_at_once_when_nobody_could_approve(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        kinds = await chat.send(OFFICE, "/leave")  # the only 办公室 member: nobody else collects it
+        await chat.press(OFFICE, kinds, "会议请假")
+        refused = await chat.next_message(OFFICE, after=kinds["message_id"], containing="无法送审")
+    assert "区政府办公室人员" in refused["text"]
+
+
 async def test_guided_form_can_be_abandoned(db, tmp_path, clock):
     async with running_bot(db, tmp_path, clock=clock) as chat:
         await chat.send(CLERK, "/leave")
