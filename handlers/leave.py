@@ -30,7 +30,7 @@ from handlers.html import escape
 from handlers.leave_notify import report_to_office, request_decisions, tell
 from handlers.leave_text import confirm_buttons, leave_card, owner_buttons, plan_card
 from office.dates import AFTERNOON, MORNING, WHOLE_DAY
-from office.leave import LeaveError, LeaveRequest, file_leave, plan_leave
+from office.leave import LeaveError, LeaveRequest, file_leave, plan_leave, presiding_warning
 from office.leave_form import (
     LeaveDraft,
     read_day,
@@ -251,6 +251,7 @@ async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         with services.db.transaction() as session:
             leave = file_leave(session=session, request=request, now=services.now(), confirmed_long=True)
+            warning = presiding_warning(session=session, leave=leave)
     except LeaveError as exc:
         await query.answer("未能提交", show_alert=False)
         await query.edit_message_text(escape(str(exc)))
@@ -258,12 +259,12 @@ async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.answer("已提交")
     if leave.recorded_only:
         await query.edit_message_text(leave_card(leave, "已登记备案"), reply_markup=owner_buttons(leave))
-        await report_to_office(context.bot, services, leave, "请假报备(区长)")
+        await report_to_office(context.bot, services, leave, "请假报备(区长)", warning)
         if leave.acting is not None:
             await tell(context.bot, leave.acting.telegram_id, leave_card(leave, "区长外出,请您主持区政府工作(第七条)"))
         return
     await query.edit_message_text(leave_card(leave, "已提交,等待审批"), reply_markup=owner_buttons(leave))
-    unreachable = await request_decisions(context.bot, services, leave)
+    unreachable = await request_decisions(context.bot, services, leave, warning)
     if unreachable:
         await tell(
             context.bot,

@@ -66,7 +66,7 @@ async def _decide(update: Update, context: ContextTypes.DEFAULT_TYPE, approval_i
         return
     await tell(context.bot, leave.filer.telegram_id,
                leave_card(leave, "请假已批准,可按期外出;返回后请发送 /back 销假"))
-    await report_to_office(context.bot, services, leave, "请假报备")
+    await report_to_office(context.bot, services, leave, "请假报备", decision.warning)
     if decision.approval.label == OFFICE_LABEL:
         # 第五十三条: the office reports collected meeting absences to 区长.
         for mayor in mayors:

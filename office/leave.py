@@ -20,9 +20,10 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from office.dates import AFTERNOON, MORNING, WHOLE_DAY, format_day
+from office.dates import AFTERNOON, MORNING, WHOLE_DAY, format_day, half_day_slots
 from office.deadlines import DeadlineKind, add_deadline, close_source_deadlines, leave_return_deadline
 from office.directory import StaffMember, find_member, member_of, members_with_role
+from office.leave_presence import days_nobody_presides, nobody_presides_warning
 from office.leave_routing import OFFICE_LABEL, Approver, LeaveKind, Route, RoutingError, route_for
 from office.notices import Notice
 from storage import audit
@@ -80,6 +81,7 @@ class LeavePlan:
     kind: LeaveKind
     route: Route
     days: float
+    warning: str = ""  # 第七条: nobody would preside on some days (office/leave_presence.py)
 
     @property
     def too_long(self) -> bool:
@@ -136,6 +138,7 @@ class Decision:
     leave: FiledLeave
     approval: ApprovalView
     completed: bool  # the report left 待审批 (approved by all, or sent back)
+    warning: str = ""  # 第七条: now approved, it leaves nobody to preside on some days
 
 
 @dataclass(frozen=True)
@@ -149,15 +152,8 @@ class LeaveChange:
     notices: tuple[Notice, ...]
 
 
-def _slots(start: date, start_period: str, end: date, end_period: str) -> tuple[int, int]:
-    """Half-day slots [first, last]: a day is two slots, morning then afternoon."""
-    first = start.toordinal() * 2 + (1 if start_period == AFTERNOON else 0)
-    last = end.toordinal() * 2 + (0 if end_period == MORNING else 1)
-    return first, last
-
-
 def _days(start: date, start_period: str, end: date, end_period: str) -> float:
-    first, last = _slots(start, start_period, end, end_period)
+    first, last = half_day_slots(start, start_period, end, end_period)
     return (last - first + 1) / 2
 
 
@@ -212,7 +208,7 @@ def check_order(start: date, start_period: str, end: date, end_period: str) -> f
     for period in (start_period, end_period):
         if period not in (WHOLE_DAY, MORNING, AFTERNOON):
             raise LeaveError(f"无法识别的时段「{period}」,只能是上午、下午或全天")
-    first, last = _slots(start, start_period, end, end_period)
+    first, last = half_day_slots(start, start_period, end, end_period)
     if last < first:
         raise LeaveError(
             f"结束时间({format_day(end, end_period)})早于开始时间({format_day(start, start_period)}),请检查日期"
@@ -259,8 +255,8 @@ def _clashes(request: LeaveRequest, kind: LeaveKind, other: LeaveReport) -> bool
         return False
     if kind is LeaveKind.MEETING:
         return other.destination == request.destination.strip()
-    first, last = _slots(request.start, request.start_period, request.end, request.end_period)
-    other_first, other_last = _slots(other.start_date, other.start_period, other.end_date, other.end_period)
+    first, last = half_day_slots(request.start, request.start_period, request.end, request.end_period)
+    other_first, other_last = half_day_slots(other.start_date, other.start_period, other.end_date, other.end_period)
     return other_first <= last and first <= other_last
 
 
@@ -305,7 +301,17 @@ def plan_leave(*, session: Session, request: LeaveRequest, now: datetime) -> Lea
     _check_text(request, kind)
     _check_overlap(session, filer, request, kind)
     route = route_of(session, filer, kind)
-    return LeavePlan(request=request, filer=filer, kind=kind, route=route, days=days)
+    absent = days_nobody_presides(session, filer=filer, kind=kind, start=request.start,
+                                  start_period=request.start_period, end=request.end, end_period=request.end_period)
+    return LeavePlan(request=request, filer=filer, kind=kind, route=route, days=days,
+                     warning=nobody_presides_warning(absent))
+
+
+def presiding_warning(*, session: Session, leave: FiledLeave) -> str:
+    """The 第七条 warning of a stored report, for its approval card and the office group ("" if none)."""
+    absent = days_nobody_presides(session, filer=leave.filer, kind=leave.kind, start=leave.start,
+                                  start_period=leave.start_period, end=leave.end, end_period=leave.end_period)
+    return nobody_presides_warning(absent)
 
 
 def file_leave(
@@ -428,9 +434,11 @@ def decide_leave(
         entity_id=report.id,
         detail={"approval": approval.label, "note": note, "state": report.state},
     )
+    leave, warning = leave_of(report), ""
     if report.state == LeaveState.APPROVED:
         _add_return_deadline(session, report, now)
-    return Decision(leave=leave_of(report), approval=_approval_view(approval), completed=completed)
+        warning = presiding_warning(session=session, leave=leave)
+    return Decision(leave=leave, approval=_approval_view(approval), completed=completed, warning=warning)
 
 
 def _own_report(session: Session, report_id: int, actor_telegram_id: int) -> LeaveReport:

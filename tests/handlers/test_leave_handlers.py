@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from leave_harness import CLERK, EXEC_VICE, HEAD, MAYOR, OFFICE, OFFICE_CHAT, STRANGER, VICE, running_bot
 from sqlalchemy import func, select
@@ -229,6 +231,28 @@ async def test_cancelling_the_mayors_leave_tells_the_presiding_executive_vice_ma
         chat.api.send_text(MAYOR, "行程取消")
         told = await chat.next_message(EXEC_VICE, after=before, containing="取消")
     assert "无需再主持" in told["text"] and "行程取消" in told["text"]
+
+
+async def test_leave_leaving_nobody_to_preside_warns_the_approver_and_the_office_group(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        trip = await chat.send(MAYOR, "/leave 出差 明天 后天 上海 学习考察")
+        await chat.press(MAYOR, trip, "确认提交")
+        await chat.next_message(EXEC_VICE, containing="主持区政府工作")
+        card = await chat.send(EXEC_VICE, "/leave 休假 后天 大后天 年休假")
+        assert "无人主持" in card["text"]  # the filer sees it before confirming
+        mayor_before = chat.last_id(MAYOR)
+        await chat.press(EXEC_VICE, card, "确认提交")
+        to_mayor = await chat.next_message(MAYOR, after=mayor_before, containing="请审批")
+        approval_card = to_mayor["text"]
+        office_before = chat.last_id(OFFICE_CHAT)
+        await chat.press(MAYOR, to_mayor, "同意")
+        report = await chat.next_message(OFFICE_CHAT, after=office_before, containing="请假报备")
+    assert "无人主持" in approval_card and "无人主持" in report["text"] and "李常务" in report["text"]
+    warning = approval_card.split("注意")[1]
+    today = clock.now().date()
+    assert (today + timedelta(days=2)).isoformat() in warning  # the one day both are away
+    for lone_day in (today + timedelta(days=1), today + timedelta(days=3)):  # only one of them away
+        assert lone_day.isoformat() not in warning
 
 
 async def test_meeting_absence_goes_to_the_office_and_is_reported_to_the_mayor(db, tmp_path, clock):
