@@ -22,7 +22,7 @@ from telegram.ext import (
 from bot.services import services_of
 from handlers.access import refuse, require_member
 from handlers.html import escape
-from handlers.leave_notify import report_to_office, tell
+from handlers.leave_notify import report_to_office, send_leave_notices, tell
 from handlers.leave_text import leave_card
 from office.directory import members_with_role
 from office.leave import REJECT, LeaveError, cancel_leave, decide_leave, withdraw_leave
@@ -66,7 +66,7 @@ async def _decide(update: Update, context: ContextTypes.DEFAULT_TYPE, approval_i
         return
     await tell(context.bot, leave.filer.telegram_id,
                leave_card(leave, "请假已批准,可按期外出;返回后请发送 /back 销假"))
-    await report_to_office(context.bot, services, leave, "请假报备")
+    await report_to_office(context.bot, services, leave, "请假报备", decision.warning)
     if decision.approval.label == OFFICE_LABEL:
         # 第五十三条: the office reports collected meeting absences to 区长.
         for mayor in mayors:
@@ -94,16 +94,14 @@ async def withdraw(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     services = services_of(context)
     try:
         with services.db.transaction() as session:
-            leave = withdraw_leave(session=session, report_id=int(query.data.split(":")[2]),
-                                   actor_telegram_id=query.from_user.id, now=services.now())
+            change = withdraw_leave(session=session, report_id=int(query.data.split(":")[2]),
+                                    actor_telegram_id=query.from_user.id, now=services.now())
     except LeaveError as exc:
         await refuse(update, str(exc))
         return
     await query.answer("已撤回")
-    await query.edit_message_text(leave_card(leave, "已撤回"))
-    for approval in leave.approvals:
-        if approval.approver is not None and approval.decision is None:
-            await tell(context.bot, approval.approver.telegram_id, leave_card(leave, "申请人已撤回,无需审批"))
+    await query.edit_message_text(leave_card(change.leave, "已撤回"))
+    await send_leave_notices(context.bot, services, change.leave, change.notices)
 
 
 async def ask_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
@@ -137,14 +135,14 @@ async def _cancel(update: Update, context: ContextTypes.DEFAULT_TYPE, report_id:
     services = services_of(context)
     try:
         with services.db.transaction() as session:
-            leave = cancel_leave(session=session, report_id=report_id, actor_telegram_id=update.effective_user.id,
-                                 reason=reason, now=services.now())
+            change = cancel_leave(session=session, report_id=report_id, actor_telegram_id=update.effective_user.id,
+                                  reason=reason, now=services.now())
     except LeaveError as exc:
         await refuse(update, str(exc))
         return
-    await context.bot.edit_message_text(leave_card(leave, "已取消"), chat_id=card[0], message_id=card[1])
-    await update.effective_message.reply_text(f"请假(编号 {leave.id})已取消。")
-    await report_to_office(context.bot, services, leave, "请假取消")
+    await context.bot.edit_message_text(leave_card(change.leave, "已取消"), chat_id=card[0], message_id=card[1])
+    await update.effective_message.reply_text(f"请假(编号 {change.leave.id})已取消。")
+    await send_leave_notices(context.bot, services, change.leave, change.notices)
 
 
 async def give_up(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:

@@ -51,7 +51,8 @@ async def leaves_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await update.effective_message.reply_text("没有待您审批的请假。")
     for item in pending:
         await update.effective_message.reply_text(
-            leave_card(item.leave, f"待您审批({item.label})"), reply_markup=decision_buttons(item.approval_id)
+            leave_card(item.leave, f"待您审批({item.label})", item.warning),
+            reply_markup=decision_buttons(item.approval_id),
         )
 
 

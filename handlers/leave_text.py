@@ -42,8 +42,10 @@ def leave_lines(leave: FiledLeave) -> list[str]:
     return lines
 
 
-def leave_card(leave: FiledLeave, title: str = "") -> str:
-    return "\n".join(([f"<b>{escape(title)}</b>"] if title else []) + leave_lines(leave))
+def leave_card(leave: FiledLeave, title: str = "", warning: str = "") -> str:
+    """The report under an optional headline, with an optional warning (第七条) after it."""
+    lines = ([f"<b>{escape(title)}</b>"] if title else []) + leave_lines(leave)
+    return "\n".join(lines + ([f"⚠️ {escape(warning)}"] if warning else []))
 
 
 def plan_card(plan: LeavePlan) -> str:
@@ -61,6 +63,8 @@ def plan_card(plan: LeavePlan) -> str:
     lines.append(f"审批:{escape(plan.route.describe())}")
     if plan.too_long:
         lines.append(f"⚠️ 请假超过 {MAX_DAYS_WITHOUT_CONFIRMATION} 天,请确认日期无误。")
+    if plan.warning:
+        lines.append(f"⚠️ {escape(plan.warning)}")
     return "\n".join(lines)
 
 

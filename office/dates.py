@@ -150,3 +150,14 @@ def format_day(day: date, period: str = WHOLE_DAY) -> str:
     names = "一二三四五六日"
     text = f"{day.isoformat()}(周{names[day.weekday()]})"
     return text if period == WHOLE_DAY else text + period
+
+
+def half_day_slots(start: date, start_period: str, end: date, end_period: str) -> tuple[int, int]:
+    """Half-day slots [first, last] of a span: a day is two slots, morning then afternoon."""
+    first = start.toordinal() * 2 + (1 if start_period == AFTERNOON else 0)
+    last = end.toordinal() * 2 + (0 if end_period == MORNING else 1)
+    return first, last
+
+
+def day_of_slot(slot: int) -> date:
+    return date.fromordinal(slot // 2)

@@ -20,10 +20,12 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from office.dates import AFTERNOON, MORNING, WHOLE_DAY, format_day
+from office.dates import AFTERNOON, MORNING, WHOLE_DAY, format_day, half_day_slots
 from office.deadlines import DeadlineKind, add_deadline, close_source_deadlines, leave_return_deadline
-from office.directory import StaffMember, find_member, member_of
-from office.leave_routing import Approver, LeaveKind, Route, RoutingError, route_for
+from office.directory import StaffMember, find_member, member_of, members_with_role
+from office.leave_presence import days_nobody_presides, nobody_presides_warning
+from office.leave_routing import OFFICE_LABEL, Approver, LeaveKind, Route, RoutingError, route_for
+from office.notices import Notice
 from storage import audit
 from storage.leaves import (
     LeaveApproval,
@@ -79,6 +81,7 @@ class LeavePlan:
     kind: LeaveKind
     route: Route
     days: float
+    warning: str = ""  # 第七条: nobody would preside on some days (office/leave_presence.py)
 
     @property
     def too_long(self) -> bool:
@@ -135,17 +138,22 @@ class Decision:
     leave: FiledLeave
     approval: ApprovalView
     completed: bool  # the report left 待审批 (approved by all, or sent back)
+    warning: str = ""  # 第七条: now approved, it leaves nobody to preside on some days
 
 
-def _slots(start: date, start_period: str, end: date, end_period: str) -> tuple[int, int]:
-    """Half-day slots [first, last]: a day is two slots, morning then afternoon."""
-    first = start.toordinal() * 2 + (1 if start_period == AFTERNOON else 0)
-    last = end.toordinal() * 2 + (0 if end_period == MORNING else 1)
-    return first, last
+@dataclass(frozen=True)
+class LeaveChange:
+    """A report the filer withdrew or cancelled, with the `Notice`s it implies.
+
+    Each notice's text is the headline of the message; the chat layer shows the report under it.
+    """
+
+    leave: FiledLeave
+    notices: tuple[Notice, ...]
 
 
 def _days(start: date, start_period: str, end: date, end_period: str) -> float:
-    first, last = _slots(start, start_period, end, end_period)
+    first, last = half_day_slots(start, start_period, end, end_period)
     return (last - first + 1) / 2
 
 
@@ -188,46 +196,98 @@ def parse_kind(text: str) -> LeaveKind:
         raise LeaveError(f"未知的请假类型「{text.strip()}」,可选:{kinds}") from None
 
 
-def _check_dates(request: LeaveRequest, today: date) -> float:
-    for period in (request.start_period, request.end_period):
+def check_start(start: date, today: date) -> None:
+    """Starting today is allowed: 第八十二条's "事前" means before leaving, and a 会议请假 is often
+    filed on the meeting's day."""
+    if start < today:
+        raise LeaveError(f"开始日期 {format_day(start)} 已过去,请从今天或以后开始")
+
+
+def check_order(start: date, start_period: str, end: date, end_period: str) -> float:
+    """The days from start to end; refused when the end comes first."""
+    for period in (start_period, end_period):
         if period not in (WHOLE_DAY, MORNING, AFTERNOON):
             raise LeaveError(f"无法识别的时段「{period}」,只能是上午、下午或全天")
-    first, last = _slots(request.start, request.start_period, request.end, request.end_period)
+    first, last = half_day_slots(start, start_period, end, end_period)
     if last < first:
         raise LeaveError(
-            f"结束时间({format_day(request.end, request.end_period)})早于开始时间"
-            f"({format_day(request.start, request.start_period)}),请检查日期"
+            f"结束时间({format_day(end, end_period)})早于开始时间({format_day(start, start_period)}),请检查日期"
         )
-    if request.start < today:
-        # Starting today is allowed: 第八十二条's "事前" means before leaving, and a 会议请假 is
-        # often filed on the meeting's day.
-        raise LeaveError(f"开始日期 {format_day(request.start)} 已过去,请从今天或以后开始")
     return (last - first + 1) / 2
 
 
-def _check_text(request: LeaveRequest, kind: LeaveKind) -> None:
-    destination, reason = request.destination.strip(), request.reason.strip()
+def _check_dates(request: LeaveRequest, today: date) -> float:
+    days = check_order(request.start, request.start_period, request.end, request.end_period)
+    check_start(request.start, today)
+    return days
+
+
+def check_place(kind: LeaveKind, destination: str) -> None:
+    destination = destination.strip()
     if kind in KINDS_NEEDING_PLACE and not destination:
         raise LeaveError(f"{kind.value}须填写目的地,例如:/leave {kind.value} 2026-12-01 2026-12-03 上海 参加协作会")
     if kind is LeaveKind.MEETING and not destination:
         raise LeaveError("会议请假须写明会议名称,例如:/leave 会议请假 明天 区政府常务会议 在外调研")
-    if not reason:
-        raise LeaveError("请写明事由")
     if len(destination) > MAX_PLACE_LENGTH:
         raise LeaveError(f"目的地/会议名称太长(最多 {MAX_PLACE_LENGTH} 字)")
+
+
+def check_reason(reason: str) -> None:
+    reason = reason.strip()
+    if not reason:
+        raise LeaveError("请写明事由")
     if len(reason) > MAX_REASON_LENGTH:
         raise LeaveError(f"事由太长(最多 {MAX_REASON_LENGTH} 字)")
 
 
-def _check_overlap(session: Session, filer: StaffMember, request: LeaveRequest) -> None:
-    first, last = _slots(request.start, request.start_period, request.end, request.end_period)
+def _check_text(request: LeaveRequest, kind: LeaveKind) -> None:
+    check_place(kind, request.destination)
+    check_reason(request.reason)
+
+
+def _clashes(request: LeaveRequest, kind: LeaveKind, other: LeaveReport) -> bool:
+    """Whether an open report of the same person (dates touching the request's) blocks the request.
+
+    A 会议请假 is an absence from one meeting, not from the district: one is usually filed because
+    of a trip, so it clashes only with another 会议请假 for the same meeting (the name as recorded).
+    """
+    if (kind is LeaveKind.MEETING) != (other.kind == LeaveKind.MEETING.value):
+        return False
+    if kind is LeaveKind.MEETING:
+        return other.destination == request.destination.strip()
+    first, last = half_day_slots(request.start, request.start_period, request.end, request.end_period)
+    other_first, other_last = half_day_slots(other.start_date, other.start_period, other.end_date, other.end_period)
+    return other_first <= last and first <= other_last
+
+
+def _check_overlap(session: Session, filer: StaffMember, request: LeaveRequest, kind: LeaveKind) -> None:
     for other in overlapping_reports(session, filer.person_id, request.start, request.end):
-        other_first, other_last = _slots(other.start_date, other.start_period, other.end_date, other.end_period)
-        if other_first <= last and first <= other_last:
+        if _clashes(request, kind, other):
             raise LeaveError(
                 f"与您已有的请假(编号 {other.id},{other.kind},{format_day(other.start_date, other.start_period)}"
                 f" 至 {format_day(other.end_date, other.end_period)},{other.state})时间重叠,请调整日期或先撤回/取消原申请"
             )
+
+
+def filer_of(session: Session, telegram_id: int) -> StaffMember:
+    filer = find_member(session=session, telegram_id=telegram_id)
+    if filer is None:
+        raise LeaveError("您尚未登记在区政府人员名录中,请联系区政府办公室登记。")
+    return filer
+
+
+def route_of(session: Session, filer: StaffMember, kind: LeaveKind) -> Route:
+    """The filer's route for this kind, or LeaveError naming whom the office must register."""
+    try:
+        return route_for(session=session, filer=filer, kind=kind)
+    except RoutingError as exc:
+        raise LeaveError(str(exc)) from None
+
+
+def check_free(session: Session, request: LeaveRequest) -> None:
+    """Refused when an open report of the filer already takes these dates (see `_clashes`)."""
+    kind = parse_kind(request.kind)
+    _check_overlap(session, filer_of(session, request.telegram_id), request, kind)
 
 
 def plan_leave(*, session: Session, request: LeaveRequest, now: datetime) -> LeavePlan:
@@ -235,18 +295,23 @@ def plan_leave(*, session: Session, request: LeaveRequest, now: datetime) -> Lea
 
     `now` is aware and in the office's time zone: its date is "today".
     """
-    filer = find_member(session=session, telegram_id=request.telegram_id)
-    if filer is None:
-        raise LeaveError("您尚未登记在区政府人员名录中,请联系区政府办公室登记。")
+    filer = filer_of(session, request.telegram_id)
     kind = parse_kind(request.kind)
     days = _check_dates(request, now.date())
     _check_text(request, kind)
-    _check_overlap(session, filer, request)
-    try:
-        route = route_for(session=session, filer=filer, kind=kind)
-    except RoutingError as exc:
-        raise LeaveError(str(exc)) from None
-    return LeavePlan(request=request, filer=filer, kind=kind, route=route, days=days)
+    _check_overlap(session, filer, request, kind)
+    route = route_of(session, filer, kind)
+    absent = days_nobody_presides(session, filer=filer, kind=kind, start=request.start,
+                                  start_period=request.start_period, end=request.end, end_period=request.end_period)
+    return LeavePlan(request=request, filer=filer, kind=kind, route=route, days=days,
+                     warning=nobody_presides_warning(absent))
+
+
+def presiding_warning(*, session: Session, leave: FiledLeave) -> str:
+    """The 第七条 warning of a stored report, for its approval card and the office group ("" if none)."""
+    absent = days_nobody_presides(session, filer=leave.filer, kind=leave.kind, start=leave.start,
+                                  start_period=leave.start_period, end=leave.end, end_period=leave.end_period)
+    return nobody_presides_warning(absent)
 
 
 def file_leave(
@@ -369,9 +434,11 @@ def decide_leave(
         entity_id=report.id,
         detail={"approval": approval.label, "note": note, "state": report.state},
     )
+    leave, warning = leave_of(report), ""
     if report.state == LeaveState.APPROVED:
         _add_return_deadline(session, report, now)
-    return Decision(leave=leave_of(report), approval=_approval_view(approval), completed=completed)
+        warning = presiding_warning(session=session, leave=leave)
+    return Decision(leave=leave, approval=_approval_view(approval), completed=completed, warning=warning)
 
 
 def _own_report(session: Session, report_id: int, actor_telegram_id: int) -> LeaveReport:
@@ -382,20 +449,56 @@ def _own_report(session: Session, report_id: int, actor_telegram_id: int) -> Lea
     return report
 
 
-def withdraw_leave(*, session: Session, report_id: int, actor_telegram_id: int, now: datetime) -> FiledLeave:
-    """The filer takes back a report nobody has finished deciding (已撤回)."""
+def _approvers_asked(session: Session, report: LeaveReport) -> list[int]:
+    """Telegram ids of everyone who decided the report or was asked to (a role's members but the filer)."""
+    asked: list[int] = []
+    for approval in report.approvals:
+        if approval.decided_by_telegram_id is not None:
+            asked.append(approval.decided_by_telegram_id)
+        elif approval.approver is not None:
+            asked.append(approval.approver.telegram_id)
+        elif approval.approver_role is not None:
+            members = members_with_role(session=session, role=Role(approval.approver_role))
+            asked += [m.telegram_id for m in members if m.person_id != report.person_id]
+    return asked
+
+
+def _told_of_approval(session: Session, report: LeaveReport) -> list[int]:
+    """Who was told that the report stands besides its approvers: the mayor of a 会议请假 the office
+    collected (第五十三条)."""
+    if any(approval.label == OFFICE_LABEL for approval in report.approvals):
+        return [m.telegram_id for m in members_with_role(session=session, role=Role.MAYOR)]
+    return []
+
+
+def _private_notices(report: LeaveReport, recipients: list[tuple[int, str]]) -> list[Notice]:
+    """One notice per person (the first headline wins), never to the filer."""
+    notices: dict[int, Notice] = {}
+    for telegram_id, text in recipients:
+        if telegram_id != report.person.telegram_id:
+            notices.setdefault(telegram_id, Notice(text, telegram_id))
+    return list(notices.values())
+
+
+def withdraw_leave(*, session: Session, report_id: int, actor_telegram_id: int, now: datetime) -> LeaveChange:
+    """The filer takes back a report nobody has finished deciding (已撤回); its approvers are told."""
     report = _own_report(session, report_id, actor_telegram_id)
     if report.state != LeaveState.PENDING:
         raise LeaveError(f"该申请当前状态为「{report.state}」,只有待审批的申请可以撤回")
     report.state, report.closed_at = LeaveState.WITHDRAWN.value, now
     audit.record(session, actor_telegram_id=actor_telegram_id, action="withdrawn", entity="leave", entity_id=report.id)
-    return leave_of(report)
+    notices = _private_notices(report, [(who, "申请人已撤回,无需审批") for who in _approvers_asked(session, report)])
+    return LeaveChange(leave_of(report), tuple(notices))
 
 
 def cancel_leave(
     *, session: Session, report_id: int, actor_telegram_id: int, reason: str, now: datetime
-) -> FiledLeave:
-    """The filer calls off an approved report before returning (已取消, with a reason)."""
+) -> LeaveChange:
+    """The filer calls off an approved report before returning (已取消, with a reason).
+
+    Everyone who was told the leave stands hears of it: its approvers, the 常务副区长 named to
+    preside (第七条), the 区长 told of a 会议请假 (第五十三条), and the office group.
+    """
     report = _own_report(session, report_id, actor_telegram_id)
     if report.state != LeaveState.APPROVED:
         raise LeaveError(f"该申请当前状态为「{report.state}」,只有已批准的请假可以取消")
@@ -414,7 +517,12 @@ def cancel_leave(
         detail={"reason": reason},
     )
     _close_return_deadline(session, report, "cancelled", actor_telegram_id, now)
-    return leave_of(report)
+    recipients = [(who, "您批准的请假已由申请人取消") for who in _approvers_asked(session, report)]
+    if report.acting_person is not None:
+        recipients.append((report.acting_person.telegram_id, "区长取消外出,无需再主持区政府工作(第七条)"))
+    recipients += [(who, "区政府办公室报告:会议请假已取消") for who in _told_of_approval(session, report)]
+    notices = [*_private_notices(report, recipients), Notice("请假取消")]
+    return LeaveChange(leave_of(report), tuple(notices))
 
 
 def return_from_leave(

@@ -7,7 +7,8 @@
 | 部门正职              | 区长 and the unit's 分管副区长 (会签, both)          | 区政府办公室, reported to 区长 |
 | 办公室 / 工作人员     | their unit's 部门正职 (the rules are silent)         | 区政府办公室, reported to 区长 |
 
-A route that needs someone the directory does not hold is refused with a message naming who is missing.
+A route that needs someone the directory does not hold, or whose only holder is the filer (the sole
+办公室 member's own 会议请假), is refused with a message naming who is missing.
 """
 
 from __future__ import annotations
@@ -99,7 +100,27 @@ def _unit_head(session: Session, filer: StaffMember) -> Approver:
     return Approver(UNIT_HEAD_LABEL, heads[0])
 
 
+def _holders(session: Session, approver: Approver) -> list[StaffMember]:
+    if approver.member is not None:
+        return [approver.member]
+    assert approver.role is not None  # an approver is a person or a role
+    return members_with_role(session=session, role=approver.role)
+
+
 def route_for(*, session: Session, filer: StaffMember, kind: LeaveKind) -> Route:
+    """The route of the filer's report; refused when a decision has nobody but the filer to make it
+    (nobody approves their own report, so it would wait for ever)."""
+    route = _route(session, filer, kind)
+    for approver in route.approvers:
+        holders = _holders(session, approver)
+        if not any(holder.person_id != filer.person_id for holder in holders):
+            who = approver.label if approver.member is not None else f"{approver.label}人员"
+            besides = "除您本人外" if holders else ""
+            raise RoutingError(f"名录中{besides}没有登记{who},无法送审,请联系区政府办公室登记")
+    return route
+
+
+def _route(session: Session, filer: StaffMember, kind: LeaveKind) -> Route:
     if filer.role is Role.MAYOR:
         if kind is LeaveKind.MEETING:
             return Route(approvers=(), recorded_only=True)
@@ -108,8 +129,6 @@ def route_for(*, session: Session, filer: StaffMember, kind: LeaveKind) -> Route
     if filer.role in LEADER_ROLES:
         return Route(approvers=(_mayor(session),))
     if kind is LeaveKind.MEETING:
-        if not members_with_role(session=session, role=Role.OFFICE):
-            raise RoutingError("名录中没有登记区政府办公室人员,无法送审,请联系区政府办公室登记")
         return Route(approvers=(Approver(OFFICE_LABEL, role=Role.OFFICE),), reported_to_mayor=True)
     if filer.role is Role.UNIT_HEAD:
         try:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from office.csv_safe import safe_cell
 from office.directory import StaffMember
-from office.leave import FiledLeave, leave_of
+from office.leave import FiledLeave, leave_of, presiding_warning
 from storage.leaves import all_reports, approved_on, pending_approvals_for, reports_of
 
 CSV_COLUMNS = (
@@ -31,6 +31,7 @@ class PendingApproval:
     approval_id: int
     label: str
     leave: FiledLeave
+    warning: str = ""  # 第七条: approving it would leave nobody to preside on some days
 
 
 def my_leaves(*, session: Session, member: StaffMember, limit: int = 10) -> list[FiledLeave]:
@@ -39,11 +40,13 @@ def my_leaves(*, session: Session, member: StaffMember, limit: int = 10) -> list
 
 def pending_for(*, session: Session, member: StaffMember) -> list[PendingApproval]:
     """Undecided approvals this person may decide (their own reports excluded)."""
-    return [
-        PendingApproval(approval.id, approval.label, leave_of(approval.report))
-        for approval in pending_approvals_for(session, member.person_id, member.role.value)
-        if approval.report.person_id != member.person_id
-    ]
+    pending = []
+    for approval in pending_approvals_for(session, member.person_id, member.role.value):
+        if approval.report.person_id != member.person_id:
+            leave = leave_of(approval.report)
+            pending.append(PendingApproval(approval.id, approval.label, leave,
+                                           presiding_warning(session=session, leave=leave)))
+    return pending
 
 
 def away_on(*, session: Session, day: date) -> list[FiledLeave]:

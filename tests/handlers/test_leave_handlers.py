@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
-from leave_harness import CLERK, HEAD, MAYOR, OFFICE, OFFICE_CHAT, STRANGER, VICE, running_bot
+from leave_harness import CLERK, EXEC_VICE, HEAD, MAYOR, OFFICE, OFFICE_CHAT, STRANGER, VICE, running_bot
 from sqlalchemy import func, select
 
 from storage.leaves import LeaveReport
@@ -129,6 +131,57 @@ async def test_guided_form_ends_with_a_confirmation_naming_the_approver(db, tmp_
     assert _reports(db) == 0
 
 
+async def _guided_trip_to_end_step(chat, user):
+    kinds = await chat.send(user, "/leave")
+    await chat.press(user, kinds, "出差")
+    await chat.next_message(user, after=kinds["message_id"], containing="开始日期")
+
+
+async def test_guided_form_asks_again_at_the_step_whose_answer_is_wrong(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        await _guided_trip_to_end_step(chat, CLERK)
+        past = await chat.send(CLERK, "2020-01-01")
+        assert "已过去" in past["text"] and "开始日期?" in past["text"]
+        end = await chat.send(CLERK, "后天")
+        assert "结束日期" in end["text"]
+        backwards = await chat.send(CLERK, "明天")
+        assert "早于开始" in backwards["text"] and "结束日期?" in backwards["text"]
+        unreadable = await chat.send(CLERK, "下月初")
+        assert "看不懂日期" in unreadable["text"] and "结束日期?" in unreadable["text"]
+        place = await chat.send(CLERK, "大后天")
+        assert place["text"] == "目的地?"
+        too_long = await chat.send(CLERK, "津" * 200)
+        assert "太长" in too_long["text"] and "目的地?" in too_long["text"]
+        reason = await chat.send(CLERK, "天津")
+        assert "事由" in reason["text"]
+        card = await chat.send(CLERK, "送审材料")
+    # The answers given before each refusal were kept: 后天 to 大后天, 天津.
+    assert "请确认" in card["text"] and "共 2 天" in card["text"] and "天津" in card["text"]
+
+
+async def test_guided_form_refuses_overlapping_dates_at_the_step_that_can_mend_them(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        first = await chat.send(CLERK, "/leave 出差 明天 后天 上海 开会")
+        await chat.press(CLERK, first, "确认提交")
+        await _guided_trip_to_end_step(chat, CLERK)
+        inside = await chat.send(CLERK, "后天")
+        assert "重叠" in inside["text"] and "开始日期?" in inside["text"]
+        await chat.send(CLERK, "今天")
+        over = await chat.send(CLERK, "大后天")
+        assert "重叠" in over["text"] and "结束日期?" in over["text"]
+        await chat.press(CLERK, over, "同一天")
+        place = await chat.next_message(CLERK, after=over["message_id"], containing="目的地")
+    assert place["text"] == "目的地?" and _reports(db) == 1
+
+
+async def test_guided_form_tells_at_once_when_nobody_could_approve(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        kinds = await chat.send(OFFICE, "/leave")  # the only 办公室 member: nobody else collects it
+        await chat.press(OFFICE, kinds, "会议请假")
+        refused = await chat.next_message(OFFICE, after=kinds["message_id"], containing="无法送审")
+    assert "区政府办公室人员" in refused["text"]
+
+
 async def test_guided_form_can_be_abandoned(db, tmp_path, clock):
     async with running_bot(db, tmp_path, clock=clock) as chat:
         await chat.send(CLERK, "/leave")
@@ -146,6 +199,60 @@ async def test_withdraw_by_button_tells_the_approver(db, tmp_path, clock):
     assert "无需审批" in note["text"]
     with db.transaction() as session:
         assert session.scalars(select(LeaveReport.state)).all() == ["已撤回"]
+
+
+async def test_cancelling_an_approved_leave_tells_the_approver_and_the_office_group(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        card = await chat.send(VICE, "/leave 出差 明天 后天 天津 调研")
+        await chat.press(VICE, card, "确认提交")
+        to_mayor = await chat.next_message(MAYOR, containing="请审批")
+        await chat.press(MAYOR, to_mayor, "同意")
+        await chat.next_message(VICE, containing="已批准")
+        mine = await chat.send(VICE, "/leaves")
+        await chat.press(VICE, mine, "取消 1")
+        await chat.next_message(VICE, after=mine["message_id"], containing="取消原因")
+        mayor_before, office_before = chat.last_id(MAYOR), chat.last_id(OFFICE_CHAT)
+        chat.api.send_text(VICE, "调研改期")
+        to_mayor_again = await chat.next_message(MAYOR, after=mayor_before, containing="取消")
+        to_office = await chat.next_message(OFFICE_CHAT, after=office_before, containing="请假取消")
+    assert "调研改期" in to_mayor_again["text"] and "天津" in to_mayor_again["text"]
+    assert "赵副区长" in to_office["text"]
+
+
+async def test_cancelling_the_mayors_leave_tells_the_presiding_executive_vice_mayor(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        card = await chat.send(MAYOR, "/leave 出差 明天 后天 上海 学习考察")
+        await chat.press(MAYOR, card, "确认提交")
+        await chat.next_message(EXEC_VICE, containing="主持区政府工作")
+        mine = await chat.send(MAYOR, "/leaves")
+        await chat.press(MAYOR, mine, "取消 1")
+        await chat.next_message(MAYOR, after=mine["message_id"], containing="取消原因")
+        before = chat.last_id(EXEC_VICE)
+        chat.api.send_text(MAYOR, "行程取消")
+        told = await chat.next_message(EXEC_VICE, after=before, containing="取消")
+    assert "无需再主持" in told["text"] and "行程取消" in told["text"]
+
+
+async def test_leave_leaving_nobody_to_preside_warns_the_approver_and_the_office_group(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        trip = await chat.send(MAYOR, "/leave 出差 明天 后天 上海 学习考察")
+        await chat.press(MAYOR, trip, "确认提交")
+        await chat.next_message(EXEC_VICE, containing="主持区政府工作")
+        card = await chat.send(EXEC_VICE, "/leave 休假 后天 大后天 年休假")
+        assert "无人主持" in card["text"]  # the filer sees it before confirming
+        mayor_before = chat.last_id(MAYOR)
+        await chat.press(EXEC_VICE, card, "确认提交")
+        to_mayor = await chat.next_message(MAYOR, after=mayor_before, containing="请审批")
+        approval_card = to_mayor["text"]
+        office_before = chat.last_id(OFFICE_CHAT)
+        await chat.press(MAYOR, to_mayor, "同意")
+        report = await chat.next_message(OFFICE_CHAT, after=office_before, containing="请假报备")
+    assert "无人主持" in approval_card and "无人主持" in report["text"] and "李常务" in report["text"]
+    warning = approval_card.split("注意")[1]
+    today = clock.now().date()
+    assert (today + timedelta(days=2)).isoformat() in warning  # the one day both are away
+    for lone_day in (today + timedelta(days=1), today + timedelta(days=3)):  # only one of them away
+        assert lone_day.isoformat() not in warning
 
 
 async def test_meeting_absence_goes_to_the_office_and_is_reported_to_the_mayor(db, tmp_path, clock):
@@ -211,6 +318,23 @@ async def test_guided_half_day_vacation_skips_the_place(db, tmp_path, clock):
         card = await chat.send(CLERK, "家中有事")
     assert start["message_id"] < bad["message_id"]
     assert "下午,共 0.5 天" in card["text"] and "目的地" not in card["text"]
+
+
+async def test_guided_half_day_asks_morning_or_afternoon(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        kinds = await chat.send(CLERK, "/leave")
+        await chat.press(CLERK, kinds, "休假")
+        await chat.next_message(CLERK, after=kinds["message_id"], containing="开始日期")
+        end = await chat.send(CLERK, "明天")
+        await chat.press(CLERK, end, "半天")
+        half = await chat.next_message(CLERK, after=end["message_id"], containing="上午还是下午")
+        assert chat.buttons(half) == ["上午", "下午"]
+        await chat.press(CLERK, half, "下午")
+        place = await chat.next_message(CLERK, after=half["message_id"], containing="地点")
+        await chat.press(CLERK, place, "跳过")
+        await chat.next_message(CLERK, after=place["message_id"], containing="事由")
+        card = await chat.send(CLERK, "家中有事")
+    assert "下午,共 0.5 天" in card["text"]
 
 
 async def test_more_than_30_days_is_confirmed_explicitly(db, tmp_path, clock):

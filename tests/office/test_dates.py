@@ -97,6 +97,26 @@ def test_one_line_errors_say_what_to_fix(line, message):
         parse_leave_line(line, telegram_id=7, today=TODAY)
 
 
+def test_one_line_half_days_written_apart_from_their_dates():
+    request = parse_leave_line("休假 12月28日 下午 12月29日 上午 本市 体检", telegram_id=7, today=TODAY)
+    assert (request.start, request.start_period) == (date(2026, 12, 28), "下午")
+    assert (request.end, request.end_period) == (date(2026, 12, 29), "上午")
+    assert (request.destination, request.reason) == ("本市", "体检")
+
+
+def test_one_line_half_day_apart_from_a_single_date():
+    request = parse_leave_line("会议请假 明天 下午 区长专题会议 接待检查", telegram_id=7, today=TODAY)
+    assert (request.start, request.start_period, request.end_period) == (date(2026, 11, 27), "下午", "下午")
+    assert request.destination == "区长专题会议"
+
+
+def test_one_line_half_day_without_its_half_is_asked_not_guessed():
+    with pytest.raises(LeaveError, match="上午还是下午"):
+        parse_leave_line("休假 明天 半天 家中有事", telegram_id=7, today=TODAY)
+    request = parse_leave_line("休假 明天 上午 半天 家中有事", telegram_id=7, today=TODAY)
+    assert (request.start_period, request.end_period, request.reason) == ("上午", "上午", "家中有事")
+
+
 @pytest.mark.parametrize("text", ["十十月1日", "12月十十日", "二十十日", "十二十月3日"])
 def test_malformed_chinese_numerals_are_refused_clearly(text):
     with pytest.raises(DateError, match="不是有效日期|看不懂"):

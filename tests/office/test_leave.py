@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from leave_seed import (
-    HEAD, MAYOR, NOW, OFFICE, OFFICE_2, STRANGER, TZ, VICE, count_reports, day, leave_audit, leave_request,
+    EXEC_VICE, HEAD, MAYOR, NOW, OFFICE, OFFICE_2, STRANGER, TZ, VICE, count_reports, day, leave_audit, leave_request,
     return_deadlines, seed_directory,
 )
 
@@ -101,6 +101,33 @@ def test_overlapping_reports_of_one_person_are_refused(directory):
     with pytest.raises(LeaveError, match=f"编号 {first.id}.*重叠"):
         _file(directory, leave_request(VICE, kind="休假", start=7, end=9))
     assert count_reports(directory) == 1
+
+
+def test_meeting_absence_during_a_trip_is_accepted(directory):
+    """Missing a meeting because one is away on business is the usual case (第五十三条)."""
+    trip = _approved(directory, start=25, end=27, destination="广州")
+    meeting = _file(directory, leave_request(VICE, kind="会议请假", start=26, end=26, destination="常务会议",
+                                             reason="在广州出差"))
+    assert meeting.state is LeaveState.PENDING and trip.id != meeting.id
+
+
+def test_trip_over_an_approved_meeting_absence_is_accepted(directory):
+    _approved(directory, kind="会议请假", start=26, end=26, destination="常务会议", reason="外出调研")
+    trip = _file(directory, leave_request(VICE, start=25, end=27, destination="广州"))
+    assert trip.state is LeaveState.PENDING
+
+
+def test_second_absence_from_the_same_meeting_is_refused(directory):
+    first = _file(directory, leave_request(VICE, kind="会议请假", start=26, end=26, destination="常务会议"))
+    with pytest.raises(LeaveError, match=f"编号 {first.id}.*重叠"):
+        _file(directory, leave_request(VICE, kind="会议请假", start=26, end=26, destination=" 常务会议 "))
+    assert count_reports(directory) == 1
+
+
+def test_absences_from_two_meetings_of_one_day_are_accepted(directory):
+    _file(directory, leave_request(VICE, kind="会议请假", start=26, end=26, destination="常务会议"))
+    _file(directory, leave_request(VICE, kind="会议请假", start=26, end=26, destination="区长专题会议"))
+    assert count_reports(directory) == 2
 
 
 def test_morning_and_afternoon_of_one_day_do_not_overlap(directory):
@@ -208,7 +235,7 @@ def test_filer_withdraws_before_the_decision(directory):
             withdraw_leave(session=session, report_id=leave.id, actor_telegram_id=MAYOR, now=NOW)
     with directory.transaction() as session:
         withdrawn = withdraw_leave(session=session, report_id=leave.id, actor_telegram_id=VICE, now=NOW)
-    assert withdrawn.state is LeaveState.WITHDRAWN
+    assert withdrawn.leave.state is LeaveState.WITHDRAWN
     with pytest.raises(LeaveError, match="已撤回"):
         _decide(directory, leave.approvals[0].id, MAYOR)
     assert leave_audit(directory, leave.id) == ["filed", "withdrawn"]
@@ -224,9 +251,49 @@ def test_approved_report_cannot_be_withdrawn_but_cancelled_with_reason(directory
             cancel_leave(session=session, report_id=leave.id, actor_telegram_id=VICE, reason=" ", now=NOW)
     with directory.transaction() as session:
         cancelled = cancel_leave(session=session, report_id=leave.id, actor_telegram_id=VICE, reason="会议改期", now=NOW)
-    assert cancelled.state is LeaveState.CANCELLED and cancelled.cancel_reason == "会议改期"
+    assert cancelled.leave.state is LeaveState.CANCELLED and cancelled.leave.cancel_reason == "会议改期"
     assert [state for state, _ in return_deadlines(directory, leave.id)] == ["cancelled"]
     assert leave_audit(directory, leave.id) == ["filed", "approved", "cancelled"]
+
+
+def _cancel(db, leave, actor):
+    with db.transaction() as session:
+        return cancel_leave(session=session, report_id=leave.id, actor_telegram_id=actor, reason="会议改期", now=NOW)
+
+
+def _recipients(change) -> set[int | None]:
+    return {notice.telegram_id for notice in change.notices}
+
+
+def test_cancelling_an_approved_report_tells_its_approvers_and_the_office_group(directory):
+    leave = _file(directory, leave_request(HEAD))
+    for approval, approver in zip(leave.approvals, (MAYOR, VICE), strict=True):
+        _decide(directory, approval.id, approver)
+    change = _cancel(directory, leave, HEAD)
+    assert _recipients(change) == {MAYOR, VICE, None}  # None: the office group
+    assert all("取消" in notice.text for notice in change.notices)
+
+
+def test_cancelling_the_mayors_leave_tells_the_presiding_executive_vice_mayor(directory):
+    leave = _file(directory, leave_request(MAYOR))
+    change = _cancel(directory, leave, MAYOR)
+    assert _recipients(change) == {EXEC_VICE, None}
+    assert "主持" in next(n.text for n in change.notices if n.telegram_id == EXEC_VICE)
+
+
+def test_cancelling_a_meeting_absence_tells_the_deciding_office_member_and_the_mayor(directory):
+    leave = _file(directory, leave_request(HEAD, kind="会议请假", start=1, end=1, destination="区长专题会议"))
+    _decide(directory, leave.approvals[0].id, OFFICE_2)
+    change = _cancel(directory, leave, HEAD)
+    assert _recipients(change) == {OFFICE_2, MAYOR, None}  # 第五十三条: the mayor was told of the absence
+
+
+def test_withdrawing_tells_every_approver_asked_or_decided(directory):
+    leave = _file(directory, leave_request(HEAD))
+    _decide(directory, leave.approvals[0].id, MAYOR)
+    with directory.transaction() as session:
+        change = withdraw_leave(session=session, report_id=leave.id, actor_telegram_id=HEAD, now=NOW)
+    assert _recipients(change) == {MAYOR, VICE}
 
 
 def test_back_closes_the_report_and_its_deadline(directory):

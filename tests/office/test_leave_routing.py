@@ -6,7 +6,7 @@ import pytest
 
 from office.leave import LeaveError, LeaveState, file_leave, plan_leave
 from leave_seed import (
-    CLERK, EXEC_VICE, HEAD, LONELY_HEAD, MAYOR, NOW, OFFICE, PEOPLE, VICE, count_reports, leave_audit, leave_request,
+    CLERK, EXEC_VICE, HEAD, LONELY_HEAD, MAYOR, NOW, OFFICE, OFFICE_2, PEOPLE, VICE, count_reports, leave_audit, leave_request,
     return_deadlines, seed_directory,
 )
 
@@ -92,3 +92,23 @@ def test_route_without_a_registered_mayor_is_refused(db):
     with pytest.raises(LeaveError, match="没有登记区长"):
         _file(db, leave_request(VICE))
     assert count_reports(db) == 0
+
+
+def test_meeting_absence_of_the_only_office_member_is_refused(db):
+    """Nobody but the filer could collect it (第五十三条), so it would wait for nobody."""
+    seed_directory(db, people=[person for person in PEOPLE if person[0] != OFFICE_2])
+    with pytest.raises(LeaveError, match="除您本人外没有登记区政府办公室人员"):
+        _file(db, leave_request(OFFICE, kind="会议请假", start=1, end=1, destination="区长专题会议"))
+    assert count_reports(db) == 0
+
+
+def test_meeting_absence_of_a_head_reaches_the_only_office_member(db):
+    seed_directory(db, people=[person for person in PEOPLE if person[0] != OFFICE_2])
+    leave = _file(db, leave_request(HEAD, kind="会议请假", start=1, end=1, destination="区长专题会议"))
+    assert _approvers(leave) == [("区政府办公室", "办公室")]
+
+
+def test_meeting_absence_without_any_office_member_is_refused(db):
+    seed_directory(db, people=[person for person in PEOPLE if person[1] not in ("钱主任", "冯干事")])
+    with pytest.raises(LeaveError, match="名录中没有登记区政府办公室人员"):
+        _file(db, leave_request(HEAD, kind="会议请假", start=1, end=1, destination="区长专题会议"))
