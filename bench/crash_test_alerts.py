@@ -94,6 +94,16 @@ class BotProcess:
         return self.process.wait(60)
 
 
+def base_env(world: AlertWorld, *, data_dir: Path, database_url: str, chroma_path: Path) -> dict[str, str]:
+    """The bot's environment: the world's token and emulator, its own data, 2-minute reminders."""
+    keep = {k: v for k, v in os.environ.items()
+            if not k.startswith(("TELEGRAM_", "WEBHOOK_", "ALERT_", "DATA_DIR", "DATABASE_URL", "CHROMA_", "ADMIN_"))}
+    return {**keep, "TELEGRAM_BOT_TOKEN": world.api.token, "TELEGRAM_API_URL": world.emulator.url,
+            "DATA_DIR": str(data_dir), "DATABASE_URL": database_url, "CHROMA_PATH": str(chroma_path),
+            "ALERT_LEAD_TIMES": LEAD, "ALERT_LEAD_TIMES_BY_KIND": "", "ALERT_POLL_SECONDS": "1",
+            "PYTHONUNBUFFERED": "1", "HF_HUB_OFFLINE": "1", "LOG_LEVEL": "INFO"}
+
+
 def _ids(database_url: str, state: ReminderState) -> set[int]:
     engine = create_engine(database_url)
     with engine.connect() as connection:
@@ -110,13 +120,8 @@ def run(*, kills: int = 20, reminders: int = 200, people: int = 20, workdir: Pat
     world = AlertWorld(people)
     data_dir = workdir / "data"
     database_url = database_url or f"sqlite:///{(data_dir / 'officebot.db').resolve()}"
-    keep = {k: v for k, v in os.environ.items()
-            if not k.startswith(("TELEGRAM_", "WEBHOOK_", "ALERT_", "DATA_DIR", "DATABASE_URL", "CHROMA_", "ADMIN_"))}
-    env = {**keep, "TELEGRAM_BOT_TOKEN": world.api.token, "TELEGRAM_API_URL": world.emulator.url,
-           "DATA_DIR": str(data_dir), "DATABASE_URL": database_url, "CHROMA_PATH": str(chroma_path),
-           "ALERT_LEAD_TIMES": LEAD, "ALERT_LEAD_TIMES_BY_KIND": "", "ALERT_POLL_SECONDS": "1",
-           "PYTHONUNBUFFERED": "1", "HF_HUB_OFFLINE": "1", "LOG_LEVEL": "INFO"}
-    bot = BotProcess(world, env, workdir)
+    bot = BotProcess(world, base_env(world, data_dir=data_dir, database_url=database_url, chroma_path=chroma_path),
+                     workdir)
     kill_times: list[float] = []
     try:
         bot.start()  # the first start may build the rules index; the kill phase starts after it

@@ -7,6 +7,8 @@ Telegram, or serves a webhook when `WEBHOOK_URL` is set.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import signal
 import sys
 from urllib.parse import urlparse
 
@@ -32,8 +34,8 @@ def _run(args: argparse.Namespace) -> int:
         print("未配置 TELEGRAM_BOT_TOKEN(见 .env.example)。不用 Telegram 试用请运行 officebot chat。", file=sys.stderr)
         return 2
     application = build_application(services)
-    # run_polling / run_webhook stop on SIGINT, SIGTERM and SIGABRT: the update being handled
-    # is finished and the polling offset committed before they return, so the exit code is 0.
+    # Both stop on SIGINT, SIGTERM and SIGABRT: the updates in hand are finished and the polling
+    # offset committed before they return, so the exit code is 0.
     if settings.webhook_url:
         application.run_webhook(
             listen=settings.webhook_listen,
@@ -44,8 +46,28 @@ def _run(args: argparse.Namespace) -> int:
             allowed_updates=Update.ALL_TYPES,
         )
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        asyncio.run(_poll(application, services))
     return 0
+
+
+async def _poll(application, services) -> None:  # type: ignore[no-untyped-def]
+    """Long polling through the update inbox (bot/update_inbox.py), stopped by SIGINT/SIGTERM/SIGABRT
+    after the updates in hand are handled, like PTB's run_polling."""
+    from bot.update_inbox import InboxPolling
+
+    polling = InboxPolling(application, services)
+    application.update_processor.after = polling.done
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGINT, signal.SIGTERM, signal.SIGABRT):
+        loop.add_signal_handler(signal_number, stop.set)
+    async with application:  # initialize … shutdown
+        if application.post_init is not None:
+            await application.post_init(application)
+        await application.start()
+        await polling.replay()
+        await polling.run(stop)
+        await application.stop()
 
 
 def _chat(args: argparse.Namespace) -> int:

@@ -60,7 +60,8 @@ def _never_left(error: TelegramError) -> bool:
     return isinstance(error.__cause__, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
-def _retry_delay(error: RetryAfter) -> timedelta:
+def retry_delay(error: RetryAfter) -> timedelta:
+    """How long Telegram asked to wait."""
     with warnings.catch_warnings():
         # PTB 22 warns that `retry_after` becomes a timedelta in v23; both are handled here.
         warnings.simplefilter("ignore", PTBDeprecationWarning)
@@ -124,7 +125,7 @@ class Dispatcher:
                                               **SEND_TIMEOUTS)
         except RetryAfter as error:
             heartbeat.cancel()
-            wait = _retry_delay(error)
+            wait = retry_delay(error)
             await self._db(reminders.record_not_sent, claim=claim, worker=self.worker,
                            retry_at=self.clock() + wait, error=f"RetryAfter {wait.total_seconds():.0f}s")
             stats.retried += 1

@@ -9,7 +9,7 @@ per chat keeps what a person sees consistent while other chats proceed.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -23,6 +23,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
     def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
         super().__init__(max_concurrent_updates)
+        # Called once an update's handlers have finished, failed or not (bot/update_inbox.py marks it done).
+        self.after: Callable[[object], Awaitable[None]] | None = None
         self._locks: dict[int | None, asyncio.Lock] = {}
         self._users: dict[int | None, int] = {}
 
@@ -33,7 +35,11 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._users[key] = self._users.get(key, 0) + 1
         try:
             async with lock:
-                await coroutine
+                try:
+                    await coroutine
+                finally:
+                    if self.after is not None:
+                        await self.after(update)
         finally:
             # Forget quiet chats so the table does not grow with every chat ever seen.
             self._users[key] -= 1

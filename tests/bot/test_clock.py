@@ -21,7 +21,7 @@ ALLOWED = {
     "bot/local_api.py": "the in-memory Telegram server stamps its own messages, as Telegram does",
 }
 SYSTEM_TIME = re.compile(r"datetime\.now\(|date\.today\(|(?<![\w.])time\.time\(|datetime\.utcnow\(")
-WRITE_STAMP = re.compile(r"\butcnow\(")  # storage.base.utcnow: storage/ stamps its rows with it, nobody else
+WRITE_STAMP = re.compile(r"(?<![\w.])utcnow\(")  # storage.base.utcnow: storage/ stamps its rows with it, nobody else
 
 
 def test_a_pinned_clock_reads_its_moment_in_the_office_time_zone_and_runs_on():

@@ -1,4 +1,5 @@
-"""dialogs and handled_updates: the open form of each person in each chat, per channel; the updates applied
+"""dialogs, handled_updates, update_inbox: the open form of each person in each chat, per channel; the
+updates applied; the updates received and not yet handled
 
 Revision ID: 0006_dialogs
 Revises: 0005_merge_features
@@ -40,8 +41,24 @@ def upgrade() -> None:
     with op.batch_alter_table('handled_updates', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_handled_updates_handled_at'), ['handled_at'], unique=False)
 
+    op.create_table('update_inbox',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.String(length=16), nullable=False),
+    sa.Column('update_id', sa.String(length=64), nullable=False),
+    sa.Column('payload', sa.Text(), nullable=False),
+    sa.Column('received_at', storage.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('done_at', storage.base.UTCDateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_update_inbox')),
+    sa.UniqueConstraint('channel', 'update_id', name=op.f('uq_update_inbox_channel'))
+    )
+    with op.batch_alter_table('update_inbox', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_update_inbox_done_at'), ['done_at'], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table('update_inbox', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_update_inbox_done_at'))
+    op.drop_table('update_inbox')
     with op.batch_alter_table('handled_updates', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_handled_updates_handled_at'))
     op.drop_table('handled_updates')
