@@ -4,14 +4,16 @@ Try it::
 
     officebot users add --telegram-id 1001 --name 张三 --role 副区长 --unit 区政府 --oversees 区财政局,区审计局
     officebot users set --telegram-id 1001 --role 常务副区长
+    officebot users set --telegram-id 1001 --dingtalk-id manager4521   # the same person on DingTalk
+    officebot users add --dingtalk-id manager7788 --name 李四 --role 工作人员 --unit 区财政局
     officebot users list
     officebot users remove --telegram-id 1001
     officebot users reassign --from 1001 --to 1005
     officebot users transfer --unit 区财政局 --to 1005
     officebot export leaves --csv leaves.csv
 
-The command line is run by the operator, so it may change any entry (Telegram's /staff may not
-change the sender's own).
+The command line is run by the operator, so it may change any entry (the chat's /staff may not
+change the sender's own). A person is named by their Telegram id, their DingTalk id, or both.
 """
 
 from __future__ import annotations
@@ -27,16 +29,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     actions = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
     roles = "、".join(role.value for role in Role)
 
-    add = actions.add_parser("add", help="登记人员")
-    add.add_argument("--telegram-id", type=int, required=True)
+    add = actions.add_parser("add", help="登记人员(Telegram ID、钉钉 ID 至少填一个)")
+    _account_arguments(add)
     add.add_argument("--name", required=True)
     add.add_argument("--role", required=True, help=f"角色:{roles}")
     add.add_argument("--unit", required=True)
     add.add_argument("--oversees", default="", help="分管单位,逗号分隔(副区长、常务副区长)")
     add.set_defaults(func=_add)
 
-    change = actions.add_parser("set", help="修改人员")
-    change.add_argument("--telegram-id", type=int, required=True)
+    change = actions.add_parser("set", help="修改人员(按任一 ID 找到人员;另一个 ID 未登记时为其登记)")
+    _account_arguments(change)
     change.add_argument("--name")
     change.add_argument("--role", help=f"角色:{roles}")
     change.add_argument("--unit")
@@ -48,7 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.set_defaults(func=_list)
 
     remove = actions.add_parser("remove", help="移出名录(保留历史记录)")
-    remove.add_argument("--telegram-id", type=int, required=True)
+    _account_arguments(remove)
     remove.set_defaults(func=_remove)
 
     reassign = actions.add_parser("reassign", help="把某人待办的请假审批和议题审核转交接替人")
@@ -67,6 +69,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     leaves.add_argument("--csv", action="store_true", required=True, help="CSV 格式 (UTF-8,带 BOM,Excel 可直接打开)")
     leaves.add_argument("file", nargs="?", help="输出文件 (默认打印到终端)")
     leaves.set_defaults(func=_export_leaves)
+
+
+def _account_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--telegram-id", type=int, help="Telegram 用户 ID(数字)")
+    parser.add_argument("--dingtalk-id", help="钉钉用户 ID(userid,即机器人消息的 senderStaffId)")
+
+
+def _accounts(args: argparse.Namespace) -> dict[str, object]:
+    if args.telegram_id is None and args.dingtalk_id is None:
+        raise SystemExit("错误:请用 --telegram-id 或 --dingtalk-id 指明人员")
+    return {"telegram_id": args.telegram_id, "dingtalk_id": args.dingtalk_id}
 
 
 def _units(text: str | None) -> list[str] | None:
@@ -94,7 +107,7 @@ def _add(args: argparse.Namespace) -> int:
     from office.directory import add_member, parse_role
 
     return _run(lambda session: "已登记:" + member_line(add_member(
-        session=session, actor_telegram_id=None, telegram_id=args.telegram_id, name=args.name,
+        session=session, actor_telegram_id=None, **_accounts(args), name=args.name,
         unit=args.unit, role=parse_role(args.role), oversees=_units(args.oversees) or (),
     )))
 
@@ -104,7 +117,7 @@ def _set(args: argparse.Namespace) -> int:
     from office.directory import parse_role, update_member
 
     return _run(lambda session: "已修改:" + member_line(update_member(
-        session=session, actor_telegram_id=None, telegram_id=args.telegram_id, name=args.name, unit=args.unit,
+        session=session, actor_telegram_id=None, **_accounts(args), name=args.name, unit=args.unit,
         role=parse_role(args.role) if args.role else None, oversees=_units(args.oversees),
     )))
 
@@ -121,7 +134,7 @@ def _remove(args: argparse.Namespace) -> int:
     from office.directory import remove_member
 
     return _run(lambda session: "已移出名录:" + remove_member(
-        session=session, actor_telegram_id=None, telegram_id=args.telegram_id).name)
+        session=session, actor_telegram_id=None, **_accounts(args)).name)
 
 
 def _reassign(args: argparse.Namespace) -> int:

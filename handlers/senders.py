@@ -1,8 +1,8 @@
 """Who sent an `Incoming`: the directory entry behind the sender's account, checked on every message
 and every button press (the flows never trust a button for who may press it).
 
-Today a person's account is their Telegram id (`people.telegram_id`); other channels' accounts
-are not in the directory yet, so their senders are not registered.
+A person's accounts (a Telegram id, a DingTalk user id) are in the directory (storage/people.py),
+so the same person is recognised on every channel they are registered on.
 """
 
 from __future__ import annotations
@@ -21,22 +21,14 @@ def refusal(incoming: Incoming, text: str) -> Reply:
     return Reply(Rich.of(text), alert=incoming.button is not None)
 
 
-def _telegram_id(incoming: Incoming) -> int | None:
-    if incoming.channel != "telegram" or incoming.account is None or not incoming.account.isdecimal():
-        return None
-    return int(incoming.account)
-
-
 def sender_member(session: Session, incoming: Incoming) -> StaffMember | Reply:
     """The sender's directory entry, or the refusal to send them."""
     if incoming.account is None:
         return refusal(incoming, ANONYMOUS_REFUSED)
-    telegram_id = _telegram_id(incoming)
-    member = find_member(session=session, telegram_id=telegram_id) if telegram_id is not None else None
+    member = find_member(session=session, channel=incoming.channel, account=incoming.account)
     return member if member is not None else refusal(incoming, NOT_REGISTERED)
 
 
 def sender_is_admin(session: Session, incoming: Incoming, *, settings_admin_ids: list[int]) -> bool:
-    telegram_id = _telegram_id(incoming)
-    return telegram_id is not None and is_admin(session=session, telegram_id=telegram_id,
-                                                settings_admin_ids=settings_admin_ids)
+    return incoming.account is not None and is_admin(
+        session=session, channel=incoming.channel, account=incoming.account, settings_admin_ids=settings_admin_ids)

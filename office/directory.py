@@ -4,7 +4,11 @@ Also the admin operations behind `officebot users …` and `/staff` (register, c
 which enforce that nobody changes their own role. Try it::
 
     officebot users add --telegram-id 1001 --name 张三 --role 副区长 --unit 区政府 --oversees 区财政局,区审计局
+    officebot users set --telegram-id 1001 --dingtalk-id manager4521    # the same person on DingTalk too
     officebot users list
+
+A person is named by either account: a Telegram id, or a DingTalk user id. Chat commands write
+the DingTalk one as 「钉钉:manager4521」 (`parse_account`); a bare number is a Telegram id.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from sqlalchemy.orm import Session
 
 from storage import audit
 from storage.people import (
+    DINGTALK,
+    TELEGRAM,
     Oversight,
     Person,
     Role,
@@ -23,6 +29,7 @@ from storage.people import (
     lock_single_holder_posts,
     overseers_of,
     people_with_role,
+    person_by_account,
     person_by_telegram_id,
 )
 
@@ -40,11 +47,26 @@ class StaffMember:
     """One active person of the directory, as plain data (safe outside a session)."""
 
     person_id: int
-    telegram_id: int
+    telegram_id: int | None
     name: str
     unit: str
     role: Role
     oversees: tuple[str, ...] = ()
+    dingtalk_id: str | None = None
+
+    def account_on(self, channel: str) -> str | None:
+        """Their id on `channel`, or None when they are not registered there."""
+        if channel == TELEGRAM:
+            return str(self.telegram_id) if self.telegram_id is not None else None
+        return self.dingtalk_id if channel == DINGTALK else None
+
+    @property
+    def ids(self) -> str:
+        """How the directory names them: 1001, 钉钉:manager4521, or both."""
+        parts = [str(self.telegram_id)] if self.telegram_id is not None else []
+        if self.dingtalk_id is not None:
+            parts.append(account_text(DINGTALK, self.dingtalk_id))
+        return " / ".join(parts)
 
     @property
     def is_office(self) -> bool:
@@ -64,14 +86,42 @@ def member_of(person: Person) -> StaffMember:
         unit=person.unit,
         role=person.role_enum,
         oversees=tuple(person.oversees),
+        dingtalk_id=person.dingtalk_id,
     )
 
 
-def find_member(*, session: Session, telegram_id: int) -> StaffMember | None:
-    """The active person with this Telegram id; never the anonymous group admin."""
-    if telegram_id == ANONYMOUS_ADMIN_ID:
+DINGTALK_PREFIXES = ("钉钉:", "钉钉:", "dingtalk:")
+MAX_ACCOUNT = 64  # storage/people.py Account.account
+
+
+def account_text(channel: str, account: str) -> str:
+    return f"钉钉:{account}" if channel == DINGTALK else account
+
+
+def parse_account(text: str) -> tuple[str, str]:
+    """(channel, account) of an id as typed in a chat command: 「钉钉:manager4521」 or a Telegram id."""
+    text = text.strip()
+    for prefix in DINGTALK_PREFIXES:
+        if text.lower().startswith(prefix):
+            account = text[len(prefix):].strip()
+            if not account or len(account) > MAX_ACCOUNT or any(c.isspace() for c in account):
+                raise DirectoryError(f"钉钉 ID 无效:「{text[:40]}」,例如 钉钉:manager4521")
+            return DINGTALK, account
+    if not text.isascii() or not text.isdecimal() or len(text) > 15 or int(text) <= 0:
+        raise DirectoryError(f"「{text[:40]}」不是有效的 ID:Telegram ID 是数字,钉钉 ID 写作 钉钉:用户ID")
+    return TELEGRAM, text
+
+
+def find_member(
+    *, session: Session, telegram_id: int | None = None, channel: str | None = None, account: str | None = None
+) -> StaffMember | None:
+    """The active person with this Telegram id, or with `account` on `channel`; never the
+    anonymous Telegram group admin."""
+    if telegram_id is not None:
+        channel, account = TELEGRAM, str(telegram_id)
+    if channel is None or account is None or (channel == TELEGRAM and account == str(ANONYMOUS_ADMIN_ID)):
         return None
-    person = person_by_telegram_id(session, telegram_id)
+    person = person_by_account(session, channel, account)
     return member_of(person) if person else None
 
 
@@ -89,7 +139,7 @@ def overseer_of_unit(*, session: Session, unit: str) -> StaffMember | None:
     made before the directory refused it) raise DirectoryError: routing must not pick one."""
     overseers = overseers_of_unit(session=session, unit=unit)
     if len(overseers) > 1:
-        names = "、".join(f"{m.name}(ID {m.telegram_id})" for m in overseers)
+        names = "、".join(f"{m.name}(ID {m.ids})" for m in overseers)
         raise DirectoryError(
             f"名录中{unit}登记了{len(overseers)}位分管副区长:{names},无法确定由谁审核。"
             f"请区政府办公室用「/staff transfer {unit} 分管副区长ID」指定一位。"
@@ -97,13 +147,17 @@ def overseer_of_unit(*, session: Session, unit: str) -> StaffMember | None:
     return overseers[0] if overseers else None
 
 
-def is_admin(*, session: Session, telegram_id: int, settings_admin_ids: Iterable[int]) -> bool:
-    """办公室 staff and the ids of ADMIN_TELEGRAM_IDS administer the bot."""
-    if telegram_id == ANONYMOUS_ADMIN_ID:
-        return False
-    if telegram_id in set(settings_admin_ids):
+def is_admin(
+    *, session: Session, settings_admin_ids: Iterable[int], telegram_id: int | None = None,
+    channel: str | None = None, account: str | None = None,
+) -> bool:
+    """办公室 staff (on any channel) and the Telegram ids of ADMIN_TELEGRAM_IDS administer the bot."""
+    if telegram_id is not None:
+        channel, account = TELEGRAM, str(telegram_id)
+    if channel == TELEGRAM and account is not None and account != str(ANONYMOUS_ADMIN_ID) \
+            and account in {str(i) for i in settings_admin_ids}:
         return True
-    member = find_member(session=session, telegram_id=telegram_id)
+    member = find_member(session=session, channel=channel, account=account)
     return member is not None and member.is_office
 
 
@@ -114,7 +168,7 @@ def all_members(*, session: Session, include_inactive: bool = False) -> list[Sta
 def member_line(member: StaffMember) -> str:
     """One line of the directory listing: id, name, unit, role and oversight."""
     oversees = f" 分管:{'、'.join(member.oversees)}" if member.oversees else ""
-    return f"{member.telegram_id} {member.name} {member.unit} {member.role.value}{oversees}"
+    return f"{member.ids} {member.name} {member.unit} {member.role.value}{oversees}"
 
 
 def parse_role(text: str) -> Role:
@@ -144,45 +198,104 @@ def _check_lengths(name: str | None, units: Iterable[str]) -> None:
             raise DirectoryError(f"单位名称太长(最多 {MAX_UNIT} 字):「{unit[:20]}…」")
 
 
-def _check_not_self(actor_telegram_id: int | None, telegram_id: int) -> None:
-    # The CLI (actor None) is run by the operator and may set anything.
-    if actor_telegram_id is not None and actor_telegram_id == telegram_id:
-        raise DirectoryError("不能修改自己的登记信息和角色,请由其他管理员或命令行办理")
+@dataclass(frozen=True)
+class _Actor:
+    """Who runs a directory change: a person of the directory, or an ADMIN_TELEGRAM_IDS account
+    (Telegram id only), or neither (the command line's operator, who may set anything)."""
+
+    person_id: int | None
+    telegram_id: int | None
+
+    def check_not(self, person: Person | None, telegram_id: int | None = None) -> None:
+        targets = {person.telegram_id if person is not None else None, telegram_id} - {None}
+        if (person is not None and self.person_id == person.id) or (self.telegram_id in targets):
+            raise DirectoryError("不能修改自己的登记信息和角色,请由其他管理员或命令行办理")
+
+
+def _actor(session: Session, actor_telegram_id: int | None, actor_person_id: int | None) -> _Actor:
+    if actor_person_id is None and actor_telegram_id is not None:
+        actor = person_by_telegram_id(session, actor_telegram_id, active_only=False)
+        actor_person_id = actor.id if actor is not None else None
+    return _Actor(actor_person_id, actor_telegram_id)
+
+
+def _who(telegram_id: int | None, dingtalk_id: str | None) -> str:
+    return f"Telegram ID {telegram_id}" if telegram_id is not None else f"钉钉 ID {dingtalk_id}"
+
+
+def _id_text(telegram_id: int | None, dingtalk_id: str | None) -> str:
+    """The id as a chat command takes it: 1001, or 钉钉:manager4521."""
+    return str(telegram_id) if telegram_id is not None else account_text(DINGTALK, dingtalk_id or "")
+
+
+def _named_person(
+    session: Session, telegram_id: int | None, dingtalk_id: str | None, *, active_only: bool = True
+) -> Person | None:
+    """The person either account names (the two must not name two different people)."""
+    if telegram_id is None and not dingtalk_id:
+        raise DirectoryError("请写明人员的 Telegram ID 或钉钉 ID")
+    by_telegram = person_by_telegram_id(session, telegram_id, active_only=active_only) if telegram_id is not None else None
+    by_dingtalk = person_by_account(session, DINGTALK, dingtalk_id, active_only=active_only) if dingtalk_id else None
+    if by_telegram is not None and by_dingtalk is not None and by_telegram is not by_dingtalk:
+        raise DirectoryError(f"Telegram ID {telegram_id} 是{by_telegram.name},钉钉 ID {dingtalk_id} 是{by_dingtalk.name}:"
+                             "不是同一人,请核对")
+    return by_telegram or by_dingtalk
+
+
+def _check_accounts(telegram_id: int | None, dingtalk_id: str | None) -> None:
+    if telegram_id is not None and (telegram_id == ANONYMOUS_ADMIN_ID or telegram_id <= 0):
+        raise DirectoryError("Telegram 用户 ID 无效:请填写个人账号的数字 ID")
+    if dingtalk_id is not None and (not dingtalk_id.strip() or len(dingtalk_id) > MAX_ACCOUNT
+                                    or any(c.isspace() for c in dingtalk_id)):
+        raise DirectoryError("钉钉 ID 无效:请填写钉钉用户 ID(userid),不含空格")
+
+
+def _attach_accounts(session: Session, person: Person, telegram_id: int | None, dingtalk_id: str | None) -> None:
+    """Give `person` the accounts named, refusing one that belongs to somebody else."""
+    for channel, account in ((TELEGRAM, str(telegram_id) if telegram_id is not None else None), (DINGTALK, dingtalk_id)):
+        if account is None or person.account_on(channel) == account:
+            continue
+        holder = person_by_account(session, channel, account, active_only=False)
+        if holder is not None and holder is not person:
+            raise DirectoryError(f"{account_text(channel, account)} 已登记给{holder.name},不能再登记给{person.name}")
+        person.set_account(channel, account)
 
 
 # Posts one person holds at a time: approvals go to "the" 区长 (第八十二条) and 常务副区长 (第七条).
 SINGLE_HOLDER_ROLES = (Role.MAYOR, Role.EXECUTIVE_VICE_MAYOR)
 
 
-def _check_single_holder(session: Session, role: Role, telegram_id: int) -> None:
+def _check_single_holder(session: Session, role: Role, person: Person | None) -> None:
     if role not in SINGLE_HOLDER_ROLES:
         return
     lock_single_holder_posts(session)
-    holders = [m for m in members_with_role(session=session, role=role) if m.telegram_id != telegram_id]
+    holders = [m for m in members_with_role(session=session, role=role) if person is None or m.person_id != person.id]
     if holders:
         holder = holders[0]
         raise DirectoryError(
-            f"目录中已有{role.value}{holder.name}(ID {holder.telegram_id}):{role.value}只能登记一位,"
-            f"请先修改或移除其登记(/staff remove {holder.telegram_id})"
+            f"目录中已有{role.value}{holder.name}(ID {holder.ids}):{role.value}只能登记一位,"
+            f"请先修改或移除其登记(/staff remove {_id_text(holder.telegram_id, holder.dingtalk_id)})"
         )
 
 
-def _check_units_free(session: Session, units: Iterable[str], telegram_id: int, *, registering: bool) -> None:
+def _check_units_free(
+    session: Session, units: Iterable[str], person: Person | None, who: str, *, registering: bool
+) -> None:
     """A unit has one 分管副区长: reviews and approvals go to "the" one (第四十八、八十二条), so a
     second is refused, naming the present one and the explicit hand-over that moves the unit."""
     if not units:
         return
     lock_single_holder_posts(session)  # two admins giving one unit to two people at once
     for unit in units:
-        holders = [m for m in overseers_of_unit(session=session, unit=unit) if m.telegram_id != telegram_id]
+        holders = [m for m in overseers_of_unit(session=session, unit=unit) if person is None or m.person_id != person.id]
         if not holders:
             continue
         holder = holders[0]
         first = f"先登记(分管单位不写{unit}),再" if registering else ""
         raise DirectoryError(
-            f"{unit}已由{holder.role.value}{holder.name}(ID {holder.telegram_id})分管:一个单位只登记一位分管副区长。"
-            f"如改由 {telegram_id} 分管,请{first}用「/staff transfer {unit} {telegram_id}」把{unit}从{holder.name}"
-            f"移交过来(命令行:officebot users transfer --unit {unit} --to {telegram_id})。"
+            f"{unit}已由{holder.role.value}{holder.name}(ID {holder.ids})分管:一个单位只登记一位分管副区长。"
+            f"如改由 {who} 分管,请{first}用「/staff transfer {unit} {who}」把{unit}从{holder.name}"
+            f"移交过来(命令行:officebot users transfer --unit {unit} --to {who})。"
         )
 
 
@@ -190,31 +303,36 @@ def add_member(
     *,
     session: Session,
     actor_telegram_id: int | None,
-    telegram_id: int,
+    telegram_id: int | None = None,
+    dingtalk_id: str | None = None,
     name: str,
     unit: str,
     role: Role,
     oversees: Iterable[str] = (),
+    actor_person_id: int | None = None,
 ) -> StaffMember:
-    """Register a person (or re-activate a removed one with the new details)."""
-    if telegram_id == ANONYMOUS_ADMIN_ID or telegram_id <= 0:
-        raise DirectoryError("Telegram 用户 ID 无效:请填写个人账号的数字 ID")
-    _check_not_self(actor_telegram_id, telegram_id)
+    """Register a person with a Telegram id, a DingTalk id or both (or re-activate a removed one
+    with the new details). The actor is named by `actor_person_id` (or, from Telegram,
+    `actor_telegram_id`); None for both is the command line's operator."""
+    _check_accounts(telegram_id, dingtalk_id)
+    person = _named_person(session, telegram_id, dingtalk_id, active_only=False)
+    _actor(session, actor_telegram_id, actor_person_id).check_not(person, telegram_id)
     name, unit = name.strip(), unit.strip()
     if not name or not unit:
         raise DirectoryError("姓名和单位不能为空")
     units = _check_oversees(role, oversees)
     _check_lengths(name, (unit, *units))
-    _check_single_holder(session, role, telegram_id)
-    _check_units_free(session, units, telegram_id, registering=True)
-    person = person_by_telegram_id(session, telegram_id, active_only=False)
+    who = _who(telegram_id, dingtalk_id)
+    _check_single_holder(session, role, person)
+    _check_units_free(session, units, person, _id_text(telegram_id, dingtalk_id), registering=True)
     if person is not None and person.active:
-        raise DirectoryError(f"Telegram ID {telegram_id} 已登记为 {person.name},请用修改功能")
+        raise DirectoryError(f"{who} 已登记为 {person.name},请用修改功能")
     if person is None:
-        person = Person(telegram_id=telegram_id, name=name, unit=unit, role=role.value, active=True)
+        person = Person(name=name, unit=unit, role=role.value, active=True)
         session.add(person)
     else:
         person.name, person.unit, person.role, person.active = name, unit, role.value, True
+    _attach_accounts(session, person, telegram_id, dingtalk_id)
     _set_oversight(person, units)
     session.flush()
     audit.record(
@@ -223,7 +341,8 @@ def add_member(
         action="created",
         entity="person",
         entity_id=person.id,
-        detail={"telegram_id": telegram_id, "name": name, "unit": unit, "role": role.value, "oversees": list(units)},
+        detail={"telegram_id": telegram_id, "dingtalk_id": dingtalk_id, "name": name, "unit": unit,
+                "role": role.value, "oversees": list(units)},
     )
     return member_of(person)
 
@@ -239,22 +358,29 @@ def update_member(
     *,
     session: Session,
     actor_telegram_id: int | None,
-    telegram_id: int,
+    telegram_id: int | None = None,
+    dingtalk_id: str | None = None,
     name: str | None = None,
     unit: str | None = None,
     role: Role | None = None,
     oversees: Iterable[str] | None = None,
+    actor_person_id: int | None = None,
 ) -> StaffMember:
-    """Change some details of an active person; a role change is audited as such."""
-    _check_not_self(actor_telegram_id, telegram_id)
+    """Change some details of an active person, named by either account; an account given that
+    the person does not hold yet is added to them (how someone gets their DingTalk id). A role
+    change is audited as such."""
+    _check_accounts(telegram_id, dingtalk_id)
+    person = _named_person(session, telegram_id, dingtalk_id)
+    if person is None:
+        raise DirectoryError(f"未找到 {_who(telegram_id, dingtalk_id)} 的在册人员")
+    _actor(session, actor_telegram_id, actor_person_id).check_not(person)
     oversees = tuple(oversees) if oversees is not None else None
     _check_lengths(name.strip() if name else None, [unit.strip() if unit else "", *(u.strip() for u in oversees or ())])
-    person = person_by_telegram_id(session, telegram_id)
-    if person is None:
-        raise DirectoryError(f"未找到 Telegram ID {telegram_id} 的在册人员")
-    before = {"name": person.name, "unit": person.unit, "role": person.role, "oversees": person.oversees}
+    before = {"name": person.name, "unit": person.unit, "role": person.role, "oversees": person.oversees,
+              "telegram_id": person.telegram_id, "dingtalk_id": person.dingtalk_id}
     new_role = role or person.role_enum
-    _check_single_holder(session, new_role, telegram_id)
+    _check_single_holder(session, new_role, person)
+    _attach_accounts(session, person, telegram_id, dingtalk_id)
     if name is not None and name.strip():
         person.name = name.strip()
     if unit is not None and unit.strip():
@@ -262,12 +388,13 @@ def update_member(
     person.role = new_role.value
     if oversees is not None:
         units = _check_oversees(new_role, oversees)
-        _check_units_free(session, units, telegram_id, registering=False)
+        _check_units_free(session, units, person, _id_text(person.telegram_id, person.dingtalk_id), registering=False)
         _set_oversight(person, units)
     elif new_role not in VICE_MAYOR_ROLES:
         person.oversight = []
     session.flush()
-    after = {"name": person.name, "unit": person.unit, "role": person.role, "oversees": person.oversees}
+    after = {"name": person.name, "unit": person.unit, "role": person.role, "oversees": person.oversees,
+             "telegram_id": person.telegram_id, "dingtalk_id": person.dingtalk_id}
     audit.record(
         session,
         actor_telegram_id=actor_telegram_id,
@@ -280,26 +407,28 @@ def update_member(
 
 
 def move_oversight(
-    *, session: Session, actor_telegram_id: int | None, unit: str, to_telegram_id: int
+    *, session: Session, actor_telegram_id: int | None, unit: str, to_telegram_id: int | None = None,
+    to_dingtalk_id: str | None = None, actor_person_id: int | None = None,
 ) -> tuple[StaffMember, list[StaffMember]]:
-    """Make `to_telegram_id` the only 分管副区长 of `unit`, taking it from whoever held it; returns
-    (the new 分管, the former ones). Audited as one "oversight_transferred" row."""
+    """Make the person named (by either account) the only 分管副区长 of `unit`, taking it from
+    whoever held it; returns (the new 分管, the former ones). Audited as one "oversight_transferred" row."""
     unit = unit.strip()
     if not unit:
         raise DirectoryError("请写明要移交的单位")
     _check_lengths(None, (unit,))
-    _check_not_self(actor_telegram_id, to_telegram_id)
+    actor = _actor(session, actor_telegram_id, actor_person_id)
     lock_single_holder_posts(session)
-    successor = person_by_telegram_id(session, to_telegram_id)
+    successor = _named_person(session, to_telegram_id, to_dingtalk_id)
     if successor is None:
-        raise DirectoryError(f"未找到 Telegram ID {to_telegram_id} 的在册人员")
+        raise DirectoryError(f"未找到 {_who(to_telegram_id, to_dingtalk_id)} 的在册人员")
+    actor.check_not(successor)
     if successor.role_enum not in VICE_MAYOR_ROLES:
         raise DirectoryError(f"{successor.name}是{successor.role},只有副区长、常务副区长可以分管单位")
     former = [p for p in overseers_of(session, unit) if p.id != successor.id]
     if not former and unit in successor.oversees:
         raise DirectoryError(f"{unit}已由{successor.name}分管,无需移交")
     for person in former:
-        _check_not_self(actor_telegram_id, person.telegram_id)
+        actor.check_not(person)
         person.oversight = [row for row in person.oversight if row.unit != unit]
     if unit not in successor.oversees:
         successor.oversight.append(Oversight(unit=unit))
@@ -310,17 +439,20 @@ def move_oversight(
         action="oversight_transferred",
         entity="person",
         entity_id=successor.id,
-        detail={"unit": unit, "from": [p.telegram_id for p in former], "to": to_telegram_id},
+        detail={"unit": unit, "from": [p.id for p in former], "to": successor.id},
     )
     return member_of(successor), [member_of(p) for p in former]
 
 
-def remove_member(*, session: Session, actor_telegram_id: int | None, telegram_id: int) -> StaffMember:
-    """Deactivate a person (kept for the history of their reports)."""
-    _check_not_self(actor_telegram_id, telegram_id)
-    person = person_by_telegram_id(session, telegram_id)
+def remove_member(
+    *, session: Session, actor_telegram_id: int | None, telegram_id: int | None = None,
+    dingtalk_id: str | None = None, actor_person_id: int | None = None,
+) -> StaffMember:
+    """Deactivate a person named by either account (kept for the history of their reports)."""
+    person = _named_person(session, telegram_id, dingtalk_id)
     if person is None:
-        raise DirectoryError(f"未找到 Telegram ID {telegram_id} 的在册人员")
+        raise DirectoryError(f"未找到 {_who(telegram_id, dingtalk_id)} 的在册人员")
+    _actor(session, actor_telegram_id, actor_person_id).check_not(person)
     person.active = False
     audit.record(session, actor_telegram_id=actor_telegram_id, action="removed", entity="person", entity_id=person.id)
     return member_of(person)

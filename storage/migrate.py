@@ -29,8 +29,19 @@ def upgrade(engine: Engine, revision: str = "heads") -> None:
     """Bring the database behind `engine` to `revision` (idempotent; "heads" = every branch)."""
     # Alembic issues its own BEGIN; on SQLite our engine would add BEGIN IMMEDIATE, so use a
     # plain connection transaction and let alembic run inside it.
-    with engine.begin() as connection:
-        command.upgrade(_config(engine, connection), revision)
+    with engine.connect() as connection:
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
+            # A batch migration recreates a table; with foreign keys on, dropping the old copy would
+            # cascade to the rows that point at it (oversight, accounts). SQLite only takes this
+            # switch outside a transaction.
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        try:
+            with connection.begin():
+                command.upgrade(_config(engine, connection), revision)
+        finally:
+            if sqlite:
+                connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -1,11 +1,17 @@
-"""The staff directory: people, their roles, and the units a vice mayor oversees (分管)."""
+"""The staff directory: people, their roles, the units a vice mayor oversees (分管), and each
+person's accounts on the messengers (a Telegram id, a DingTalk user id), one per channel.
+
+    person = Person(name="张三", unit="区财政局", role=Role.UNIT_HEAD.value, telegram_id=1001)
+    person.set_account(DINGTALK, "manager4521")
+    person_by_account(session, DINGTALK, "manager4521")   # the same person
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, String, UniqueConstraint, select, text
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from storage.base import Base, UTCDateTime, utcnow
@@ -22,11 +28,14 @@ class Role(StrEnum):
     STAFF = "工作人员"
 
 
+TELEGRAM, DINGTALK = "telegram", "dingtalk"
+CHANNELS = (TELEGRAM, DINGTALK)
+
+
 class Person(Base):
     __tablename__ = "people"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
     name: Mapped[str] = mapped_column(String(64))
     unit: Mapped[str] = mapped_column(String(128))
     role: Mapped[str] = mapped_column(String(16))
@@ -35,6 +44,41 @@ class Person(Base):
     oversight: Mapped[list[Oversight]] = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="Oversight.unit"
     )
+
+    accounts: Mapped[list[Account]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", lazy="selectin", order_by="Account.channel"
+    )
+
+    def __init__(self, *, telegram_id: int | None = None, dingtalk_id: str | None = None, **columns: object) -> None:
+        super().__init__(**columns)
+        if telegram_id is not None:
+            self.set_account(TELEGRAM, str(telegram_id))
+        if dingtalk_id is not None:
+            self.set_account(DINGTALK, dingtalk_id)
+
+    def account_on(self, channel: str) -> str | None:
+        return next((row.account for row in self.accounts if row.channel == channel), None)
+
+    def set_account(self, channel: str, account: str | None) -> None:
+        """Give the person this account on `channel` (None removes it), replacing the one they had."""
+        if channel not in CHANNELS:
+            raise ValueError(f"unknown channel {channel!r}")
+        current = next((row for row in self.accounts if row.channel == channel), None)
+        if account is None:
+            self.accounts = [row for row in self.accounts if row is not current]
+        elif current is not None:
+            current.account = account  # changed in place: a new row would collide on (person, channel)
+        else:
+            self.accounts.append(Account(channel=channel, account=account))
+
+    @property
+    def telegram_id(self) -> int | None:
+        account = self.account_on(TELEGRAM)
+        return int(account) if account is not None else None
+
+    @property
+    def dingtalk_id(self) -> str | None:
+        return self.account_on(DINGTALK)
 
     @property
     def oversees(self) -> list[str]:
@@ -57,11 +101,28 @@ class Oversight(Base):
     person: Mapped[Person] = relationship(back_populates="oversight")
 
 
-def person_by_telegram_id(session: Session, telegram_id: int, *, active_only: bool = True) -> Person | None:
-    query = select(Person).where(Person.telegram_id == telegram_id)
+class Account(Base):
+    """A person's id on one messenger: a Telegram user id, or a DingTalk staff id (senderStaffId)."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (UniqueConstraint("channel", "account"), UniqueConstraint("person_id", "channel"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(16))
+    account: Mapped[str] = mapped_column(String(64))
+    person: Mapped[Person] = relationship(back_populates="accounts")
+
+
+def person_by_account(session: Session, channel: str, account: str, *, active_only: bool = True) -> Person | None:
+    query = select(Person).join(Account).where(Account.channel == channel, Account.account == account)
     if active_only:
         query = query.where(Person.active.is_(True))
     return session.scalars(query).one_or_none()
+
+
+def person_by_telegram_id(session: Session, telegram_id: int, *, active_only: bool = True) -> Person | None:
+    return person_by_account(session, TELEGRAM, str(telegram_id), active_only=active_only)
 
 
 def people_with_role(session: Session, role: Role) -> list[Person]:

@@ -6,18 +6,18 @@ import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from storage import audit
 from storage.db import Database
 from storage.migrate import current_revision, upgrade
-from storage.people import Person, Role, overseers_of, Oversight
+from storage.people import TELEGRAM, Oversight, Person, Role, overseers_of, person_by_account
 
 
 def test_upgrade_is_idempotent_and_ends_on_one_head(db):
     before = current_revision(db.engine)
     upgrade(db.engine)
-    assert current_revision(db.engine) == before == "0006_dialogs"
+    assert current_revision(db.engine) == before == "0007_accounts"
 
 
 def test_a_database_on_the_old_branch_heads_upgrades_to_the_merged_head(database_url):
@@ -27,7 +27,27 @@ def test_a_database_on_the_old_branch_heads_upgrades_to_the_merged_head(database
     upgrade(database.engine, "0004_agenda")
     assert current_revision(database.engine) == "0002_leave,0003_deadlines,0004_agenda"
     upgrade(database.engine)
-    assert current_revision(database.engine) == "0006_dialogs"
+    assert current_revision(database.engine) == "0007_accounts"
+    database.dispose()
+
+
+def test_the_telegram_ids_of_the_directory_become_accounts_without_losing_a_person(database_url):
+    database = Database(database_url)
+    upgrade(database.engine, "0006_dialogs")
+    with database.engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO people (id, telegram_id, name, unit, role, active, created_at) VALUES "
+            "(1, 1001, '张区长', '区政府', '区长', true, '2026-12-01 00:00:00+00:00'),"
+            "(2, 7000000000, '李四', '区财政局', '部门正职', false, '2026-12-01 00:00:00+00:00')"
+        ))
+        connection.execute(text("INSERT INTO oversight (person_id, unit) VALUES (1, '区审计局')"))
+    upgrade(database.engine)
+    with database.transaction() as session:
+        assert {(p.name, p.telegram_id, p.active) for p in session.scalars(select(Person))} == {
+            ("张区长", 1001, True), ("李四", 7_000_000_000, False)}
+        assert person_by_account(session, TELEGRAM, "1001").oversees == ["区审计局"]  # the table rebuild kept it
+        assert person_by_account(session, TELEGRAM, "7000000000") is None  # inactive
+        assert person_by_account(session, TELEGRAM, "7000000000", active_only=False).name == "李四"
     database.dispose()
 
 
