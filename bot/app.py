@@ -1,18 +1,15 @@
-"""Assembles the PTB `Application`: every feature module registers its own handlers.
+"""Assembles the PTB `Application` from the feature modules in `FEATURES`.
 
-A feature module in `handlers/` exposes::
+A feature module in `handlers/` written against the channel-neutral conversation core
+(handlers/conversation.py) exposes `COMMANDS`, `BUTTON_PREFIX`, `FORMS` and `handle(turn)`; one not
+moved yet exposes `COMMANDS` and `register(application)` (its own PTB handlers). Both kinds are
+listed in `FEATURES` below, in the order they are tried: the first that takes an update answers it
+(bot/telegram_flows.py puts the core's handler for a core feature at its place), so guided forms
+(which capture free text while they are open) come before the free-text Q&A, and `expired` (the
+catch-all for buttons nobody claims) is last.
 
-    COMMANDS: list[tuple[str, str]]     # (command, Chinese description) for the menu
-    def register(application: Application) -> None
-
-or, once moved onto the channel-neutral conversation core, `BUTTON_PREFIX`, `FORMS` and
-`handle(turn)` instead of `register` (handlers/conversation.py; deadlines so far). Either kind
-is listed in `FEATURES` below, in the order its handlers should be tried: the first handler
-that matches an update takes it, so guided forms (which capture free text while they are open)
-come before the free-text Q&A, and `expired` (the catch-all for buttons nobody claims) is last.
-
-Callback data convention: "<prefix>:<payload>", at most 64 bytes; Q&A uses "qa:", leave reports
-"lv:", agenda items "ag:", deadlines "dl:".
+Callback data convention: "<prefix>:<payload>", at most 64 bytes; Q&A uses "qa:" (its ratings
+"qa:fb:"), leave reports "lv:", agenda items "ag:", deadlines "dl:".
 """
 
 from __future__ import annotations
@@ -41,8 +38,7 @@ logger = logging.getLogger(__name__)
 warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
 
 # Feature modules, in handler priority order. Add yours before `qa` (free text) and `expired`.
-# Those written against the conversation core (a `handle` instead of `register`) are answered by
-# one handler (bot/telegram_flows.py), placed where the first of them stands.
+# On the conversation core so far: start, feedback, staff, deadlines, subscriptions, qa, expired.
 FEATURES: tuple = (
     start,
     feedback,
@@ -100,12 +96,6 @@ def build_application(services: Services, *, request: BaseRequest | None = None)
         builder = builder.request(request).get_updates_request(request)
     application = builder.build()
     application.bot_data["services"] = services
-    application.bot_data["commands"] = bot_commands()
-    on_core = [module for module in FEATURES if hasattr(module, "handle")]
-    for module in FEATURES:
-        if module is on_core[0]:
-            telegram_flows.register(application, services, on_core)
-        elif module not in on_core:
-            module.register(application)
+    telegram_flows.register(application, services, FEATURES)
     application.add_error_handler(errors.on_error)
     return application

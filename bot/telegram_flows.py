@@ -1,25 +1,32 @@
 """The Telegram adapter of the conversation core (handlers/conversation.py).
 
-An update becomes an `Incoming` (a message's text, or a pressed button's data); the core's
-`Response` becomes Telegram HTML (escaped, split below 4096 characters), inline keyboards, edits
-of the pressed message, callback answers and messages to other chats. Nothing else in the flows
-knows Telegram. The terminal chat (`officebot chat`) runs the same application on an in-memory
-Bot API, so it goes through here too: try `/deadline` there.
+An update becomes an `Incoming` (a message's text, or a pressed button's data; in a group, whether
+it mentions the bot or replies to it); the core's `Response` becomes Telegram HTML (escaped, bold
+and block quotes, split below 4096 characters), inline keyboards, edits of the pressed message,
+callback answers and messages to other chats. The core runs in a worker thread (it waits on the
+database and the Q&A engine); "typing…" shows when a message takes longer than a second. An
+edited command is not run again (Telegram delivers edits too); its sender is told so. Nothing
+else in the flows knows Telegram. The terminal chat (`officebot chat`) runs the same application
+on an in-memory Bot API, so it goes through here too: try `/deadline` there.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from collections.abc import Callable
+import re
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from types import ModuleType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatMemberStatus
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatAction, ChatMemberStatus
 from telegram.error import TelegramError
-from telegram.ext import Application, BaseHandler, ContextTypes
+from telegram.ext import Application, ApplicationHandlerStop, BaseHandler, ContextTypes, MessageHandler, filters
 
 from bot import scheduler
 from bot.services import Services
@@ -33,16 +40,34 @@ from office.reminders import Claim
 
 logger = logging.getLogger(__name__)
 CHANNEL = "telegram"
+# Show "typing…" only when the answer takes longer than this, so quick answers cost one call.
+TYPING_AFTER_SECONDS = 1.0
+EDITED_COMMAND = "修改已发送的命令不会重新执行,也不会撤销原命令;如需更改,请重新发送命令。"
 
 
 def render_html(text: Rich) -> str:
-    return "".join(f"<b>{escape(span.text)}</b>" if span.style == BOLD else escape(span.text) for span in text.spans)
+    out, quoting = [], False
+    for span in text.spans:
+        if span.quoted != quoting:
+            out.append("<blockquote>" if span.quoted else "</blockquote>")
+            quoting = span.quoted
+        out.append(f"<b>{escape(span.text)}</b>" if span.style == BOLD else escape(span.text))
+    return "".join(out + (["</blockquote>"] if quoting else []))
 
 
 def keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
     if not rows:
         return None
     return InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in rows])
+
+
+def buttons_of(markup: InlineKeyboardMarkup | None) -> tuple[tuple[Button, ...], ...]:
+    """A message's inline keyboard as the core's buttons (URL buttons, which carry no data, left out)."""
+    if markup is None:
+        return ()
+    rows = (tuple(Button(b.text, b.callback_data) for b in row if isinstance(b.callback_data, str))
+            for row in markup.inline_keyboard)
+    return tuple(row for row in rows if row)
 
 
 def _account(update: Update) -> str | None:
@@ -63,8 +88,9 @@ def incoming_of(update: Update, bot_username: str | None) -> Incoming | None:
         chat = query.message.chat if query.message is not None else None
         chat_id = chat.id if chat is not None else query.from_user.id
         private = chat is None or chat.type == "private"
+        shown = buttons_of(query.message.reply_markup) if isinstance(query.message, Message) else ()
         return Incoming(CHANNEL, str(chat_id), private, _account(update), button=query.data or "",
-                        update_id=str(update.update_id))
+                        update_id=str(update.update_id), shown_buttons=shown)
     message = update.message
     if message is None or message.text is None:
         return None
@@ -73,8 +99,22 @@ def incoming_of(update: Update, bot_username: str | None) -> Incoming | None:
         _, _, addressee = text.split(maxsplit=1)[0].partition("@")
         if addressee and addressee.lower() != (bot_username or "").lower():
             return None  # "/deadline@otherbot": not ours
-    return Incoming(CHANNEL, str(message.chat.id), message.chat.type == "private", _account(update), text=text,
-                    update_id=str(update.update_id))
+    private = message.chat.type == "private"
+    addressed = not private and _addressed_to_bot(message)
+    if addressed and bot_username:
+        text = re.sub(re.escape(f"@{bot_username}"), " ", text, flags=re.IGNORECASE)
+    return Incoming(CHANNEL, str(message.chat.id), private, _account(update), text=text,
+                    update_id=str(update.update_id), addressed=addressed)
+
+
+def _addressed_to_bot(message: Message) -> bool:
+    """A group message for the bot: it mentions the bot or replies to one of its messages."""
+    bot = message.get_bot()
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and replied.from_user.id == bot.id:
+        return True
+    mention = f"@{bot.username}".lower()
+    return any(text.lower() == mention for text in message.parse_entities(["mention"]).values())
 
 
 async def _is_group_admin(bot: Bot, incoming: Incoming) -> bool:
@@ -87,24 +127,40 @@ async def _is_group_admin(bot: Bot, incoming: Incoming) -> bool:
 
 
 async def deliver(update: Update, bot: Bot, response: Response) -> None:
-    """Show the response: replies in the chat (or on the pressed message), then the notices."""
+    """Show the response: the button press answered first (a pop-up or the toast, so the spinner
+    stops), then the replies in the chat (or on the pressed message), then the notices."""
     query = update.callback_query
-    answered = False
+    if query is not None:
+        alert = next((reply for reply in response.replies if reply.alert), None)
+        if alert is not None:
+            await query.answer(alert.text.plain()[:200], show_alert=True)
+        else:
+            await query.answer(response.toast or None)
     for reply in response.replies:
-        if query is not None and reply.alert:
-            await query.answer(reply.text.plain()[:200], show_alert=True)
-            answered = True
-        elif query is not None and reply.edit and query.message is not None:
-            text = render_html(reply.text)
-            if reply.edit == APPEND:
-                text = f"{query.message.text_html}\n{text}"
-            await query.edit_message_text(split_html(text)[0], reply_markup=keyboard(reply.buttons))
+        if reply.alert:
+            continue
+        if query is not None and reply.edit and query.message is not None:
+            await _edit_pressed(query, reply)
         else:
             await _send(update.effective_message.reply_text, reply)
-    if query is not None and not answered:
-        await query.answer(response.toast or None)
-    for notice in response.notices:
-        await send_notice(bot, notice)
+    missed = [notice.recipient for notice in response.notices
+              if not await send_notice(bot, notice) and notice.recipient]
+    if missed and response.undelivered:
+        report = Reply.say(response.undelivered.replace("{names}", "、".join(dict.fromkeys(missed))))
+        await _send(lambda text, **kwargs: bot.send_message(update.effective_chat.id, text, **kwargs), report)
+
+
+async def _edit_pressed(query: Any, reply: Reply) -> None:
+    if reply.edit == APPEND and not reply.text.spans:
+        try:
+            await query.edit_message_reply_markup(keyboard(reply.buttons))
+        except TelegramError as error:  # the message may be too old to edit; what the press did stands
+            logger.warning("could not change the buttons of a message: %s", error)
+        return
+    text = render_html(reply.text)
+    if reply.edit == APPEND:
+        text = f"{query.message.text_html}\n{text}"
+    await query.edit_message_text(split_html(text)[0], reply_markup=keyboard(reply.buttons))
 
 
 async def _send(send: Callable[..., Any], reply: Reply) -> None:
@@ -118,6 +174,8 @@ async def send_notice(bot: Bot, notice: Notice) -> bool:
     """Deliver a notice; False (logged) when Telegram refuses, so the flow's reply can say so."""
     try:
         await _send(lambda text, **kwargs: bot.send_message(int(notice.chat_id), text, **kwargs), notice.reply)
+        if notice.attachment:
+            await bot.send_document(int(notice.chat_id), notice.attachment, caption=notice.attachment_caption or None)
     except TelegramError as error:
         logger.warning("could not message chat %s: %s", notice.chat_id, error)
         return False
@@ -125,27 +183,66 @@ async def send_notice(bot: Bot, notice: Notice) -> bool:
 
 
 class CoreHandler(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]):
-    """Takes the updates the core claims, in this handler's place among the PTB handlers."""
+    """Takes the updates the core gives `feature` (and, with `forms`, the answers to open forms),
+    at the feature's place among the PTB handlers of the features not on the core yet."""
 
-    def __init__(self, core: Conversation, bot: Bot) -> None:
+    def __init__(self, core: Conversation, bot: Bot, feature: ModuleType, *, forms: bool = False) -> None:
         super().__init__(self._unused)
         self.core = core
         self._bot = bot
+        self._feature = feature
+        self._forms = forms
 
     def check_update(self, update: object) -> Incoming | None:
         if not isinstance(update, Update):
             return None
         incoming = incoming_of(update, self._bot.username)
-        return incoming if incoming is not None and self.core.claims(incoming) else None
+        if incoming is None:
+            return None
+        if self.core.feature_for(incoming) is self._feature or (self._forms and self.core.answers_form(incoming)):
+            return incoming
+        return None
 
     async def handle_update(self, update: Update, application: Any, check_result: Incoming, context: Any) -> None:
         incoming = check_result
         if self.core.asks_group_admin(incoming) and incoming.account is not None:
             incoming = replace(incoming, sender_is_group_admin=await _is_group_admin(context.bot, incoming))
-        await deliver(update, context.bot, self.core.respond(incoming))
+        async with _typing_if_slow(context.bot, incoming):
+            response = await asyncio.to_thread(self.core.respond, incoming)
+        await deliver(update, context.bot, response)
 
     async def _unused(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         raise AssertionError("handle_update answers every update this handler takes")
+
+
+@contextlib.asynccontextmanager
+async def _typing_if_slow(bot: Bot, incoming: Incoming) -> AsyncIterator[None]:
+    """"typing…" in the chat if a message (not a button press) takes longer than TYPING_AFTER_SECONDS."""
+    async def typing_later() -> None:
+        await asyncio.sleep(TYPING_AFTER_SECONDS)
+        with contextlib.suppress(TelegramError):
+            await bot.send_chat_action(int(incoming.chat_id), ChatAction.TYPING)
+
+    task = asyncio.create_task(typing_later()) if incoming.button is None else None
+    try:
+        yield
+    finally:
+        if task is not None:
+            task.cancel()
+
+
+def _edited_command_handler(commands: set[str]) -> MessageHandler:
+    """Telegram delivers an edited "/deadline …" again: say so instead of recording it twice."""
+
+    async def edited_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        word = (update.effective_message.text or "").split(maxsplit=1)[0].lstrip("/")
+        command, _, addressee = word.partition("@")
+        if command.lower() not in commands or (addressee and addressee.lower() != (context.bot.username or "").lower()):
+            return  # another bot's command: not ours to answer
+        await update.effective_message.reply_text(EDITED_COMMAND)
+        raise ApplicationHandlerStop
+
+    return MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.COMMAND, edited_command)
 
 
 def alert_renderer(tz: ZoneInfo, clock: Callable[[], datetime]) -> scheduler.Render:
@@ -158,10 +255,19 @@ def alert_renderer(tz: ZoneInfo, clock: Callable[[], datetime]) -> scheduler.Ren
     return render
 
 
-def register(application: Application, services: Services, features: list[Any]) -> CoreHandler:
-    """Put the core's handler here in the handler order, and start the alert dispatcher."""
+def register(application: Application, services: Services, features: Sequence[ModuleType]) -> Conversation:
+    """The handlers of `features`, in their order: a core feature (one with `handle`) is answered by
+    the core at its place, the others register their own PTB handlers; then the alert dispatcher."""
     alert_policy()  # a mistyped ALERT_LEAD_TIMES* stops the start here, not at the first deadline
-    handler = CoreHandler(Conversation(services, features), application.bot)
-    application.add_handler(handler)
+    commands = [command for feature in features for command in feature.COMMANDS]
+    on_core = [feature for feature in features if hasattr(feature, "handle")]
+    core = Conversation(services, on_core, commands=commands)
+    # Before every feature (group -1): PTB's CommandHandler would otherwise run edited commands.
+    application.add_handler(_edited_command_handler({name for name, _ in commands}), group=-1)
+    for feature in features:
+        if feature in on_core:
+            application.add_handler(CoreHandler(core, application.bot, feature, forms=feature is on_core[0]))
+        else:
+            feature.register(application)
     scheduler.schedule(application, alert_renderer(services.settings.tz, services.clock.utcnow))
-    return handler
+    return core

@@ -3,18 +3,23 @@
 A feature module written against the plain types (handlers/messages.py) exposes::
 
     COMMANDS: list[tuple[str, str]]   # (command, Chinese description) for the menu and /help
-    BUTTON_PREFIX: str                # the start of its buttons' data, e.g. "dl:"
+    BUTTON_PREFIX: str                # the start of its buttons' data, e.g. "dl:" ("" takes any button)
     FORMS: list[Form]                 # its guided forms (handlers/forms.py)
     ASKS_GROUP_ADMIN: frozenset[str]  # optional: commands that need to know if a group's admin sent them
+    TAKES_TEXT: bool                  # optional: plain text that answers no open form is for it (Q&A)
+    def prepare(incoming, services)   # optional: slow work (retrieval) done before the transaction;
+                                      # its result is `turn.prepared`
     def handle(turn: Turn) -> Response
 
 `Conversation.respond` sends an answer to an open form to that form, /cancel to the open form, a
-command or a button to the feature that owns it, each in one transaction that also records the
-update's id, so a redelivered update changes nothing; `claims` says beforehand whether it would (so a
-channel adapter can leave everything else to the features not yet moved onto this core).
+command or a button to the feature that owns it (the first in the list whose prefix matches), and
+other plain text (in a group: only text addressed to the bot) to the feature that takes text. Each
+runs in one transaction that also records the update's id, so a redelivered update changes
+nothing. A feature's `prepare` runs outside any transaction, so a slow step holds no database lock;
+a redelivery is recognised before it, so the slow work is not done again either.
 
-    core = Conversation(services, [deadlines])
-    if core.claims(incoming):
+    core = Conversation(services, [deadlines, qa])
+    if core.feature_for(incoming) is not None or core.answers_form(incoming):
         response = core.respond(incoming)
 """
 
@@ -25,26 +30,35 @@ from types import ModuleType
 from bot.services import Services
 from handlers.forms import FormRunner, Turn, first_delivery
 from handlers.messages import Incoming, Response
+from storage.dialogs import applied_before
 
 CANCEL = "cancel"
 
 
 class Conversation:
-    def __init__(self, services: Services, features: list[ModuleType]) -> None:
+    def __init__(self, services: Services, features: list[ModuleType], *,
+                 commands: list[tuple[str, str]] | None = None) -> None:
+        """`commands`: every command of the bot, for /help (default: those of `features`)."""
         if not features:
             raise ValueError("no features given")
         self._services = services
         self._features = features
         self._by_command = {name: feature for feature in features for name, _ in feature.COMMANDS}
+        self._takes_text = next((f for f in features if getattr(f, "TAKES_TEXT", False)), None)
+        self.commands = tuple(commands if commands is not None else
+                              [command for feature in features for command in feature.COMMANDS])
         forms = [form for feature in features for form in feature.FORMS]
         self.forms = FormRunner(services, forms) if forms else None
 
-    def _feature_for(self, incoming: Incoming) -> ModuleType | None:
+    def feature_for(self, incoming: Incoming) -> ModuleType | None:
+        """The feature a button, a command or free text is for (an open form is asked first: `answers_form`)."""
         if incoming.button is not None:
             return next((f for f in self._features if incoming.button.startswith(f.BUTTON_PREFIX)), None)
-        return self._by_command.get(incoming.command or "")
+        if incoming.command is not None:
+            return self._by_command.get(incoming.command)
+        return self._takes_text if incoming.private or incoming.addressed else None
 
-    def _answers_form(self, incoming: Incoming) -> bool:
+    def answers_form(self, incoming: Incoming) -> bool:
         """Plain text, /cancel, or a form's own button, from someone with one of our forms open."""
         if self.forms is None or (incoming.command is not None and incoming.command != CANCEL):
             return False
@@ -55,23 +69,37 @@ class Conversation:
 
     def asks_group_admin(self, incoming: Incoming) -> bool:
         """Whether the adapter must ask the messenger if the sender administers the group."""
-        feature = self._feature_for(incoming)
+        feature = self.feature_for(incoming)
         return not incoming.private and incoming.command in getattr(feature, "ASKS_GROUP_ADMIN", ())
 
     def claims(self, incoming: Incoming) -> bool:
-        return self._feature_for(incoming) is not None or self._answers_form(incoming)
+        return self.feature_for(incoming) is not None or self.answers_form(incoming)
 
     def respond(self, incoming: Incoming) -> Response:
-        if self._answers_form(incoming):
+        if self.answers_form(incoming):
             assert self.forms is not None
             answered = self.forms.cancel(incoming) if incoming.command == CANCEL else self.forms.advance(incoming)
             if answered is not None:
                 return answered
-        feature = self._feature_for(incoming)
+        feature = self.feature_for(incoming)
         if feature is None:
             return Response()
+        prepared = None
+        prepare = getattr(feature, "prepare", None)
+        if prepare is not None:
+            if self._applied_before(incoming):
+                return Response()
+            prepared = prepare(incoming, self._services)
         now = self._services.now()
         with self._services.db.transaction() as session:
             if not first_delivery(session, incoming, now):
                 return Response()  # a redelivery (webhook retry, restart): applied once already
-            return feature.handle(Turn(incoming, session, now, self._services, self.forms))
+            return feature.handle(Turn(incoming, session, now, self._services, self.forms,
+                                       commands=self.commands, prepared=prepared))
+
+    def _applied_before(self, incoming: Incoming) -> bool:
+        """A quick look, before slow work; the update's own transaction still decides (two replicas)."""
+        if incoming.update_id is None:
+            return False
+        with self._services.db.transaction() as session:
+            return applied_before(session, channel=incoming.channel, update_id=incoming.update_id)

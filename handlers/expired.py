@@ -1,22 +1,22 @@
-"""The last handler: a button press that no feature claimed gets a polite 已过期 and nothing else.
+"""The last feature: a button press that no other feature claimed gets a polite 已过期 and nothing else.
 
-That covers buttons of messages from older versions, data that fails a feature's validation, and
-forged callback data. Try it: press a button under a message the bot no longer knows about.
+That covers buttons of messages from older versions and forged callback data (a feature answers
+已过期 itself for data under its own prefix that fails its validation). Its prefix "" takes any
+button, so it must stay last in bot/app.py's FEATURES. Try it: press a button under a message the
+bot no longer knows about.
 """
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, ContextTypes
+from handlers.forms import Turn
+from handlers.messages import Response
 
 COMMANDS: list[tuple[str, str]] = []
+BUTTON_PREFIX = ""
+FORMS: list = []
 
 EXPIRED = "已过期"
 
 
-async def expired(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.callback_query.answer(EXPIRED)
-
-
-def register(application: Application) -> None:
-    application.add_handler(CallbackQueryHandler(expired))
+def handle(turn: Turn) -> Response:
+    return Response(toast=EXPIRED)

@@ -1,73 +1,70 @@
-"""👍 / 👎 under an answer: the rating is stored with the question, the citations and the user.
+"""👍 / 👎 under an answer, written once for every messenger: the rating is stored with the
+question, the citations and the asker (office/answer_feedback.py).
 
 Only the person who asked may rate an answer (in a group, others' opinions would drown the
-asker's); pressing again changes the rating. `officebot feedback --csv` exports the ratings.
+asker's); pressing again changes the rating, and the chosen button gets a ✅. Button data
+"qa:fb:<answer id>:up|down". `officebot feedback --csv` exports the ratings.
 Try it: ask a question in `officebot chat` and press the number shown next to 👍.
 """
 
 from __future__ import annotations
 
-import asyncio
 import re
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, ContextTypes
-
-from bot.services import services_of
 from handlers.expired import EXPIRED
+from handlers.forms import Turn
+from handlers.messages import APPEND, Button, Incoming, Reply, Response, Rich
 from office.answer_feedback import Rating, rate_answer
 
 COMMANDS: list[tuple[str, str]] = []
+BUTTON_PREFIX = "qa:fb:"  # before handlers/qa.py's "qa:" in the feature list
+FORMS: list = []
 
 PATTERN = re.compile(r"^qa:fb:(\d{1,12}):(up|down)$")
-RATING_BUTTONS = {"up": "👍", "down": "👎"}
+RATING_LABELS = {"up": "👍", "down": "👎"}
 CHOSEN = "✅"
 
 THANKS = "已记录,谢谢您的反馈!"
 NOT_YOURS = "只有提问的人可以评价这条回答。"
 
-
 REPLIES = {Rating.RECORDED: THANKS, Rating.NOT_YOURS: NOT_YOURS, Rating.UNKNOWN_ANSWER: EXPIRED}
 
 
-def rate(services, answer_id: int, user_id: int, rating: str) -> str:
-    """Store the rating; returns the reply for the button press."""
-    with services.db.transaction() as session:
-        return REPLIES[rate_answer(session=session, answer_id=answer_id, user_id=user_id, rating=rating,
-                                   now=services.now())]
+def asker_id(incoming: Incoming) -> int | None:
+    """The id the answer log keeps for whoever asks or rates. Anyone may ask, registered or not,
+    so there is no directory entry to go through; the log holds Telegram user ids."""
+    account = incoming.account
+    return int(account) if incoming.channel == "telegram" and account and account.isdecimal() else None
 
 
-def marked_keyboard(markup: InlineKeyboardMarkup, chosen_data: str) -> InlineKeyboardMarkup:
-    """The same keyboard with ✅ on the chosen rating (and none on the other)."""
-    rows = []
-    for row in markup.inline_keyboard:
-        new_row = []
-        for button in row:
-            data = button.callback_data
-            if isinstance(data, str) and PATTERN.match(data):
-                label = RATING_BUTTONS[data.rsplit(":", 1)[1]]
-                button = InlineKeyboardButton(CHOSEN + label if data == chosen_data else label, callback_data=data)
-            new_row.append(button)
-        rows.append(new_row)
-    return InlineKeyboardMarkup(rows)
+def rating_buttons(answer_id: int) -> tuple[Button, ...]:
+    return tuple(Button(label, f"qa:fb:{answer_id}:{rating}") for rating, label in RATING_LABELS.items())
 
 
-async def on_rating(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    answer_id, rating = int(context.match.group(1)), context.match.group(2)
-    result = await asyncio.to_thread(rate, services_of(context), answer_id, query.from_user.id, rating)
-    await query.answer(result)
-    message = query.message
-    if result == THANKS and message is not None and message.reply_markup is not None:
-        keyboard = marked_keyboard(message.reply_markup, query.data)
-        if keyboard != message.reply_markup:
-            try:
-                await query.edit_message_reply_markup(keyboard)
-            except BadRequest:
-                # The message may be too old to edit; the rating is stored all the same.
-                pass
+def marked(rows: tuple[tuple[Button, ...], ...], chosen: str) -> tuple[tuple[Button, ...], ...]:
+    """The same buttons with ✅ on the chosen rating (and none on the other)."""
+    def mark(button: Button) -> Button:
+        if not PATTERN.match(button.data):
+            return button
+        label = RATING_LABELS[button.data.rsplit(":", 1)[1]]
+        return Button(CHOSEN + label if button.data == chosen else label, button.data)
+
+    return tuple(tuple(mark(button) for button in row) for row in rows)
 
 
-def register(application: Application) -> None:
-    application.add_handler(CallbackQueryHandler(on_rating, pattern=PATTERN))
+def handle(turn: Turn) -> Response:
+    incoming = turn.incoming
+    match = PATTERN.match(incoming.button or "")
+    user_id = asker_id(incoming)
+    if match is None:
+        return Response(toast=EXPIRED)
+    if user_id is None:
+        return Response(toast=NOT_YOURS)
+    result = rate_answer(session=turn.session, answer_id=int(match.group(1)), user_id=user_id,
+                         rating=match.group(2), now=turn.now)
+    response = Response(toast=REPLIES[result])
+    if result is Rating.RECORDED:
+        buttons = marked(incoming.shown_buttons, incoming.button or "")
+        if buttons != incoming.shown_buttons:  # the same rating again: nothing to redraw
+            response.replies.append(Reply(Rich(), buttons=buttons, edit=APPEND))
+    return response

@@ -40,6 +40,8 @@ class Turn:
     now: datetime
     services: Services
     forms: FormRunner | None = None
+    commands: tuple[tuple[str, str], ...] = ()  # every command of the bot (core or not), for /help
+    prepared: Any = None  # what the feature's `prepare` found before this transaction (handlers/conversation.py)
 
 
 @dataclass

@@ -3,7 +3,8 @@
 A channel adapter (bot/telegram_flows.py for Telegram, the terminal chat through it) turns what
 arrived into an `Incoming`, hands it to a flow, and renders the `Response` the flow returns: its
 replies in the sender's chat and its notices in other people's and groups' chats. Text is `Rich`
-(plain text with bold spans), so no flow writes Telegram HTML or DingTalk markdown itself.
+(plain text with bold spans and quoted blocks), so no flow writes Telegram HTML or DingTalk
+markdown itself.
 
 Try it::
 
@@ -15,7 +16,7 @@ Try it::
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 PLAIN, BOLD = "plain", "bold"
 
@@ -24,6 +25,7 @@ PLAIN, BOLD = "plain", "bold"
 class Span:
     text: str
     style: str = PLAIN
+    quoted: bool = False  # part of a quoted block (a cited article); adjacent quoted spans form one block
 
 
 @dataclass(frozen=True)
@@ -40,10 +42,10 @@ class Rich:
         return cls(tuple(span for span in spans if span.text))
 
     @classmethod
-    def lines(cls, lines: Iterable[str | Rich]) -> Rich:
+    def lines(cls, lines: Iterable[str | Rich], separator: str = "\n") -> Rich:
         parts: list[str | Rich] = []
         for index, line in enumerate(lines):
-            parts += ["\n", line] if index else [line]
+            parts += [separator, line] if index else [line]
         return cls.of(*parts)
 
     def __add__(self, other: str | Rich) -> Rich:
@@ -58,6 +60,11 @@ class Rich:
 
 def bold(text: str) -> Rich:
     return Rich((Span(text, BOLD),))
+
+
+def quote(*parts: str | Rich) -> Rich:
+    """One quoted block (bold spans inside stay bold); put a line break between two adjacent blocks."""
+    return Rich(tuple(replace(span, quoted=True) for span in Rich.of(*parts).spans))
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,11 @@ class Incoming:
     update_id: str | None = None  # the messenger's id of this delivery: applied once however often it comes
     # Asked of the messenger for the commands a feature lists in ASKS_GROUP_ADMIN; None otherwise.
     sender_is_group_admin: bool | None = None
+    # A group message that mentions the bot or replies to one of its messages (the mention is
+    # taken out of `text`); private messages are all for the bot.
+    addressed: bool = False
+    # With `button`: the buttons of the message that carried it, as they are shown now.
+    shown_buttons: tuple[tuple[Button, ...], ...] = ()
 
     @property
     def command(self) -> str | None:
@@ -103,8 +115,8 @@ APPEND, REPLACE = "append", "replace"  # how a reply edits the message whose but
 @dataclass(frozen=True)
 class Reply:
     """A message in the sender's chat; or, with `edit`, a change to the message whose button was
-    pressed (APPEND a line under it, or REPLACE its text; its buttons become `buttons`); or, with
-    `alert`, a pop-up answering a button press."""
+    pressed (APPEND a line under it, or REPLACE its text; its buttons become `buttons`; an APPEND of
+    no text only changes the buttons); or, with `alert`, a pop-up answering a button press."""
 
     text: Rich
     buttons: tuple[tuple[Button, ...], ...] = ()
@@ -126,12 +138,21 @@ class Notice:
 
     chat_id: str
     reply: Reply
+    recipient: str = ""  # who it is for, named to the sender if it cannot be delivered (see `undelivered`)
+    # The messenger's id of a file it already holds (e.g. a 合法性审查意见 the filer uploaded), sent
+    # after the text with `attachment_caption`.
+    attachment: str = ""
+    attachment_caption: str = ""
 
 
 @dataclass
 class Response:
-    """What a flow answers: replies in order, a short acknowledgement of a pressed button, notices."""
+    """What a flow answers: replies in order, a short acknowledgement of a pressed button, notices.
+
+    `undelivered`, when set, is said to the sender after the notices went out if some naming a
+    `recipient` could not be delivered; its "{names}" becomes those recipients joined by 、."""
 
     replies: list[Reply] = field(default_factory=list)
     toast: str | None = None
     notices: list[Notice] = field(default_factory=list)
+    undelivered: str = ""

@@ -1,159 +1,127 @@
-"""Rules Q&A on Telegram: a question in, the answer with the quoted and cited article out.
+"""Rules Q&A, written once for every messenger: a question in, the answer with the quoted and cited
+article out.
 
-Private chat: any text is a question. Groups (privacy mode on): only a message that mentions the
-bot, a reply to one of the bot's messages, or `/ask 问题`. The answer replies to the question and
-carries buttons: 全文 (the whole cited article), 相关条款 (the other candidates), 👍 / 👎 (see
-handlers/feedback.py). A question asked within FOLLOWUP_SECONDS of the same person's previous
-question in the same chat may lean on it (那区长呢?); context is kept per (chat, user), so it is
-never shared across a group.
+Private chat: any text that is not a command and answers no open form is a question. Groups: only
+a message addressed to the bot (it mentions the bot, or replies to one of its messages: the
+adapter says so in `Incoming.addressed`), or `/ask 问题`. The answer carries buttons: 全文 (the
+whole cited article, "qa:full:<doc>:<n>"), 相关条款 (the other candidates, "qa:rel:<doc>:<n>,…"),
+👍 / 👎 (handlers/feedback.py). A question asked within FOLLOWUP_SECONDS of the same person's
+previous question in the same chat may lean on it (那区长呢?); that context is stored per
+(channel, chat, person) (storage/qa_context.py), so it survives a restart, is the same on every
+replica, and is never shared across a group.
+
+Retrieval runs in `prepare`, before the update's transaction (handlers/conversation.py): the
+transaction that logs the answer and remembers the question holds no lock while the engine searches.
 
 Try it: `officebot chat`, then type 常务会议材料提前几天报送? and press 1 for the full article.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import re
-import time
-from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatAction
-from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
-
-from bot.services import services_of
+from bot.services import Services
 from handlers.expired import EXPIRED
-from handlers.html import escape, split_html
+from handlers.feedback import asker_id, rating_buttons
+from handlers.forms import Turn
+from handlers.messages import Button, Incoming, Reply, Response, Rich, bold, quote
 from office.answer_feedback import record_answer
 from retrieval.answer import Answer, Citation, Passage
 from retrieval.service import QuestionError
+from storage import qa_context
+from storage.qa_context import ContextKey
 
 COMMANDS = [("ask", "查询规定,例如 /ask 常务会议材料提前几天报送?")]
+BUTTON_PREFIX = "qa:"
+FORMS: list = []
+TAKES_TEXT = True
 
 # A pasted document is not a question; past this the user is asked to shorten it.
 MAX_QUESTION_CHARS = 1000
-# Show "typing…" only when the answer takes longer than this, so quick answers cost one call.
-TYPING_AFTER_SECONDS = 1.0
-MAX_CALLBACK_BYTES = 64
+MAX_BUTTON_BYTES = 64
 
 FULL_PATTERN = re.compile(r"^qa:full:([^:]{1,50}):(\d{1,4})$")
 RELATED_PATTERN = re.compile(r"^qa:rel:([^:]{1,50}):(\d{1,4}(?:,\d{1,4}){0,4})$")
 
 ASK_HINT = "请在 /ask 后面写上问题,例如:/ask 常务会议材料提前几天报送?"
 TOO_LONG = f"问题太长了(超过 {MAX_QUESTION_CHARS} 字)。请只写想查询的问题,例如:常务会议材料提前几天报送?"
-ARTICLE_GONE = "这条规定已不在规则库中。"
 
 
-class _AddressedToBot(filters.MessageFilter):
-    """A group message for the bot: it mentions the bot or replies to one of its messages."""
+@dataclass(frozen=True)
+class Refused:
+    """The engine's explanation why the text cannot be searched (only emoji, …)."""
 
-    def filter(self, message: Message) -> bool:
-        bot = message.get_bot()
-        replied = message.reply_to_message
-        if replied is not None and replied.from_user is not None and replied.from_user.id == bot.id:
-            return True
-        mention = f"@{bot.username}".lower()
-        return any(
-            text.lower() == mention for text in message.parse_entities(["mention"]).values()
-        )
-
-
-ADDRESSED_TO_BOT = _AddressedToBot(name="addressed_to_bot")
+    reason: str
 
 
 # ------------------------------------------------------------------ asking
 
 
-async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await answer_question(update, context, update.effective_message.text)
-
-
-async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    mention = re.compile(re.escape(f"@{context.bot.username}"), re.IGNORECASE)
-    await answer_question(update, context, mention.sub(" ", update.effective_message.text))
-
-
-async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    question = " ".join(context.args or [])
-    if not question.strip():
-        await update.effective_message.reply_text(ASK_HINT)
-        return
-    await answer_question(update, context, question)
-
-
-async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
-    message = update.effective_message
-    question = " ".join(question.split())
+def _question(incoming: Incoming) -> tuple[str, str]:
+    """(the question, "") or ("", what to tell the asker instead)."""
+    text = incoming.arguments if incoming.command == "ask" else incoming.text
+    question = " ".join(text.split())
     if not question:
-        await message.reply_text(ASK_HINT)
-        return
+        return "", ASK_HINT
     if len(question) > MAX_QUESTION_CHARS:
-        await message.reply_text(TOO_LONG)
-        return
-    services = services_of(context)
-    chat_id, user_id = update.effective_chat.id, update.effective_user.id
-    previous = _previous_question(context, chat_id, services.settings.followup_seconds)
+        return "", TOO_LONG
+    return question, ""
 
-    def ask_and_log() -> tuple[Answer, int]:
-        answer = services.qa.ask(question, context=previous)
+
+def _context_key(incoming: Incoming) -> ContextKey | None:
+    return None if incoming.account is None else ContextKey(incoming.channel, incoming.chat_id, incoming.account)
+
+
+def prepare(incoming: Incoming, services: Services) -> Answer | Refused | list[Passage] | None:
+    """The slow part, outside the update's transaction: the engine's answer, or the articles a button shows."""
+    if incoming.button is not None:
+        return _articles_of(incoming.button, services)
+    question, problem = _question(incoming)
+    if problem:
+        return None
+    key = _context_key(incoming)
+    previous = None
+    if key is not None:
+        since = services.now() - timedelta(seconds=services.settings.followup_seconds)
         with services.db.transaction() as session:
-            answer_id = record_answer(
-                session=session,
-                user_id=user_id,
-                chat_id=chat_id,
-                question=question,
-                answered=answer.answered,
-                citations=[citation.reference for citation in answer.citations or answer.related],
-                now=services.now(),
-            )
-            return answer, answer_id
-
+            previous = qa_context.previous_question(session, key, since=since)
     try:
-        async with _typing_if_slow(context, chat_id):
-            answer, answer_id = await asyncio.to_thread(ask_and_log)
+        return services.qa.ask(question, context=previous)
     except QuestionError as error:
-        await message.reply_text(escape(str(error)))
-        return
-    _remember_question(context, chat_id, question)
-    parts = split_html(render_answer(answer))
-    for index, part in enumerate(parts):
-        last = index == len(parts) - 1
-        await message.reply_text(part, reply_markup=answer_keyboard(answer, answer_id) if last else None)
+        return Refused(str(error))
 
 
-def _previous_question(context: ContextTypes.DEFAULT_TYPE, chat_id: int, window: int) -> str | None:
-    # user_data is per user; keyed by chat inside it, so context is per (chat, user).
-    asked = context.user_data.get("qa_last", {}).get(chat_id)
-    if asked and time.monotonic() - asked[1] <= window:
-        return asked[0]
-    return None
-
-
-def _remember_question(context: ContextTypes.DEFAULT_TYPE, chat_id: int, question: str) -> None:
-    context.user_data.setdefault("qa_last", {})[chat_id] = (question, time.monotonic())
-
-
-@contextlib.asynccontextmanager
-async def _typing_if_slow(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> AsyncIterator[None]:
-    async def typing_later() -> None:
-        await asyncio.sleep(TYPING_AFTER_SECONDS)
-        with contextlib.suppress(TelegramError):
-            await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
-
-    task = asyncio.create_task(typing_later())
-    try:
-        yield
-    finally:
-        task.cancel()
+def handle(turn: Turn) -> Response:
+    incoming = turn.incoming
+    if incoming.button is not None:
+        return _show_articles(incoming.button, turn.prepared)
+    question, problem = _question(incoming)
+    if problem:
+        return Response([Reply.say(problem)])
+    found = turn.prepared
+    if isinstance(found, Refused):
+        return Response([Reply.say(found.reason)])
+    assert isinstance(found, Answer)
+    answer_id = record_answer(
+        session=turn.session, user_id=asker_id(incoming),
+        chat_id=int(incoming.chat_id) if incoming.chat_id.lstrip("-").isdecimal() else None,
+        question=question, answered=found.answered,
+        citations=[citation.reference for citation in found.citations or found.related], now=turn.now,
+    )
+    key = _context_key(incoming)
+    if key is not None:
+        qa_context.remember(turn.session, key, question=question, now=turn.now)
+    # The adapter splits a long answer below its messenger's limit, the buttons under the last part.
+    return Response([Reply(render_answer(found), buttons=answer_buttons(found, answer_id))])
 
 
 # ------------------------------------------------------------------ rendering
 
 
-def highlighted(text: str, highlights: tuple[str, ...]) -> str:
-    """`text` escaped, with the first occurrence of each highlight in bold (overlaps skipped)."""
+def highlighted(text: str, highlights: tuple[str, ...]) -> Rich:
+    """`text` with the first occurrence of each highlight in bold (overlaps skipped)."""
     spans: list[tuple[int, int]] = []
     for sentence in highlights:
         start = text.find(sentence) if sentence else -1
@@ -162,41 +130,39 @@ def highlighted(text: str, highlights: tuple[str, ...]) -> str:
         end = start + len(sentence)
         if all(end <= s or start >= e for s, e in spans):
             spans.append((start, end))
-    out, position = [], 0
+    parts: list[str | Rich] = []
+    position = 0
     for start, end in sorted(spans):
-        out += [escape(text[position:start]), "<b>", escape(text[start:end]), "</b>"]
+        parts += [text[position:start], bold(text[start:end])]
         position = end
-    out.append(escape(text[position:]))
-    return "".join(out)
+    parts.append(text[position:])
+    return Rich.of(*parts)
 
 
-def _passage_html(passage: Passage) -> str:
-    return (
-        f"<blockquote>{highlighted(passage.text, passage.highlights)}</blockquote>\n"
-        f"📖 {escape(passage.citation.reference)}"
-    )
+def _passage(passage: Passage) -> Rich:
+    return Rich.of(quote(highlighted(passage.text, passage.highlights)), f"\n📖 {passage.citation.reference}")
 
 
-def render_answer(answer: Answer) -> str:
+def render_answer(answer: Answer) -> Rich:
     """The reply: summary line, each quoted article (answering sentences in bold), its citation."""
-    blocks = [f"<b>{escape(answer.summary)}</b>"]
-    blocks += [_passage_html(passage) for passage in answer.passages]
+    blocks: list[str | Rich] = [bold(answer.summary)]
+    blocks += [_passage(passage) for passage in answer.passages]
     if not answer.answered:
         # Saying what was searched shows the asker whether the bot read the question right.
-        blocks.insert(1, f"您的问题:{escape(answer.question)}")
+        blocks.insert(1, f"您的问题:{answer.question}")
         if answer.related:
-            lines = [f"• {escape(citation.reference)}" for citation in answer.related]
+            lines = [f"• {citation.reference}" for citation in answer.related]
             blocks.append("可能相关的条款:\n" + "\n".join(lines))
-    return "\n\n".join(blocks)
+    return Rich.lines(blocks, separator="\n\n")
 
 
 def _fits(data: str) -> bool:
-    return len(data.encode()) <= MAX_CALLBACK_BYTES
+    return len(data.encode()) <= MAX_BUTTON_BYTES
 
 
-def full_button(citation: Citation) -> InlineKeyboardButton | None:
+def full_button(citation: Citation) -> Button | None:
     data = f"qa:full:{citation.document_key}:{citation.article}"
-    return InlineKeyboardButton(f"全文 {citation.label}", callback_data=data) if _fits(data) else None
+    return Button(f"全文 {citation.label}", data) if _fits(data) else None
 
 
 def related_data(citations: tuple[Citation, ...]) -> str | None:
@@ -209,62 +175,43 @@ def related_data(citations: tuple[Citation, ...]) -> str | None:
     return data if _fits(data) else None
 
 
-def answer_keyboard(answer: Answer, answer_id: int) -> InlineKeyboardMarkup:
+def answer_buttons(answer: Answer, answer_id: int) -> tuple[tuple[Button, ...], ...]:
     cited = answer.citations if answer.answered else list(answer.related)[:3]
-    rows = [[button for button in map(full_button, cited) if button]]
-    last_row = [
-        InlineKeyboardButton("👍", callback_data=f"qa:fb:{answer_id}:up"),
-        InlineKeyboardButton("👎", callback_data=f"qa:fb:{answer_id}:down"),
-    ]
+    rows = [tuple(button for button in map(full_button, cited) if button)]
+    last_row = rating_buttons(answer_id)
     data = related_data(answer.related) if answer.answered else None
     if data:
-        last_row.insert(0, InlineKeyboardButton("相关条款", callback_data=data))
+        last_row = (Button("相关条款", data), *last_row)
     rows.append(last_row)
-    return InlineKeyboardMarkup([row for row in rows if row])
+    return tuple(row for row in rows if row)
 
 
 # ------------------------------------------------------------------ buttons
 
 
-async def full_article(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    key, number = context.match.group(1), int(context.match.group(2))
-    passage = await asyncio.to_thread(services_of(context).qa.article, key, number)
-    if passage is None:
-        await query.answer(EXPIRED)
-        return
-    await query.answer()
-    text = f"<b>{escape(passage.citation.reference)}</b>\n\n{escape(passage.text)}"
-    for part in split_html(text):
-        await query.message.reply_text(part)
+def _articles_of(data: str, services: Services) -> list[Passage] | None:
+    """The articles a 全文 or 相关条款 button shows; None for data of neither."""
+    full, related = FULL_PATTERN.match(data), RELATED_PATTERN.match(data)
+    if full is not None:
+        numbers = [int(full.group(2))]
+    elif related is not None:
+        numbers = [int(n) for n in related.group(2).split(",")]
+    else:
+        return None
+    key = (full or related).group(1)  # type: ignore[union-attr]
+    return [passage for passage in (services.qa.article(key, n) for n in numbers) if passage]
 
 
-async def related_articles(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    key = context.match.group(1)
-    numbers = [int(n) for n in context.match.group(2).split(",")]
-    qa = services_of(context).qa
-    passages = [p for p in await asyncio.to_thread(lambda: [qa.article(key, n) for n in numbers]) if p]
-    if not passages:
-        await query.answer(EXPIRED)
-        return
-    await query.answer()
-    lines = ["<b>相关条款</b>"]
+def _show_articles(data: str, passages: list[Passage] | None) -> Response:
+    if not passages:  # forged data, or an article no longer in the rule base
+        return Response(toast=EXPIRED)
+    if data.startswith("qa:full:"):
+        (passage,) = passages
+        return Response([Reply(Rich.of(bold(passage.citation.reference), "\n\n", passage.text))])
+    lines: list[str | Rich] = [bold("相关条款")]
     for passage in passages:
         excerpt = passage.text if len(passage.text) <= 80 else passage.text[:80] + "…"
-        lines.append(f"📖 {escape(passage.citation.reference)}\n{escape(excerpt)}")
+        lines.append(f"📖 {passage.citation.reference}\n{excerpt}")
     buttons = [button for button in (full_button(p.citation) for p in passages) if button]
-    keyboard = InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)]) if buttons else None
-    parts = split_html("\n\n".join(lines))
-    for index, part in enumerate(parts):
-        await query.message.reply_text(part, reply_markup=keyboard if index == len(parts) - 1 else None)
-
-
-def register(application: Application) -> None:
-    application.add_handler(CommandHandler("ask", ask_command))
-    # New messages only: editing an old question should not bring a second answer.
-    text = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
-    application.add_handler(MessageHandler(text & filters.ChatType.PRIVATE, private_text))
-    application.add_handler(MessageHandler(text & filters.ChatType.GROUPS & ADDRESSED_TO_BOT, group_text))
-    application.add_handler(CallbackQueryHandler(full_article, pattern=FULL_PATTERN))
-    application.add_handler(CallbackQueryHandler(related_articles, pattern=RELATED_PATTERN))
+    rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
+    return Response([Reply(Rich.lines(lines, separator="\n\n"), buttons=rows)])

@@ -9,22 +9,20 @@ Try it (private chat, as an admin)::
     /staff reassign 1001 1005      (hand 1001's open approvals and reviews to 1005)
     /staff transfer 区财政局 1005   (1005 becomes the one 分管副区长 of 区财政局)
 
-Nobody changes their own entry or role here (office/directory.py refuses it).
+Nobody changes their own entry or role here (office/directory.py refuses it). Written once for
+every messenger (handlers/conversation.py); the successor of a hand-over is sent a card per moved
+decision (handlers/staff_handover.py), and the admin is told if it could not be delivered.
 """
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.constants import ChatType
-from telegram.ext import Application, CommandHandler, ContextTypes
-
-from bot.services import services_of
-from handlers.access import require_admin
-from handlers.agenda_notify import send_notices
-from handlers.html import escape, split_html
-from handlers.leave_notify import ask_to_decide
+from handlers.forms import Turn
+from handlers.messages import Reply, Response, Rich, bold
+from handlers.senders import ANONYMOUS_REFUSED, sender_is_admin, sender_member
+from handlers.staff_handover import successor_notices
 from office.directory import (
     DirectoryError,
+    StaffMember,
     add_member,
     all_members,
     member_line,
@@ -35,6 +33,12 @@ from office.directory import (
 from office.reassign import Reassignment, reassign_open_decisions, transfer_unit
 
 COMMANDS = [("staff", "人员名录管理(办公室)")]
+BUTTON_PREFIX = "staff:"  # no buttons: nothing starts with it
+FORMS: list = []
+
+PRIVATE_ONLY = "请私聊机器人管理人员名录。"
+NOT_ADMIN = "此功能仅限区政府办公室管理员使用。"
+UNDELIVERED = "{names}尚未私聊启动机器人,未能送达审批消息,请提醒其私聊发送 /start,再用 /leaves 和 /agenda 查看待办。"
 USAGE = (
     "用法(仅办公室管理员):\n"
     "/staff — 查看名录\n"
@@ -57,7 +61,7 @@ def _split_units(text: str) -> list[str]:
     return [unit for unit in text.replace("，", ",").replace("、", ",").split(",") if unit.strip()]
 
 
-def _apply(words: list[str], actor: int, session) -> str:  # type: ignore[no-untyped-def]
+def _apply(words: list[str], actor: int | None, session) -> str:  # type: ignore[no-untyped-def]
     action, rest = words[0], words[1:]
     if action == "add" and len(rest) in (4, 5):
         member = add_member(session=session, actor_telegram_id=actor, telegram_id=_telegram_id(rest[0]),
@@ -83,74 +87,59 @@ def _apply(words: list[str], actor: int, session) -> str:  # type: ignore[no-unt
     raise DirectoryError(USAGE)
 
 
-async def _hand_over(update: Update, context: ContextTypes.DEFAULT_TYPE, actor: int, words: list[str]) -> None:
-    services = services_of(context)
+
+def _actor(turn: Turn) -> int | None:
+    """The admin's Telegram id, as office/directory.py names the actor: their directory entry's, or,
+    for an ADMIN_TELEGRAM_IDS admin outside the directory, the account they wrote from."""
+    member = sender_member(turn.session, turn.incoming)
+    if isinstance(member, StaffMember):
+        return member.telegram_id
+    account = turn.incoming.account
+    return int(account) if turn.incoming.channel == "telegram" and account and account.isdecimal() else None
+
+
+def handle(turn: Turn) -> Response:
+    incoming = turn.incoming
+    if not incoming.private:
+        return Response([Reply.say(PRIVATE_ONLY)])
+    if incoming.account is None:
+        return Response([Reply.say(ANONYMOUS_REFUSED)])
+    if not sender_is_admin(turn.session, incoming, settings_admin_ids=turn.services.settings.admin_telegram_ids):
+        return Response([Reply.say(NOT_ADMIN)])
+    actor, words = _actor(turn), incoming.arguments.split()
     try:
-        with services.db.transaction() as session:
-            moved = reassign_open_decisions(session=session, actor_telegram_id=actor, from_telegram_id=_telegram_id(words[0]),
-                                            to_telegram_id=_telegram_id(words[1]), now=services.now(),
-                                            tz=services.settings.tz)
-    except DirectoryError as exc:
-        await update.effective_message.reply_text(escape(str(exc)))
-        return
-    text = f"已将 {moved.count} 项待办转交{moved.successor.name}(请假审批 {len(moved.leave_approvals)} 项,议题审核 {len(moved.agenda_reviews)} 项)。"
-    await _report_hand_over(update, context, moved, text)
-
-
-async def _transfer(update: Update, context: ContextTypes.DEFAULT_TYPE, actor: int, words: list[str]) -> None:
-    services = services_of(context)
-    try:
-        with services.db.transaction() as session:
-            transfer = transfer_unit(session=session, actor_telegram_id=actor, unit=words[0],
-                                     to_telegram_id=_telegram_id(words[1]), now=services.now(), tz=services.settings.tz)
-    except DirectoryError as exc:
-        await update.effective_message.reply_text(escape(str(exc)))
-        return
-    await _report_hand_over(update, context, transfer.moved, transfer.describe())
-
-
-async def _report_hand_over(update: Update, context: ContextTypes.DEFAULT_TYPE, moved: Reassignment, text: str) -> None:
-    if await _notify_successor(context, moved):
-        text += f"\n{moved.successor.name}尚未私聊启动机器人,未能送达审批消息,请提醒其私聊发送 /start,再用 /leaves 和 /agenda 查看待办。"
-    await update.effective_message.reply_text(escape(text))
-
-
-async def _notify_successor(context: ContextTypes.DEFAULT_TYPE, moved: Reassignment) -> bool:
-    """Send the successor a card with buttons per moved decision; True when some could not be delivered."""
-    failed = False
-    for approval_id, leave in moved.leave_approvals:
-        failed |= not await ask_to_decide(context.bot, moved.successor, approval_id, leave, handed_over=True)
-    failed |= bool(await send_notices(context.bot, services_of(context), list(moved.agenda_reviews)))
-    return failed
-
-
-async def staff_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if update.effective_chat.type != ChatType.PRIVATE:
-        await update.effective_message.reply_text("请私聊机器人管理人员名录。")
-        return
-    actor = await require_admin(update, context)
-    if actor is None:
-        return
-    services = services_of(context)
-    words = context.args
-    if words and words[0] == "reassign" and len(words) == 3:
-        await _hand_over(update, context, actor, words[1:])
-        return
-    if words and words[0] == "transfer" and len(words) == 3:
-        await _transfer(update, context, actor, words[1:])
-        return
-    try:
-        with services.db.transaction() as session:
+        with turn.session.begin_nested():  # a refused change leaves nothing half-written
+            if words and words[0] in ("reassign", "transfer") and len(words) == 3:
+                return _hand_over(turn, actor, words)
             if not words:
-                members = all_members(session=session)
-                text = "\n".join(["<b>人员名录</b>(共 %d 人)" % len(members)] + [escape(member_line(m)) for m in members])
-            else:
-                text = escape(_apply(words, actor, session))
+                members = all_members(session=turn.session)
+                return Response([Reply(Rich.lines([Rich.of(bold("人员名录"), f"(共 {len(members)} 人)"),
+                                                   *map(member_line, members)]))])
+            return Response([Reply.say(_apply(words, actor, turn.session))])
     except DirectoryError as exc:
-        text = escape(str(exc))
-    for part in split_html(text):
-        await update.effective_message.reply_text(part)
+        return Response([Reply.say(str(exc))])
 
 
-def register(application: Application) -> None:
-    application.add_handler(CommandHandler("staff", staff_command))
+def _hand_over(turn: Turn, actor: int | None, words: list[str]) -> Response:
+    """reassign OLD NEW, or transfer UNIT NEW: the report, and the successor's cards."""
+    tz = turn.services.settings.tz
+    if words[0] == "reassign":
+        moved = reassign_open_decisions(session=turn.session, actor_telegram_id=actor,
+                                        from_telegram_id=_telegram_id(words[1]), to_telegram_id=_telegram_id(words[2]),
+                                        now=turn.now, tz=tz)
+        text = (f"已将 {moved.count} 项待办转交{moved.successor.name}"
+                f"(请假审批 {len(moved.leave_approvals)} 项,议题审核 {len(moved.agenda_reviews)} 项)。")
+    else:
+        transfer = transfer_unit(session=turn.session, actor_telegram_id=actor, unit=words[1],
+                                 to_telegram_id=_telegram_id(words[2]), now=turn.now, tz=tz)
+        moved, text = transfer.moved, transfer.describe()
+    return _report(turn, moved, text)
+
+
+def _report(turn: Turn, moved: Reassignment, text: str) -> Response:
+    chat = moved.successor.account_on(turn.incoming.channel)
+    if chat is None:  # not on this messenger at all: nothing can be sent there
+        if moved.count:
+            text += "\n" + UNDELIVERED.replace("{names}", moved.successor.name)
+        return Response([Reply.say(text)])
+    return Response([Reply.say(text)], notices=successor_notices(moved, chat), undelivered=UNDELIVERED)

@@ -126,6 +126,12 @@ class HandledUpdate(Base):
     handled_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
+def applied_before(session: Session, *, channel: str, update_id: str) -> bool:
+    """Whether the update was applied already (a read only: `first_delivery` records it)."""
+    return session.scalars(select(HandledUpdate.id).where(
+        HandledUpdate.channel == channel, HandledUpdate.update_id == update_id)).first() is not None
+
+
 def first_delivery(session: Session, *, channel: str, update_id: str, now: datetime) -> bool:
     """Record the update as applied in this transaction; False when it already was (a webhook retry,
     a redelivery after a restart). Ids older than `KEEP_UPDATE_IDS` are forgotten on the way."""

@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PLATFORMS = ("telegram", "dingtalk_stream")
 CORE_FLOWS = ("handlers/messages.py", "handlers/conversation.py", "handlers/forms.py", "handlers/senders.py",
               "handlers/deadlines.py", "handlers/deadline_form.py", "handlers/deadline_record.py",
-              "handlers/subscriptions.py")
+              "handlers/subscriptions.py", "handlers/qa.py", "handlers/feedback.py", "handlers/start.py",
+              "handlers/staff.py", "handlers/staff_handover.py", "handlers/expired.py")
 
 
 def imported_modules(path: Path) -> set[str]:
