@@ -155,3 +155,22 @@ async def test_unknown_and_forged_buttons_are_expired(bot):
     for data in ("qa:full:other-doc:48", "qa:full:" + DOC_KEY + ":999", "qa:rel:x:1", "lv:nonsense", "💥"):
         assert (await bot.press_data(ALICE, reply, data))["text"] == "已过期"
     assert len(bot.api.bot_messages(ALICE)) == before
+
+
+async def test_help_lists_the_commands_of_every_feature(bot):
+    reply = bot.reply(await bot.send(ALICE, "/help"))
+
+    assert reply["text"].startswith("您好,我是区政府办公助手。")
+    for command in ("/ask — 查询规定", "/leave", "/agenda", "/meeting", "/deadline — 设置期限提醒", "/staff", "/subscribe"):
+        assert command in reply["text"]
+
+
+async def test_a_question_while_the_bot_is_restarted_keeps_its_follow_up(db, tmp_path):
+    async with qa_bot(db, tmp_path) as before:
+        before.api.add_user(ALICE, "Alice")
+        await before.send(ALICE, "副区长出差跟谁请假?")
+    async with qa_bot(db, tmp_path) as after:
+        after.api.add_user(ALICE, "Alice")
+        await after.send(ALICE, "那区长呢?")
+
+    assert after.qa.asked == [("那区长呢?", "副区长出差跟谁请假?")]
