@@ -9,6 +9,7 @@ Bot API, so it goes through here too: try `/deadline` there.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import replace
@@ -16,9 +17,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatMemberStatus
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, BaseHandler, ContextTypes
 
 from bot import scheduler
@@ -92,7 +93,7 @@ async def deliver(update: Update, bot: Bot, response: Response) -> None:
     answered = False
     for reply in response.replies:
         if query is not None and reply.alert:
-            await query.answer(reply.text.plain()[:200], show_alert=True)
+            await _answer(query, reply.text.plain()[:200], show_alert=True)
             answered = True
         elif query is not None and reply.edit and query.message is not None:
             text = render_html(reply.text)
@@ -102,9 +103,18 @@ async def deliver(update: Update, bot: Bot, response: Response) -> None:
         else:
             await _send(update.effective_message.reply_text, reply)
     if query is not None and not answered:
-        await query.answer(response.toast or None)
+        await _answer(query, response.toast or None)
     for notice in response.notices:
         await send_notice(bot, notice)
+
+
+async def _answer(query: CallbackQuery, text: str | None, **kwargs: Any) -> None:
+    """Answer a button press; a press answered late (replayed after a restart) is too old for Telegram,
+    which must not keep the rest of the response from being sent."""
+    try:
+        await query.answer(text, **kwargs)
+    except BadRequest as error:
+        logger.info("could not answer button press %s: %s", query.id, error)
 
 
 async def _send(send: Callable[..., Any], reply: Reply) -> None:
@@ -142,7 +152,10 @@ class CoreHandler(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]):
         incoming = check_result
         if self.core.asks_group_admin(incoming) and incoming.account is not None:
             incoming = replace(incoming, sender_is_group_admin=await _is_group_admin(context.bot, incoming))
-        await deliver(update, context.bot, self.core.respond(incoming))
+        # The flows are synchronous database work: off the event loop, so other chats proceed.
+        response = await asyncio.to_thread(self.core.respond, incoming)
+        await deliver(update, context.bot, response)
+        await asyncio.to_thread(self.core.delivered, incoming)
 
     async def _unused(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         raise AssertionError("handle_update answers every update this handler takes")

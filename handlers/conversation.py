@@ -10,7 +10,8 @@ A feature module written against the plain types (handlers/messages.py) exposes:
 
 `Conversation.respond` sends an answer to an open form to that form, /cancel to the open form, a
 command or a button to the feature that owns it, each in one transaction that also records the
-update's id, so a redelivered update changes nothing; `claims` says beforehand whether it would (so a
+update's id, so a redelivered update changes nothing (and gets the answer it never got, if the
+process died before sending it); `claims` says beforehand whether it would (so a
 channel adapter can leave everything else to the features not yet moved onto this core).
 
     core = Conversation(services, [deadlines])
@@ -23,7 +24,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from bot.services import Services
-from handlers.forms import FormRunner, Turn, first_delivery
+from handlers.forms import FormRunner, Turn, applied_once, mark_delivered
 from handlers.messages import Incoming, Response
 
 CANCEL = "cancel"
@@ -72,6 +73,9 @@ class Conversation:
             return Response()
         now = self._services.now()
         with self._services.db.transaction() as session:
-            if not first_delivery(session, incoming, now):
-                return Response()  # a redelivery (webhook retry, restart): applied once already
-            return feature.handle(Turn(incoming, session, now, self._services, self.forms))
+            return applied_once(session, incoming, now,
+                                lambda: feature.handle(Turn(incoming, session, now, self._services, self.forms)))
+
+    def delivered(self, incoming: Incoming) -> None:
+        """Called by the adapter once the response to `incoming` is sent (see `applied_once`)."""
+        mark_delivered(self._services, incoming)

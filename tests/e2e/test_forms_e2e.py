@@ -47,5 +47,5 @@ def test_a_guided_form_cut_by_kill_9_is_finished_after_the_restart(start_bot, cl
 def test_kill_9_under_bursts_of_commands_loses_none_and_applies_none_twice(rules_index, tmp_path):
     result = crash_test_updates.run(kills=5, messages=60, workdir=tmp_path, chroma_path=rules_index, seed=11)
     print(result)
-    assert (result.lost, result.applied_twice, result.recorded) == (0, 0, 60)
+    assert (result.lost, result.applied_twice, result.recorded, result.replies_missing) == (0, 0, 60, 0)
     assert result.final_exit_code == 0
