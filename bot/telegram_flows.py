@@ -87,8 +87,9 @@ async def _is_group_admin(bot: Bot, incoming: Incoming) -> bool:
     return member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
 
 
-async def deliver(update: Update, bot: Bot, response: Response) -> None:
-    """Show the response: replies in the chat (or on the pressed message), then the notices."""
+async def deliver(update: Update, bot: Bot, response: Response, services: Services) -> None:
+    """Show the response: replies in the chat (or on the pressed message), then the notices (those
+    for another channel through that channel's sender in `services.outgoing`)."""
     query = update.callback_query
     answered = False
     for reply in response.replies:
@@ -105,7 +106,18 @@ async def deliver(update: Update, bot: Bot, response: Response) -> None:
     if query is not None and not answered:
         await _answer(query, response.toast or None)
     for notice in response.notices:
-        await send_notice(bot, notice)
+        await send_anywhere(bot, notice, services)
+
+
+async def send_anywhere(bot: Bot, notice: Notice, services: Services) -> bool:
+    """A notice on its own channel: Telegram's here, another one's through `services.outgoing`."""
+    if notice.channel in ("", CHANNEL):
+        return await send_notice(bot, notice)
+    send = services.outgoing.get(notice.channel)
+    if send is None:
+        logger.warning("no %s channel runs in this process: notice to %s not sent", notice.channel, notice.chat_id)
+        return False
+    return await send(notice)
 
 
 async def _answer(query: CallbackQuery, text: str | None, **kwargs: Any) -> None:
@@ -137,10 +149,11 @@ async def send_notice(bot: Bot, notice: Notice) -> bool:
 class CoreHandler(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]):
     """Takes the updates the core claims, in this handler's place among the PTB handlers."""
 
-    def __init__(self, core: Conversation, bot: Bot) -> None:
+    def __init__(self, core: Conversation, bot: Bot, services: Services) -> None:
         super().__init__(self._unused)
         self.core = core
         self._bot = bot
+        self._services = services
 
     def check_update(self, update: object) -> Incoming | None:
         if not isinstance(update, Update):
@@ -154,7 +167,7 @@ class CoreHandler(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]):
             incoming = replace(incoming, sender_is_group_admin=await _is_group_admin(context.bot, incoming))
         # The flows are synchronous database work: off the event loop, so other chats proceed.
         response = await asyncio.to_thread(self.core.respond, incoming)
-        await deliver(update, context.bot, response)
+        await deliver(update, context.bot, response, self._services)
         await asyncio.to_thread(self.core.delivered, incoming)
 
     async def _unused(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -174,7 +187,8 @@ def alert_renderer(tz: ZoneInfo, clock: Callable[[], datetime]) -> scheduler.Ren
 def register(application: Application, services: Services, features: list[Any]) -> CoreHandler:
     """Put the core's handler here in the handler order, and start the alert dispatcher."""
     alert_policy()  # a mistyped ALERT_LEAD_TIMES* stops the start here, not at the first deadline
-    handler = CoreHandler(Conversation(services, features), application.bot)
+    handler = CoreHandler(Conversation(services, features), application.bot, services)
     application.add_handler(handler)
+    services.outgoing[CHANNEL] = lambda notice: send_notice(application.bot, notice)
     scheduler.schedule(application, alert_renderer(services.settings.tz, services.clock.utcnow))
     return handler
