@@ -157,6 +157,7 @@ def test_the_office_and_a_vice_mayor_work_in_the_browser(console, emulator, cloc
         driver.get(link_for(env, workdir, VICE))
         click(driver.find_element(By.ID, "signin"))
         assert "等待我审批(1)" in text() and "孙局长" in text()
+        shot("today-vice-mayor")
         driver.get(f"{url}/approvals")
         shot("approvals")
         driver.find_element(By.NAME, "note").send_keys("同意前往")
