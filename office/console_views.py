@@ -15,13 +15,14 @@ from sqlalchemy.orm import Session
 from office.agenda_checks import is_late
 from office.agenda_gaps import missing_materials
 from office.console_access import Viewer
-from office.deadlines import KIND_LABELS
+from office.deadlines import KIND_LABELS, may_manage
 from office.leave import FiledLeave
 from office.leave_views import PendingApproval, away_on, pending_for
 from office.meetings import materials_due, upcoming_meetings
 from storage import deadlines as deadline_store
 from storage.agenda import AgendaItem, ItemState, Meeting, items_of_meeting
 from storage.audit import AuditEntry
+from storage.deadlines import ReminderState
 from storage.leaves import LeaveReport
 from storage.people import Person
 
@@ -45,6 +46,8 @@ class DeadlineRow:
     due_at: datetime
     responsible: str | None
     overdue: bool
+    reminders: str  # each reminder's delivery state, counted: 已发送 2 · 待发送 1
+    manageable: bool  # the viewer may 完成 / 推迟 it (office/deadlines.py may_manage)
 
 
 @dataclass(frozen=True)
@@ -100,9 +103,26 @@ def visible_deadlines(*, session: Session, viewer: Viewer, now: datetime) -> lis
             holder = session.get(Person, person)
             unit = holder.unit if holder else None
         if own or viewer.sees_unit(unit):
+            manageable = may_manage(session=session, deadline=d, member=viewer.member, is_admin=viewer.is_office)
             rows.append(DeadlineRow(d.id, d.title, KIND_LABELS.get(d.kind, d.kind), d.rule_article, d.due_at,
-                                    deadline_store.responsible_label(session, d), d.due_at < now))
+                                    deadline_store.responsible_label(session, d), d.due_at < now,
+                                    reminder_states(d), manageable))
     return rows
+
+
+REMINDER_STATES = {
+    ReminderState.SENT: "已发送", ReminderState.PENDING: "待发送", ReminderState.SENDING: "发送中",
+    ReminderState.FAILED: "发送失败", ReminderState.UNCERTAIN: "送达不明", ReminderState.SKIPPED: "已合并",
+    ReminderState.CANCELLED: "已取消",
+}
+
+
+def reminder_states(deadline: deadline_store.Deadline) -> str:
+    counts: dict[str, int] = {}
+    for reminder in deadline.reminders:
+        label = REMINDER_STATES.get(ReminderState(reminder.state), reminder.state)
+        counts[label] = counts.get(label, 0) + 1
+    return " · ".join(f"{label} {count}" for label, count in counts.items()) or "尚无提醒"
 
 
 def next_meetings(*, session: Session, now: datetime, days: int = 60) -> list[MeetingRow]:
