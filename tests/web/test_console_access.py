@@ -181,3 +181,21 @@ def test_a_bad_date_gets_a_clear_message(client, sign_in):
     response = client.get("/away?date=明年")
     assert response.status_code == 400 and "请写成" in response.text
 
+
+
+def test_the_office_reviews_answers_rated_down_and_others_cannot(client, services, sign_in):
+    from office.answer_feedback import rate_answer, record_answer
+
+    with services.db.transaction() as session:
+        for question, rating in (("常务会议材料提前几天报送?", "down"), ("区长外出谁主持工作?", "up")):
+            answer_id = record_answer(session=session, user_id=CLERK, chat_id=CLERK, question=question,
+                                      answered=True, citations=["第四十八条"], now=services.now())
+            rate_answer(session=session, answer_id=answer_id, user_id=CLERK, rating=rating, now=services.now())
+    sign_in(CLERK)
+    assert client.get("/feedback").status_code == 403
+    client.cookies.clear()
+    sign_in(OFFICE)
+    page = client.get("/feedback").text
+    assert "常务会议材料提前几天报送" in page and "第四十八条" in page and "区长外出谁主持工作" not in page
+    export = client.get("/feedback.csv").content.decode("utf-8-sig")
+    assert "常务会议材料提前几天报送" in export and "区长外出谁主持工作" in export
