@@ -12,7 +12,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from bot.services import Services
-from web import pages_feedback, pages_leave, pages_meetings, pages_records, pages_signin, pages_staff, pages_today
+from web import pages_documents, pages_feedback, pages_leave, pages_meetings, pages_records, pages_signin, pages_staff, pages_today
 from web.auth import cookie_signer
 
 STATIC = Path(__file__).parent / "static"
@@ -21,7 +21,7 @@ STATIC = Path(__file__).parent / "static"
 def create_app(services: Services) -> Starlette:
     routes = [
         *pages_signin.ROUTES, *pages_today.ROUTES, *pages_leave.ROUTES, *pages_meetings.ROUTES,
-        *pages_records.ROUTES, *pages_staff.ROUTES, *pages_feedback.ROUTES, Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        *pages_records.ROUTES, *pages_staff.ROUTES, *pages_feedback.ROUTES, *pages_documents.ROUTES, Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes)
     app.state.services = services
