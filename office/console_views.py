@@ -150,3 +150,29 @@ def audit_entries(*, session: Session, entity: str = "", actor: int | None = Non
     if actor is not None:
         query = query.where(AuditEntry.actor_telegram_id == actor)
     return list(session.scalars(query.order_by(AuditEntry.id.desc()).limit(limit)))
+
+
+@dataclass(frozen=True)
+class TroubledReminder:
+    deadline_title: str
+    chat_id: int
+    lead: str
+    state: str
+    error: str
+
+
+def failed_reminders(*, session: Session, viewer: Viewer, visible_ids: set[int], limit: int = 20) -> list[TroubledReminder]:
+    """Reminders Telegram refused or whose delivery is unknown, of the deadlines the viewer sees (office: all)."""
+    rows = deadline_store.troubled_reminders(session, limit=limit)
+    return [TroubledReminder(r.deadline.title, r.chat_id, r.lead, REMINDER_STATES.get(ReminderState(r.state), r.state),
+                             r.last_error or "") for r in rows if viewer.is_office or r.deadline_id in visible_ids]
+
+
+def leave_days_by_unit(days: dict[date, list[FiledLeave]]) -> list[tuple[str, float]]:
+    """(unit, person-days away) over the given days, most first: what the calendar's chart draws.
+    A half day (上午/下午) at either end counts as a whole calendar day here."""
+    totals: dict[str, float] = {}
+    for leaves in days.values():
+        for leave in leaves:
+            totals[leave.filer.unit] = totals.get(leave.filer.unit, 0) + 1
+    return sorted(totals.items(), key=lambda pair: (-pair[1], pair[0]))

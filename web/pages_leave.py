@@ -1,5 +1,6 @@
 """请假: /approvals (the reports waiting for the signed-in person, 同意/退回) and /away (a month
-calendar of who is away, by unit; CSV export for the office)."""
+calendar of who is away, by unit, with a bar chart of days away per unit drawn as inline SVG on the
+server; CSV export for the office)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from office.console_access import Viewer
-from office.console_views import away_between, waiting_approvals
+from office.console_views import away_between, leave_days_by_unit, waiting_approvals
 from office.dates import DateError, parse_date
 from office.leave import LeaveError, decide_leave
 from office.leave_decision_notices import decision_notices
@@ -70,8 +71,10 @@ def away(request: Request, viewer: Viewer) -> Response:
     by_unit = {d: sorted(leaves, key=lambda leave: (leave.filer.unit, leave.filer.name)) for d, leaves in days.items()}
     previous = (first - timedelta(days=1)).replace(day=1)
     following = last + timedelta(days=1)
+    chart = leave_days_by_unit(days)
     return render(request, "away.html", {"month": first, "weeks": weeks, "days": by_unit, "today": today,
-                                          "previous": previous, "following": following})
+                                          "previous": previous, "following": following, "chart": chart,
+                                          "chart_max": max((n for _, n in chart), default=1)})
 
 
 @page(office_only=True)

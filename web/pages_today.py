@@ -1,5 +1,5 @@
 """今日: who is away today and this week, approvals waiting and for how long, deadlines due this week
-and overdue, the next meetings with how many items came late."""
+and overdue, reminders that failed, the next meetings with how many items came late."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from office.console_access import Viewer
-from office.console_views import away_between, distinct_leaves, next_meetings, visible_deadlines, waiting_approvals
+from office.console_views import (
+    away_between, distinct_leaves, failed_reminders, next_meetings, visible_deadlines, waiting_approvals,
+)
 from web.auth import page, services_of
 from web.rendering import render
 
@@ -23,8 +25,8 @@ def today(request: Request, viewer: Viewer) -> Response:
     week_end = monday + timedelta(days=6)
     with services.db.transaction() as session:
         week = away_between(session=session, viewer=viewer, start=monday, end=week_end)
-        deadlines = [d for d in visible_deadlines(session=session, viewer=viewer, now=now)
-                     if d.due_at.astimezone(now.tzinfo).date() <= week_end]
+        visible = visible_deadlines(session=session, viewer=viewer, now=now)
+        deadlines = [d for d in visible if d.due_at.astimezone(now.tzinfo).date() <= week_end]
         context = {
             "now": now,
             "away_today": week[now.date()],
@@ -33,6 +35,7 @@ def today(request: Request, viewer: Viewer) -> Response:
             "overdue": [d for d in deadlines if d.overdue],
             "due_week": [d for d in deadlines if not d.overdue],
             "meetings": next_meetings(session=session, now=now, days=14)[:5],
+            "troubled": failed_reminders(session=session, viewer=viewer, visible_ids={d.id for d in visible}),
         }
         return render(request, "today.html", context)
 

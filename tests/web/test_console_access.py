@@ -149,7 +149,9 @@ def test_who_sees_whose_leave_on_the_calendar(client, services, sign_in):
     client.cookies.clear()
     sign_in(VICE)
     month = (services.now().date() + timedelta(days=5)).isoformat()
-    assert "区财政局:孙局长" in client.get(f"/away?date={month}").text  # 赵副区长 oversees 区财政局
+    calendar = client.get(f"/away?date={month}").text
+    assert "区财政局:孙局长" in calendar  # 赵副区长 oversees 区财政局
+    assert '<text x="0" y="16" font-size="14">区财政局</text>' in calendar and ">3</text>" in calendar  # 3 days away
     client.cookies.clear()
     sign_in(CLERK)  # a 工作人员 sees only their own filings
     assert "孙局长" not in client.get(f"/away?date={month}").text

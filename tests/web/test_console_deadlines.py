@@ -59,3 +59,15 @@ def test_an_overdue_deadline_is_marked_on_today(client, sign_in, services):
     sign_in(OFFICE)
     page = client.get("/").text
     assert "已逾期的期限(1)" in page and "区财政局提交整改报告" in page
+
+
+def test_a_failed_reminder_shows_on_today_for_those_who_see_its_deadline(client, sign_in, services):
+    deadline_id = add_unit_deadline(services)
+    with services.db.transaction() as session:
+        reminder = session.get(Deadline, deadline_id).reminders[0]
+        reminder.state, reminder.last_error = "failed", "Forbidden: bot was blocked by the user"
+    for person, sees in ((OFFICE, True), (HEAD, True), (CLERK, False)):
+        client.cookies.clear()
+        sign_in(person)
+        page = client.get("/").text
+        assert ("bot was blocked by the user" in page) is sees, person
