@@ -1,5 +1,6 @@
 """The web console in a real headless Chromium (Debian's chromium + chromium-driver, driven by selenium):
-the office signs in by a one-time link, sees 今日, registers a meeting, opens and exports its agenda;
+the office signs in by a one-time link, sees 今日, registers a meeting, opens and exports its agenda,
+uploads a rule document and reads its parsed articles;
 赵副区长 signs in and approves a leave waiting for him, and the filer's Telegram chat (the Bot API
 emulator) receives the decision. Screenshots of the pages go to OFFICEBOT_SCREENSHOTS (default: the
 test's tmp dir). Without chromium the test fails and says how to install it; it never downloads one."""
@@ -148,6 +149,15 @@ def test_the_office_and_a_vice_mayor_work_in_the_browser(console, emulator, cloc
         cookies = {c["name"]: c["value"] for c in driver.get_cookies()}
         docx = httpx.get(export, cookies=cookies, timeout=10)
         assert docx.status_code == 200 and docx.content[:2] == b"PK"  # a Word document (a zip)
+
+        upload = workdir / "会议管理办法.txt"
+        upload.write_text("会议管理办法\n\n第一条 为规范会议管理,制定本办法。\n\n第二条 会议材料应当提前三日报送。\n",
+                          encoding="utf-8")
+        driver.get(f"{url}/documents")
+        driver.find_element(By.NAME, "file").send_keys(str(upload))
+        click(driver.find_element(By.CSS_SELECTOR, "#upload button[type=submit]"))
+        assert "预览:会议管理办法" in text() and "会议材料应当提前三日报送" in text()
+        shot("document-preview")
 
         click(driver.find_element(By.XPATH, "//button[text()='退出']"))
         assert "已退出" in text()
