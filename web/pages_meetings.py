@@ -1,4 +1,4 @@
-"""会议与议题: /meetings (the next meetings; the office registers and cancels) and /meetings/ID (the
+"""会议与议题: /meetings (the next meetings; the office registers, moves and cancels) and /meetings/ID (the
 agenda with each item's state, the 3-day due time, late/urgent marks, missing 第四十九/五十一条
 materials; export as docx, md or csv through office/agenda_export.py)."""
 
@@ -15,6 +15,7 @@ from office.agenda_export import FORMATS, ExportError, export_agenda
 from office.console_access import Viewer
 from office.console_views import agenda_rows, next_meetings
 from office.dates import DateError, parse_date
+from office.meeting_moves import move_meeting
 from office.meetings import MeetingError, cancel_meeting, materials_due, meeting_label, parse_meeting_time, parse_meeting_type, register_meetings
 from storage.agenda import MeetingType, meeting_by_id
 from web.auth import Outcome, action, forbidden, page, services_of
@@ -72,6 +73,26 @@ def cancel(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore[n
     return Outcome(f"已取消:{label};退回议题 {len(notices)} 项。", back="/meetings", notices=notices)
 
 
+@action(office_only=True)
+def move(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore[no-untyped-def]
+    services = services_of(request)
+    tz = services.settings.tz
+    try:
+        day = parse_date(str(form.get("date", "")), today=services.now().date())
+        at = parse_meeting_time(str(form.get("time", "")))
+        if at is None:
+            return Outcome("看不懂开始时间,请写成 09:00。", back="/meetings", refused=True)
+        with services.db.transaction() as session:
+            meeting, notices = move_meeting(
+                session=session, meeting_id=request.path_params["meeting_id"], starts_at=datetime.combine(day, at, tz),
+                actor_telegram_id=viewer.member.telegram_id, admin_ids=services.settings.admin_telegram_ids, tz=tz,
+                now=services.now())
+            label = meeting_label(meeting, tz)
+    except (DateError, MeetingError) as exc:
+        return Outcome(str(exc), back="/meetings", refused=True)
+    return Outcome(f"已改期:{label};已告知 {len(notices)} 项议题的提出人。", back=f"/meetings/{meeting.id}", notices=notices)
+
+
 @page()
 def agenda(request: Request, viewer: Viewer) -> Response:
     services = services_of(request)
@@ -109,5 +130,6 @@ ROUTES = [
     Route("/meetings", register, methods=["POST"]),
     Route("/meetings/{meeting_id:int}", agenda),
     Route("/meetings/{meeting_id:int}/cancel", cancel, methods=["POST"]),
+    Route("/meetings/{meeting_id:int}/move", move, methods=["POST"]),
     Route("/meetings/{meeting_id:int}/export", export),
 ]

@@ -201,3 +201,21 @@ def test_the_office_reviews_answers_rated_down_and_others_cannot(client, service
     assert "常务会议材料提前几天报送" in page and "第四十八条" in page and "区长外出谁主持工作" not in page
     export = client.get("/feedback.csv").content.decode("utf-8-sig")
     assert "常务会议材料提前几天报送" in export and "区长外出谁主持工作" in export
+
+
+def test_the_office_moves_a_meeting_and_a_unit_head_cannot(client, services, sign_in):
+    csrf = sign_in(OFFICE)
+    day = services.now().date() + timedelta(days=10)
+    client.post("/meetings", data={"csrf": csrf, "date": day.isoformat(), "time": "09:00", "kind": "常务会议", "weeks": "1"})
+    with services.db.transaction() as session:
+        meeting_id = session.scalars(select(Meeting)).one().id
+    later = (day + timedelta(days=2)).isoformat()
+    moved = client.post(f"/meetings/{meeting_id}/move", data={"csrf": csrf, "date": later, "time": "15:00"})
+    assert moved.status_code == 200 and "已改期" in moved.text
+    client.cookies.clear()
+    head_csrf = sign_in(HEAD)
+    refused = client.post(f"/meetings/{meeting_id}/move", data={"csrf": head_csrf, "date": day.isoformat(), "time": "09:00"})
+    assert refused.status_code == 403
+    with services.db.transaction() as session:
+        starts = session.get(Meeting, meeting_id).starts_at.astimezone(services.settings.tz)
+    assert (starts.date().isoformat(), starts.time()) == (later, time(15, 0))
