@@ -58,14 +58,15 @@ def browser():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def console(emulator, clock, tmp_path):  # type: ignore[no-untyped-def]
+def console(emulator, clock, rules_index, tmp_path):  # type: ignore[no-untyped-def]
     """A directory with a leave waiting for 赵副区长, and `officebot web` serving it; yields (url, env, world)."""
     world = emulator.new_bot()
     for telegram_id, name, *_ in PEOPLE:
         emulator.run(lambda telegram_id=telegram_id, name=name: world.add_user(telegram_id, name))
     port = free_port()
     env = base_env(TELEGRAM_BOT_TOKEN=world.token, TELEGRAM_API_URL=emulator.url, DATA_DIR=str(tmp_path / "data"),
-                   WEB_PORT=str(port), CLOCK_SHIFT_SECONDS=repr(clock.shift.total_seconds()))
+                   WEB_PORT=str(port), CLOCK_SHIFT_SECONDS=repr(clock.shift.total_seconds()),
+                   CHROMA_PATH=str(rules_index))  # the session's rule index; the test previews, never indexes
     services = Services.create(Settings(_env_file=None, data_dir=tmp_path / "data"), clock=clock)
     today = clock.now().date()
     with services.db.transaction() as session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
@@ -34,7 +34,7 @@ class MovableClock(Clock):
         return self.moment
 
     def utcnow(self):  # type: ignore[no-untyped-def]
-        return self.moment.astimezone(TZ)
+        return self.moment.astimezone(UTC)
 
 
 @pytest.fixture
