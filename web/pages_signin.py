@@ -8,7 +8,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from office.web_signin import SigninError, end_session, redeem_link
-from web.auth import COOKIE, WELCOME, action, Outcome, services_of, session_token
+from web.auth import COOKIE, WELCOME, Outcome, action, services_of, session_token
 from web.rendering import render
 
 
@@ -49,6 +49,7 @@ def signout(request: Request, viewer, form) -> Outcome:  # type: ignore[no-untyp
     services = services_of(request)
     with services.db.transaction() as session:
         end_session(session=session, token=session_token(request) or "", now=services.now())
+    request.state.viewer = None  # the result page is shown signed out: no menu, no 退出
     return Outcome("您已退出。如需再次使用,请重新获取登录链接。", back=WELCOME)
 
 

@@ -72,10 +72,14 @@ def test_an_unknown_link_is_refused_and_nobody_outside_the_directory_gets_one(cl
 
 
 def test_a_forged_or_altered_cookie_is_no_session(client, sign_in):
+    from itsdangerous import URLSafeSerializer
+
     sign_in(OFFICE)
     real = client.cookies.get("officebot_session")
+    token = URLSafeSerializer("test-key", salt="officebot-web-session").loads(real)
+    other_key = URLSafeSerializer("another-key", salt="officebot-web-session").dumps(token)
     client.cookies.clear()
-    for forged in (real[:-2] + ("AA" if not real.endswith("AA") else "BB"), '"made-up.token"', "x"):
+    for forged in (real[:-2] + ("AA" if not real.endswith("AA") else "BB"), other_key, '"made-up.token"', "x"):
         client.cookies.set("officebot_session", forged)
         assert client.get("/").status_code == 303, forged
 
