@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable
-from datetime import UTC, timedelta
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -17,10 +16,8 @@ from leave_seed import NOW, TZ, seed_directory  # noqa: E402
 from bot.clock import Clock  # noqa: E402
 from bot.services import Services  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from office.web_signin import create_link  # noqa: E402
 from web.app import create_app  # noqa: E402
-
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+from console_helpers import CSRF, make_link  # noqa: E402
 
 
 class MovableClock(Clock):
@@ -49,12 +46,6 @@ def client(services) -> TestClient:  # type: ignore[no-untyped-def]
     return TestClient(create_app(services), follow_redirects=False)
 
 
-def make_link(services: Services, telegram_id: int) -> str:
-    with services.db.transaction() as session:
-        token, _ = create_link(session=session, telegram_id=telegram_id, now=services.now())
-    return token
-
-
 @pytest.fixture
 def sign_in(client, services) -> Callable[[int], str]:  # type: ignore[no-untyped-def]
     """Sign the client in as that person; returns the session's CSRF token."""
@@ -68,5 +59,3 @@ def sign_in(client, services) -> Callable[[int], str]:  # type: ignore[no-untype
 
     return sign
 
-
-LATER = timedelta(minutes=16)

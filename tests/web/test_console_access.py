@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
-from conftest import LATER, make_link
+from console_helpers import LATER, make_link
 from leave_seed import CLERK, EXEC_VICE, HEAD, MAYOR, OFFICE, STRANGER, VICE, leave_request, leave_audit
 import pytest
 from sqlalchemy import func, select
