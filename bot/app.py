@@ -26,6 +26,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot import telegram_flows
 from bot.services import Services
+from bot.update_inbox import InboxQueue
 from bot.update_order import PerChatUpdateProcessor
 from handlers import errors, expired, feedback, leave, leave_decisions, leave_lists, qa, staff, start
 from handlers import deadlines, subscriptions
@@ -70,13 +71,18 @@ async def _post_init(application: Application) -> None:
         await asyncio.to_thread(lambda: services.qa)
     except Exception:
         logger.exception("the rules Q&A engine could not be loaded; questions will fail")
+    if isinstance(application.update_queue, InboxQueue):
+        await application.update_queue.requeue_pending(application.bot)
 
 
-def build_application(services: Services, *, request: BaseRequest | None = None) -> Application:
+def build_application(
+    services: Services, *, request: BaseRequest | None = None, update_queue: InboxQueue | None = None
+) -> Application:
     """The bot, wired to `services`, ready for `run_polling` / `run_webhook`.
 
     `request` replaces the HTTP connection to the Bot API (the terminal chat passes a
-    `bot.local_api.LocalRequest`).
+    `bot.local_api.LocalRequest`). With `update_queue`, every update is recorded before it is
+    acknowledged and replayed after a crash (bot/update_inbox.py; `officebot run` uses it).
     """
     settings = services.settings
     token = settings.telegram_bot_token
@@ -94,7 +100,11 @@ def build_application(services: Services, *, request: BaseRequest | None = None)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    if update_queue is not None:
+        builder = builder.update_queue(update_queue)
     application = builder.build()
+    if update_queue is not None:
+        application.update_processor.after = update_queue.done  # type: ignore[attr-defined]
     application.bot_data["services"] = services
     telegram_flows.register(application, services, FEATURES)
     application.add_error_handler(errors.on_error)

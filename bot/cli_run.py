@@ -33,7 +33,10 @@ def _run(args: argparse.Namespace) -> int:
     if not settings.telegram_bot_token:
         print("未配置 TELEGRAM_BOT_TOKEN(见 .env.example)。不用 Telegram 试用请运行 officebot chat。", file=sys.stderr)
         return 2
-    application = build_application(services)
+    from bot.update_inbox import InboxQueue
+
+    # Each update is recorded before Telegram is told it arrived (bot/update_inbox.py).
+    application = build_application(services, update_queue=InboxQueue(services))
     # Both stop on SIGINT, SIGTERM and SIGABRT: the updates in hand are finished and the polling
     # offset committed before they return, so the exit code is 0.
     if settings.webhook_url:
@@ -46,17 +49,16 @@ def _run(args: argparse.Namespace) -> int:
             allowed_updates=Update.ALL_TYPES,
         )
     else:
-        asyncio.run(_poll(application, services))
+        asyncio.run(_poll(application))
     return 0
 
 
-async def _poll(application, services) -> None:  # type: ignore[no-untyped-def]
+async def _poll(application) -> None:  # type: ignore[no-untyped-def]
     """Long polling through the update inbox (bot/update_inbox.py), stopped by SIGINT/SIGTERM/SIGABRT
     after the updates in hand are handled, like PTB's run_polling."""
     from bot.update_inbox import InboxPolling
 
-    polling = InboxPolling(application, services)
-    application.update_processor.after = polling.done
+    polling = InboxPolling(application)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGINT, signal.SIGTERM, signal.SIGABRT):
@@ -65,7 +67,6 @@ async def _poll(application, services) -> None:  # type: ignore[no-untyped-def]
         if application.post_init is not None:
             await application.post_init(application)
         await application.start()
-        await polling.replay()
         await polling.run(stop)
         await application.stop()
 

@@ -5,6 +5,7 @@ Handlers reach them through `services_of(context)`; the CLI builds them with `Se
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -17,6 +18,7 @@ from storage.db import Database
 from storage.migrate import upgrade
 
 if TYPE_CHECKING:
+    from handlers.messages import Notice
     from retrieval.service import RulesQA
 
 
@@ -26,6 +28,9 @@ class Services:
     db: Database
     clock: Clock = None  # type: ignore[assignment]  # default: the settings' clock
     extras: dict[str, Any] = field(default_factory=dict)
+    # The outgoing messenger of each channel running in this process ("telegram", "dingtalk"):
+    # sends one notice, True when it arrived. Each channel adapter registers its own at start.
+    outgoing: dict[str, Callable[[Notice], Awaitable[bool]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.clock is None:

@@ -66,6 +66,12 @@ class Settings(BaseSettings):
     holiday_calendar_file: Path | None = None
     clock_shift_seconds: float = 0.0
 
+    # Web console (officebot web, issue 14)
+    web_host: str = "127.0.0.1"
+    web_port: int = 8080
+    web_public_url: str | None = None
+    web_secret_key: str | None = None
+
     log_level: str = "INFO"
 
     @field_validator("admin_telegram_ids", mode="before")
@@ -107,6 +113,11 @@ class Settings(BaseSettings):
     def telegram_base_url(self) -> str:
         """PTB's `base_url`: `<api>/bot` (the token is appended by PTB)."""
         return self.telegram_api_url.rstrip("/") + "/bot"
+
+    @property
+    def web_base_url(self) -> str:
+        """The address people open the console at: WEB_PUBLIC_URL, else http://WEB_HOST:WEB_PORT."""
+        return (self.web_public_url or f"http://{self.web_host}:{self.web_port}").rstrip("/")
 
     @property
     def telegram_base_file_url(self) -> str:

@@ -23,9 +23,9 @@ from types import ModuleType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ChatMemberStatus
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, BaseHandler, ContextTypes, MessageHandler, filters
 
 from bot import scheduler
@@ -126,16 +126,17 @@ async def _is_group_admin(bot: Bot, incoming: Incoming) -> bool:
     return member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
 
 
-async def deliver(update: Update, bot: Bot, response: Response) -> None:
+async def deliver(update: Update, bot: Bot, response: Response, services: Services) -> None:
     """Show the response: the button press answered first (a pop-up or the toast, so the spinner
-    stops), then the replies in the chat (or on the pressed message), then the notices."""
+    stops), then the replies in the chat (or on the pressed message), then the notices (those
+    for another channel through that channel's sender in `services.outgoing`)."""
     query = update.callback_query
     if query is not None:
         alert = next((reply for reply in response.replies if reply.alert), None)
         if alert is not None:
-            await query.answer(alert.text.plain()[:200], show_alert=True)
+            await _answer(query, alert.text.plain()[:200], show_alert=True)
         else:
-            await query.answer(response.toast or None)
+            await _answer(query, response.toast or None)
     for reply in response.replies:
         if reply.alert:
             continue
@@ -144,7 +145,7 @@ async def deliver(update: Update, bot: Bot, response: Response) -> None:
         else:
             await _send(update.effective_message.reply_text, reply)
     missed = [notice.recipient for notice in response.notices
-              if not await send_notice(bot, notice) and notice.recipient]
+              if not await send_anywhere(bot, notice, services) and notice.recipient]
     if missed and response.undelivered:
         report = Reply.say(response.undelivered.replace("{names}", "、".join(dict.fromkeys(missed))))
         await _send(lambda text, **kwargs: bot.send_message(update.effective_chat.id, text, **kwargs), report)
@@ -161,6 +162,26 @@ async def _edit_pressed(query: Any, reply: Reply) -> None:
     if reply.edit == APPEND:
         text = f"{query.message.text_html}\n{text}"
     await query.edit_message_text(split_html(text)[0], reply_markup=keyboard(reply.buttons))
+
+
+async def send_anywhere(bot: Bot, notice: Notice, services: Services) -> bool:
+    """A notice on its own channel: Telegram's here, another one's through `services.outgoing`."""
+    if notice.channel in ("", CHANNEL):
+        return await send_notice(bot, notice)
+    send = services.outgoing.get(notice.channel)
+    if send is None:
+        logger.warning("no %s channel runs in this process: notice to %s not sent", notice.channel, notice.chat_id)
+        return False
+    return await send(notice)
+
+
+async def _answer(query: CallbackQuery, text: str | None, **kwargs: Any) -> None:
+    """Answer a button press; a press answered late (replayed after a restart) is too old for Telegram,
+    which must not keep the rest of the response from being sent."""
+    try:
+        await query.answer(text, **kwargs)
+    except BadRequest as error:
+        logger.info("could not answer button press %s: %s", query.id, error)
 
 
 async def _send(send: Callable[..., Any], reply: Reply) -> None:
@@ -186,10 +207,12 @@ class CoreHandler(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]):
     """Takes the updates the core gives `feature` (and, with `forms`, the answers to open forms),
     at the feature's place among the PTB handlers of the features not on the core yet."""
 
-    def __init__(self, core: Conversation, bot: Bot, feature: ModuleType, *, forms: bool = False) -> None:
+    def __init__(self, core: Conversation, bot: Bot, services: Services, feature: ModuleType, *,
+                 forms: bool = False) -> None:
         super().__init__(self._unused)
         self.core = core
         self._bot = bot
+        self._services = services
         self._feature = feature
         self._forms = forms
 
@@ -207,9 +230,11 @@ class CoreHandler(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]):
         incoming = check_result
         if self.core.asks_group_admin(incoming) and incoming.account is not None:
             incoming = replace(incoming, sender_is_group_admin=await _is_group_admin(context.bot, incoming))
+        # The flows are synchronous database work: off the event loop, so other chats proceed.
         async with _typing_if_slow(context.bot, incoming):
             response = await asyncio.to_thread(self.core.respond, incoming)
-        await deliver(update, context.bot, response)
+        await deliver(update, context.bot, response, self._services)
+        await asyncio.to_thread(self.core.delivered, incoming)
 
     async def _unused(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         raise AssertionError("handle_update answers every update this handler takes")
@@ -266,8 +291,9 @@ def register(application: Application, services: Services, features: Sequence[Mo
     application.add_handler(_edited_command_handler({name for name, _ in commands}), group=-1)
     for feature in features:
         if feature in on_core:
-            application.add_handler(CoreHandler(core, application.bot, feature, forms=feature is on_core[0]))
+            application.add_handler(CoreHandler(core, application.bot, services, feature, forms=feature is on_core[0]))
         else:
             feature.register(application)
+    services.outgoing[CHANNEL] = lambda notice: send_notice(application.bot, notice)
     scheduler.schedule(application, alert_renderer(services.settings.tz, services.clock.utcnow))
     return core

@@ -15,8 +15,9 @@ A feature module written against the plain types (handlers/messages.py) exposes:
 command or a button to the feature that owns it (the first in the list whose prefix matches), and
 other plain text (in a group: only text addressed to the bot) to the feature that takes text. Each
 runs in one transaction that also records the update's id, so a redelivered update changes
-nothing. A feature's `prepare` runs outside any transaction, so a slow step holds no database lock;
-a redelivery is recognised before it, so the slow work is not done again either.
+nothing (and gets the answer it never got, if the process died before sending it). A feature's
+`prepare` runs outside any transaction, so a slow step holds no database lock; a redelivery is
+recognised before it, so the slow work is not done again either.
 
     core = Conversation(services, [deadlines, qa])
     if core.feature_for(incoming) is not None or core.answers_form(incoming):
@@ -28,7 +29,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from bot.services import Services
-from handlers.forms import FormRunner, Turn, first_delivery
+from handlers.forms import FormRunner, Turn, applied_once, mark_delivered
 from handlers.messages import Incoming, Response
 from storage.dialogs import applied_before
 
@@ -84,18 +85,17 @@ class Conversation:
         feature = self.feature_for(incoming)
         if feature is None:
             return Response()
-        prepared = None
         prepare = getattr(feature, "prepare", None)
-        if prepare is not None:
-            if self._applied_before(incoming):
-                return Response()
-            prepared = prepare(incoming, self._services)
+        # A redelivery skips the slow work: `applied_once` answers it without running the feature.
+        prepared = prepare(incoming, self._services) if prepare and not self._applied_before(incoming) else None
         now = self._services.now()
         with self._services.db.transaction() as session:
-            if not first_delivery(session, incoming, now):
-                return Response()  # a redelivery (webhook retry, restart): applied once already
-            return feature.handle(Turn(incoming, session, now, self._services, self.forms,
-                                       commands=self.commands, prepared=prepared))
+            return applied_once(session, incoming, now, lambda: feature.handle(
+                Turn(incoming, session, now, self._services, self.forms, commands=self.commands, prepared=prepared)))
+
+    def delivered(self, incoming: Incoming) -> None:
+        """Called by the adapter once the response to `incoming` is sent (see `applied_once`)."""
+        mark_delivered(self._services, incoming)
 
     def _applied_before(self, incoming: Incoming) -> bool:
         """A quick look, before slow work; the update's own transaction still decides (two replicas)."""

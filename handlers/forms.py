@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.services import Services
+from handlers import response_codec
 from handlers.messages import Incoming, Reply, Response
 from storage import dialogs
 from storage.dialogs import DialogConflict, DialogKey
@@ -66,11 +67,28 @@ class Form:
             raise ValueError("a form needs at least one step")
 
 
-def first_delivery(session: Session, incoming: Incoming, now: datetime) -> bool:
-    """Whether this is the first time the update is applied (recorded in the step's transaction)."""
+def applied_once(session: Session, incoming: Incoming, now: datetime, answer: Callable[[], Response]) -> Response:
+    """Run `answer` in the caller's transaction unless this update was applied before (a webhook
+    retry, a redelivery after a restart), recording its id, and keep what it answered until the
+    adapter has sent it (`mark_delivered`). A repeat gets that kept answer if it never went out (the
+    process died between the commit and the sending), and nothing otherwise."""
     if incoming.update_id is None:
-        return True
-    return dialogs.first_delivery(session, channel=incoming.channel, update_id=incoming.update_id, now=now)
+        return answer()
+    where = {"channel": incoming.channel, "update_id": incoming.update_id}
+    if not dialogs.first_delivery(session, now=now, **where):
+        kept = dialogs.undelivered_response(session, **where)
+        return response_codec.decode(kept) if kept else Response()
+    response = answer()
+    dialogs.keep_response(session, response=response_codec.encode(response), **where)
+    return response
+
+
+def mark_delivered(services: Services, incoming: Incoming) -> None:
+    """The adapter has sent the answer to `incoming`: a later redelivery gets nothing."""
+    if incoming.update_id is None:
+        return
+    with services.db.transaction() as session:
+        dialogs.mark_delivered(session, channel=incoming.channel, update_id=incoming.update_id, now=services.now())
 
 
 def dialog_key(incoming: Incoming) -> DialogKey | None:
@@ -126,25 +144,27 @@ class FormRunner:
             opened = dialogs.load(session, key)
             if opened is None or opened.flow not in self._forms:
                 return None
-            if not first_delivery(session, incoming, now):
-                return Response()  # applied before: its reply went out then
-            form = self._forms[opened.flow]
-            if now - opened.updated_at > self._idle:
-                dialogs.close(session, key, version=opened.version)
-                minutes = int(self._idle.total_seconds() // 60)
-                return Response([Reply.say(f"上次的填写已超过 {minutes} 分钟没有继续,已放弃,未保存任何内容。"
-                                           f"{form.restart_hint}")])
-            step = form.steps.get(opened.step)
-            if step is None:  # a step renamed by an upgrade: start again rather than guess
-                dialogs.close(session, key, version=opened.version)
-                return Response([Reply.say(f"表单已更新,请重新开始。{form.restart_hint}")])
-            result = step(Turn(incoming, session, now, self._services, self), dict(opened.data))
-            if result.step is None:
-                dialogs.close(session, key, version=opened.version)
-            else:
-                dialogs.save(session, key, flow=form.name, step=result.step, data=result.data,
-                             version=opened.version, now=now)
-            return result.response
+            return applied_once(session, incoming, now, lambda: self._step(session, key, opened, incoming, now))
+
+    def _step(self, session: Session, key: DialogKey, opened: dialogs.OpenDialog, incoming: Incoming,
+              now: datetime) -> Response:
+        form = self._forms[opened.flow]
+        if now - opened.updated_at > self._idle:
+            dialogs.close(session, key, version=opened.version)
+            minutes = int(self._idle.total_seconds() // 60)
+            return Response([Reply.say(f"上次的填写已超过 {minutes} 分钟没有继续,已放弃,未保存任何内容。"
+                                       f"{form.restart_hint}")])
+        step = form.steps.get(opened.step)
+        if step is None:  # a step renamed by an upgrade: start again rather than guess
+            dialogs.close(session, key, version=opened.version)
+            return Response([Reply.say(f"表单已更新,请重新开始。{form.restart_hint}")])
+        result = step(Turn(incoming, session, now, self._services, self), dict(opened.data))
+        if result.step is None:
+            dialogs.close(session, key, version=opened.version)
+        else:
+            dialogs.save(session, key, flow=form.name, step=result.step, data=result.data,
+                         version=opened.version, now=now)
+        return result.response
 
     def cancel(self, incoming: Incoming) -> Response | None:
         """/cancel: drop the open form; None when none of ours is open."""
@@ -155,7 +175,9 @@ class FormRunner:
             opened = dialogs.load(session, key)
             if opened is None or opened.flow not in self._forms:
                 return None
-            if not first_delivery(session, incoming, self._services.now()):
-                return Response()
-            dialogs.discard(session, key)
-        return Response([Reply.say(CANCELLED)])
+
+            def cancel() -> Response:
+                dialogs.discard(session, key)
+                return Response([Reply.say(CANCELLED)])
+
+            return applied_once(session, incoming, self._services.now(), cancel)

@@ -134,10 +134,13 @@ class Reply:
 
 @dataclass(frozen=True)
 class Notice:
-    """A message to another chat on the same channel (a person privately, or a group)."""
+    """A message to another chat (a person privately, or a group): on `channel`, or on the channel
+    the incoming message came from when `channel` is "" (handlers/recipients.py addresses a person
+    on every channel they are registered on)."""
 
     chat_id: str
     reply: Reply
+    channel: str = ""
     recipient: str = ""  # who it is for, named to the sender if it cannot be delivered (see `undelivered`)
     # The messenger's id of a file it already holds (e.g. a 合法性审查意见 the filer uploaded), sent
     # after the text with `attachment_caption`.

@@ -103,7 +103,8 @@ def handle(turn: Turn) -> Response:
     found = turn.prepared
     if isinstance(found, Refused):
         return Response([Reply.say(found.reason)])
-    assert isinstance(found, Answer)
+    if not isinstance(found, Answer):  # not searched: a redelivery, whose answer went out the first time
+        return Response()
     answer_id = record_answer(
         session=turn.session, user_id=asker_id(incoming),
         chat_id=int(incoming.chat_id) if incoming.chat_id.lstrip("-").isdecimal() else None,

@@ -124,6 +124,10 @@ class HandledUpdate(Base):
     channel: Mapped[str] = mapped_column(String(16))
     update_id: Mapped[str] = mapped_column(String(64))
     handled_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # What the flow answered (JSON), until the adapter has sent it: a kill between the commit and the
+    # sending leaves it here, and the update's redelivery after the restart sends it then.
+    response: Mapped[str | None] = mapped_column(Text, nullable=True)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 def applied_before(session: Session, *, channel: str, update_id: str) -> bool:
@@ -142,3 +146,23 @@ def first_delivery(session: Session, *, channel: str, update_id: str, now: datet
     except IntegrityError:
         return False
     return True
+
+
+def _handled(channel: str, update_id: str):  # type: ignore[no-untyped-def]
+    return HandledUpdate.channel == channel, HandledUpdate.update_id == update_id
+
+
+def keep_response(session: Session, *, channel: str, update_id: str, response: str) -> None:
+    """Store what the flow answered to the update recorded by `first_delivery` in this transaction."""
+    session.execute(update(HandledUpdate).where(*_handled(channel, update_id)).values(response=response))
+
+
+def undelivered_response(session: Session, *, channel: str, update_id: str) -> str | None:
+    """The stored answer to an applied update if it was never marked delivered."""
+    return session.scalars(select(HandledUpdate.response).where(
+        *_handled(channel, update_id), HandledUpdate.delivered_at.is_(None))).one_or_none()
+
+
+def mark_delivered(session: Session, *, channel: str, update_id: str, now: datetime) -> None:
+    session.execute(update(HandledUpdate).where(*_handled(channel, update_id))
+                    .values(delivered_at=now, response=None))

@@ -44,3 +44,18 @@ def test_the_lower_layers_import_no_platform_and_nothing_of_bot(package):
 def test_flows_on_the_conversation_core_import_no_platform():
     offenders = {flow: sorted(n for n in imported_modules(ROOT / flow) if _top(n) in PLATFORMS) for flow in CORE_FLOWS}
     assert {flow: names for flow, names in offenders.items() if names} == {}
+
+
+def test_the_web_console_uses_office_operations_and_only_its_notice_sender_speaks_telegram():
+    web_modules = {str(path.relative_to(ROOT)): imported_modules(path) for path in (ROOT / "web").rglob("*.py")}
+    assert {path: sorted(n for n in names if _top(n) == "handlers") for path, names in web_modules.items()
+            if any(_top(n) == "handlers" for n in names)} == {}
+    speaking = sorted(path for path, names in web_modules.items() if any(_top(n) in PLATFORMS for n in names))
+    assert speaking == ["web/notices_out.py"]
+
+
+@pytest.mark.parametrize("module", ["office/web_signin.py", "office/console_access.py", "office/console_views.py",
+                                    "office/agenda_gaps.py", "office/leave_decision_notices.py"])
+def test_the_console_domain_modules_import_no_platform_and_nothing_above_them(module):
+    names = imported_modules(ROOT / module)
+    assert sorted(n for n in names if _top(n) in (*PLATFORMS, "bot", "handlers", "web")) == []

@@ -1,11 +1,19 @@
 """Guided forms survive the bot process: kill -9 in the middle of one, start the bot again, and the
-person's next answer lands on the step they were at; the form records once."""
+person's next answer lands on the step they were at; the form records once. And (slow) the crash
+bench of update handling, small: commands sent in bursts while the bot is killed again and again."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+
+import crash_test_updates  # noqa: E402
 
 HEAD = 4001
 
@@ -33,3 +41,11 @@ def test_a_guided_form_cut_by_kill_9_is_finished_after_the_restart(start_bot, cl
     assert "由谁负责" in target_question["text"]
     assert "已登记期限 #1" in recorded["text"] and f"{due}" in recorded["text"] and "17:00" in recorded["text"]
     assert "#1 提交整改报告" in listed["text"] and "#2" not in listed["text"]
+
+
+@pytest.mark.slow
+def test_kill_9_under_bursts_of_commands_loses_none_and_applies_none_twice(rules_index, tmp_path):
+    result = crash_test_updates.run(kills=5, messages=60, workdir=tmp_path, chroma_path=rules_index, seed=11)
+    print(result)
+    assert (result.lost, result.applied_twice, result.recorded, result.replies_missing) == (0, 0, 60, 0)
+    assert result.final_exit_code == 0

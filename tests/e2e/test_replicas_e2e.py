@@ -86,3 +86,30 @@ def test_a_guided_form_alternating_between_two_replicas_records_once(start_bot, 
     answered = [m for m in first.messages(HEAD) if m.get("reply_to_message")]
     assert len(answered) == 5  # one reply per message, however many replicas
     assert second_exit == 0
+
+
+def test_a_webhook_retry_of_an_update_changes_nothing(start_bot, clock):
+    port = free_port()
+    secret = "retry-Secret_1"
+    bot = start_bot(WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram-hook", WEBHOOK_SECRET=secret,
+                    WEBHOOK_LISTEN="127.0.0.1", WEBHOOK_PORT=str(port))
+    command = [sys.executable, "-m", "bot.cli", "users", "add", "--telegram-id", str(HEAD), "--name", "孙局长",
+               "--role", "部门正职", "--unit", "区财政局"]
+    added = subprocess.run(command, cwd=bot.workdir, env=bot.env, capture_output=True, text=True, timeout=60)
+    assert added.returncode == 0, added.stderr
+    bot.user(HEAD, "孙局长")
+    due = clock.now().date() + timedelta(days=5)
+    recorded = bot.reply_to(bot.send(HEAD, f"/deadline {due} 17:00 提交整改报告"))
+    update = bot.api.last_update
+
+    async def telegram_retries() -> int:  # as Telegram does when our 200 did not reach it
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret}
+        async with aiohttp.ClientSession() as session:
+            async with session.post(f"http://127.0.0.1:{port}/telegram-hook", json=update, headers=headers) as answer:
+                return answer.status
+
+    assert bot.emulator.run_async(telegram_retries()) == 200
+    listed = bot.reply_to(bot.send(HEAD, "/deadlines"))  # the same chat's updates are handled in order
+    assert "已登记期限 #1" in recorded["text"]
+    assert "#1 提交整改报告" in listed["text"] and "#2" not in listed["text"]
+    assert len([m for m in bot.messages(HEAD) if m.get("reply_to_message")]) == 2  # the retry got no reply

@@ -21,11 +21,22 @@ ALICE = "501"
 FEATURES = [start, feedback, qa, expired]
 
 
-def replica(db: Database, tmp_path: Path, clock, engine: ScriptedQA) -> Conversation:  # type: ignore[no-untyped-def]
-    """One bot process: its own services and core on the shared database."""
-    services = Services(Settings(_env_file=None, data_dir=tmp_path, followup_seconds=300), db, clock=clock)
-    services.qa = engine
-    return Conversation(services, FEATURES)
+class Replica:
+    """One bot process: its own services and core on the shared database; each answer is sent
+    (`delivered`), as the adapter does, so a redelivery is not owed it again."""
+
+    def __init__(self, db: Database, tmp_path: Path, clock, engine: ScriptedQA) -> None:  # type: ignore[no-untyped-def]
+        services = Services(Settings(_env_file=None, data_dir=tmp_path, followup_seconds=300), db, clock=clock)
+        services.qa = engine
+        self.core = Conversation(services, FEATURES)
+
+    def respond(self, incoming: Incoming) -> Response:
+        response = self.core.respond(incoming)
+        self.core.delivered(incoming)
+        return response
+
+    def claims(self, incoming: Incoming) -> bool:
+        return self.core.claims(incoming)
 
 
 def question(text: str, update_id: str, *, chat: str = ALICE) -> Incoming:
@@ -48,9 +59,9 @@ def engine() -> ScriptedQA:
 
 
 def test_a_follow_up_after_a_restart_leans_on_the_question_asked_before_it(db, tmp_path, clock, engine):
-    replica(db, tmp_path, clock, engine).respond(question("副区长出差跟谁请假?", "1"))
+    Replica(db, tmp_path, clock, engine).respond(question("副区长出差跟谁请假?", "1"))
 
-    restarted = replica(db, tmp_path, clock, engine)  # a new process: nothing kept in memory
+    restarted = Replica(db, tmp_path, clock, engine)  # a new process: nothing kept in memory
     answer = restarted.respond(question("那区长呢?", "2"))
 
     assert engine.asked == [("副区长出差跟谁请假?", None), ("那区长呢?", "副区长出差跟谁请假?")]
@@ -58,7 +69,7 @@ def test_a_follow_up_after_a_restart_leans_on_the_question_asked_before_it(db, t
 
 
 def test_the_context_is_per_chat(db, tmp_path, clock, engine):
-    core = replica(db, tmp_path, clock, engine)
+    core = Replica(db, tmp_path, clock, engine)
     core.respond(question("副区长出差跟谁请假?", "1"))
     core.respond(Incoming("telegram", "-100501", False, ALICE, text="那区长呢?", update_id="2", addressed=True))
 
@@ -66,9 +77,9 @@ def test_the_context_is_per_chat(db, tmp_path, clock, engine):
 
 
 def test_a_redelivered_question_is_answered_and_logged_once(db, tmp_path, clock, engine):
-    core = replica(db, tmp_path, clock, engine)
+    core = Replica(db, tmp_path, clock, engine)
     first = core.respond(question("常务会议材料提前几天报送?", "7"))
-    again = replica(db, tmp_path, clock, engine).respond(question("常务会议材料提前几天报送?", "7"))
+    again = Replica(db, tmp_path, clock, engine).respond(question("常务会议材料提前几天报送?", "7"))
 
     assert first.replies and again.replies == [] and again.notices == []
     assert len(engine.asked) == 1, "the redelivery is recognised before the slow search"
@@ -77,7 +88,7 @@ def test_a_redelivered_question_is_answered_and_logged_once(db, tmp_path, clock,
 
 
 def test_a_redelivered_rating_press_does_not_undo_a_later_one(db, tmp_path, clock, engine):
-    core = replica(db, tmp_path, clock, engine)
+    core = Replica(db, tmp_path, clock, engine)
     answer = core.respond(question("常务会议材料提前几天报送?", "1"))
     down = core.respond(press(rating_data(answer, "👎"), "2", answer))
     core.respond(press(rating_data(answer, "👍"), "3", answer))
@@ -99,14 +110,23 @@ def test_the_engine_searches_while_no_database_connection_is_held(db, tmp_path, 
         return scripted(text)
 
     engine.reply = answer_noting_connections
-    replica(db, tmp_path, clock, engine).respond(question("常务会议材料提前几天报送?", "1"))
+    Replica(db, tmp_path, clock, engine).respond(question("常务会议材料提前几天报送?", "1"))
 
     assert held == [0]
 
 
 def test_text_in_a_group_not_addressed_to_the_bot_is_not_a_question(db, tmp_path, clock, engine):
-    core = replica(db, tmp_path, clock, engine)
+    core = Replica(db, tmp_path, clock, engine)
     overheard = Incoming("telegram", "-100501", False, ALICE, text="常务会议材料提前几天报送?", update_id="1")
 
     assert not core.claims(overheard)
     assert core.respond(overheard).replies == [] and engine.asked == []
+
+
+def test_an_answer_lost_in_a_crash_before_sending_is_sent_on_redelivery_without_searching_again(
+        db, tmp_path, clock, engine):
+    crashed = Replica(db, tmp_path, clock, engine).core.respond(question("常务会议材料提前几天报送?", "9"))  # never sent
+    again = Replica(db, tmp_path, clock, engine).respond(question("常务会议材料提前几天报送?", "9"))
+
+    assert again == crashed and any(span.quoted for span in again.replies[0].text.spans)
+    assert len(engine.asked) == 1

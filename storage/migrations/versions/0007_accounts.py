@@ -1,4 +1,5 @@
-"""accounts: each person's id per messenger (telegram, dingtalk), moved out of people.telegram_id
+"""accounts: each person's id per messenger (telegram, dingtalk), moved out of people.telegram_id;
+handled_updates keep the answer until it is delivered
 
 Revision ID: 0007_accounts
 Revises: 0006_dialogs
@@ -6,6 +7,7 @@ Revises: 0006_dialogs
 
 from alembic import op
 import sqlalchemy as sa
+import storage.base
 
 
 revision = '0007_accounts'
@@ -25,6 +27,9 @@ def upgrade() -> None:
     sa.UniqueConstraint('channel', 'account', name=op.f('uq_accounts_channel')),
     sa.UniqueConstraint('person_id', 'channel', name=op.f('uq_accounts_person_id'))
     )
+    with op.batch_alter_table('handled_updates') as batch_op:
+        batch_op.add_column(sa.Column('response', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('delivered_at', storage.base.UTCDateTime(timezone=True), nullable=True))
     # Every registered person keeps their Telegram id, now as their Telegram account.
     op.execute("INSERT INTO accounts (person_id, channel, account) "
                "SELECT id, 'telegram', CAST(telegram_id AS VARCHAR(64)) FROM people")
@@ -48,3 +53,6 @@ def downgrade() -> None:
         batch_op.alter_column('telegram_id', nullable=False)
         batch_op.create_unique_constraint('uq_people_telegram_id', ['telegram_id'])
     op.drop_table('accounts')
+    with op.batch_alter_table('handled_updates') as batch_op:
+        batch_op.drop_column('delivered_at')
+        batch_op.drop_column('response')

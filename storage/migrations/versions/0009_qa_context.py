@@ -1,7 +1,7 @@
 """qa_contexts: the last question of each person in each chat, per channel (Q&A follow-ups)
 
 Revision ID: 0009_qa_context
-Revises: 0007_accounts
+Revises: 0010_web_links
 """
 
 from alembic import op
@@ -10,7 +10,7 @@ import storage.base
 
 
 revision = '0009_qa_context'
-down_revision = '0007_accounts'
+down_revision = '0010_web_links'
 branch_labels = None
 depends_on = None
 

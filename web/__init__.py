@@ -1,0 +1,1 @@
+"""The office's web console (issue 14): `officebot web`, server-rendered pages over the office/ operations."""

@@ -1,0 +1,104 @@
+"""规则库 (/documents, office only): the indexed rule documents; upload one (.txt, .md, .docx), read its
+parsed articles before anything is indexed, then index it; a question box answering exactly as the bot
+does (retrieval's RulesQA, the same engine and index).
+
+Uploads wait in DATA_DIR/uploads until indexed; `officebot ingest` reads them the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from office.console_access import Viewer
+from retrieval.sources import SUPPORTED_SUFFIXES, CorpusError, read_document
+from storage import audit
+from web.auth import Outcome, action, page, services_of
+from web.rendering import render
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+UNSAFE = re.compile(r"[^\w\u4e00-\u9fff.-]")
+
+
+def uploads_dir(request: Request) -> Path:
+    path = services_of(request).settings.data_dir / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _upload_path(request: Request, name: str) -> Path | None:
+    """The staged file of that name, never outside the uploads directory."""
+    clean = UNSAFE.sub("_", Path(name).name)
+    path = uploads_dir(request) / clean
+    return path if clean and path.suffix.lower() in SUPPORTED_SUFFIXES else None
+
+
+@page(office_only=True)
+def documents(request: Request, viewer: Viewer) -> Response:
+    services = services_of(request)
+    question = request.query_params.get("q", "").strip()
+    qa = services.qa
+    answer = qa.ask(question) if question else None
+    return render(request, "documents.html", {"documents": qa.searcher.documents, "question": question,
+                                              "answer": answer, "suffixes": "、".join(SUPPORTED_SUFFIXES)})
+
+
+@action(office_only=True)
+def _stage(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore[no-untyped-def]
+    upload = form.get("file")
+    if upload is None or not getattr(upload, "filename", ""):
+        return Outcome("请选择要上传的文件。", back="/documents", refused=True)
+    path = _upload_path(request, upload.filename)
+    if path is None:
+        return Outcome(f"不支持的文件类型,请上传 {'、'.join(SUPPORTED_SUFFIXES)} 文件。", back="/documents", refused=True)
+    content = upload.file.read(MAX_UPLOAD_BYTES + 1)
+    if len(content) > MAX_UPLOAD_BYTES:
+        return Outcome("文件太大(最多 5 MB)。", back="/documents", refused=True)
+    path.write_bytes(content)
+    try:
+        document = read_document(path)
+    except CorpusError as exc:
+        path.unlink(missing_ok=True)
+        return Outcome(str(exc).replace(str(path), upload.filename), back="/documents", refused=True)
+    request.state.parsed = (path.name, document)
+    return Outcome(f"已读取「{document.title}」,共 {len(document.articles)} 条。请核对后建立索引。", back="/documents")
+
+
+async def preview(request: Request) -> Response:
+    """The upload, stored in DATA_DIR/uploads and parsed: its articles shown, nothing indexed yet."""
+    response = await _stage(request)
+    parsed = getattr(request.state, "parsed", None)
+    if parsed is None:
+        return response
+    name, document = parsed
+    return render(request, "document_preview.html", {"name": name, "document": document})
+
+
+@action(office_only=True)
+def index(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore[no-untyped-def]
+    services = services_of(request)
+    path = _upload_path(request, str(form.get("name", "")))
+    if path is None or not path.is_file():
+        return Outcome("没有找到待建立索引的文件,请重新上传。", back="/documents", refused=True)
+    try:
+        report = services.qa.ingest([path])
+    except ValueError as exc:
+        return Outcome(str(exc), back="/documents", refused=True)
+    titles = report.added + report.updated
+    with services.db.transaction() as session:
+        audit.record(session, actor_telegram_id=viewer.member.telegram_id, action="indexed", entity="document",
+                     entity_id=0, detail={"file": path.name, "added": report.added, "updated": report.updated})
+    if not titles:
+        return Outcome(f"「{'、'.join(report.unchanged)}」内容未变化,无需重新建立索引。", back="/documents")
+    return Outcome(f"已建立索引:{'、'.join(titles)}。机器人现在可以引用它作答。", back="/documents")
+
+
+ROUTES = [
+    Route("/documents", documents),
+    Route("/documents/preview", preview, methods=["POST"]),
+    Route("/documents/index", index, methods=["POST"]),
+]

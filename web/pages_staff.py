@@ -1,0 +1,104 @@
+"""人员 (/staff, office only): the directory; add a person, change their role, unit or 分管 units,
+remove them, or hand their open approvals and reviews to a successor. Every change goes through
+office/directory.py or office/reassign.py (which refuse changing one's own entry)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from office.console_access import Viewer
+from office.directory import DirectoryError, add_member, all_members, parse_role, remove_member, update_member
+from office.leave_decision_notices import leave_summary
+from office.notices import Notice
+from office.reassign import reassign_open_decisions
+from storage.people import Role
+from web.auth import Outcome, action, page, services_of
+from web.rendering import render
+
+
+def _telegram_id(form, name: str = "telegram_id") -> int:  # type: ignore[no-untyped-def]
+    text = str(form.get(name, "")).strip()
+    if not text.isdigit():
+        raise DirectoryError("Telegram ID 应为数字,例如 1001")
+    return int(text)
+
+
+def _units(text: str) -> list[str]:
+    return [unit.strip() for unit in text.replace(",", ",").replace("、", ",").split(",") if unit.strip()]
+
+
+@page(office_only=True)
+def staff(request: Request, viewer: Viewer) -> Response:
+    with services_of(request).db.transaction() as session:
+        members = all_members(session=session)
+    return render(request, "staff.html", {"members": members, "roles": [role.value for role in Role]})
+
+
+@action(office_only=True)
+def add(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore[no-untyped-def]
+    try:
+        with services_of(request).db.transaction() as session:
+            member = add_member(session=session, actor_telegram_id=viewer.member.telegram_id,
+                                telegram_id=_telegram_id(form), name=str(form.get("name", "")),
+                                unit=str(form.get("unit", "")), role=parse_role(str(form.get("role", ""))),
+                                oversees=_units(str(form.get("oversees", ""))))
+    except DirectoryError as exc:
+        return Outcome(str(exc), back="/staff", refused=True)
+    return Outcome(f"已登记:{member.label}", back="/staff")
+
+
+@action(office_only=True)
+def change(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore[no-untyped-def]
+    role_text, unit = str(form.get("role", "")).strip(), str(form.get("unit", "")).strip()
+    try:
+        with services_of(request).db.transaction() as session:
+            member = update_member(session=session, actor_telegram_id=viewer.member.telegram_id,
+                                   telegram_id=request.path_params["telegram_id"], unit=unit or None,
+                                   role=parse_role(role_text) if role_text else None,
+                                   oversees=_units(str(form.get("oversees", ""))))
+    except DirectoryError as exc:
+        return Outcome(str(exc), back="/staff", refused=True)
+    return Outcome(f"已修改:{member.label}", back="/staff")
+
+
+@action(office_only=True)
+def remove(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore[no-untyped-def]
+    try:
+        with services_of(request).db.transaction() as session:
+            member = remove_member(session=session, actor_telegram_id=viewer.member.telegram_id,
+                                   telegram_id=request.path_params["telegram_id"])
+    except DirectoryError as exc:
+        return Outcome(str(exc), back="/staff", refused=True)
+    return Outcome(f"已移除:{member.label}", back="/staff")
+
+
+@action(office_only=True)
+def hand_over(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore[no-untyped-def]
+    services = services_of(request)
+    try:
+        with services.db.transaction() as session:
+            moved = reassign_open_decisions(
+                session=session, actor_telegram_id=viewer.member.telegram_id,
+                from_telegram_id=request.path_params["telegram_id"], to_telegram_id=_telegram_id(form, "successor"),
+                now=services.now(), tz=services.settings.tz)
+    except DirectoryError as exc:
+        return Outcome(str(exc), back="/staff", refused=True)
+    successor = moved.successor
+    notices = [Notice(f"您有一件转交来的请假申请待审批:{leave_summary(leave)}。请在机器人或工作台「审批」中处理。",
+                      successor.telegram_id, recipient=f"接替人{successor.name}")
+               for _, leave in moved.leave_approvals]
+    # The bot's review requests carry 同意/退回 buttons; from the web they go as text pointing to /agenda.
+    notices += [Notice(f"{notice.text}\n(请在机器人中发送 /agenda 处理)", notice.telegram_id, recipient=notice.recipient)
+                for notice in moved.agenda_reviews]
+    return Outcome(f"已将 {moved.count} 件待办转交给{successor.label}。", back="/staff", notices=notices)
+
+
+ROUTES = [
+    Route("/staff", staff, methods=["GET"]),
+    Route("/staff", add, methods=["POST"]),
+    Route("/staff/{telegram_id:int}/change", change, methods=["POST"]),
+    Route("/staff/{telegram_id:int}/remove", remove, methods=["POST"]),
+    Route("/staff/{telegram_id:int}/hand-over", hand_over, methods=["POST"]),
+]
