@@ -137,9 +137,7 @@ def _hand_over(turn: Turn, actor: int | None, words: list[str]) -> Response:
 
 
 def _report(turn: Turn, moved: Reassignment, text: str) -> Response:
-    chat = moved.successor.account_on(turn.incoming.channel)
-    if chat is None:  # not on this messenger at all: nothing can be sent there
-        if moved.count:
-            text += "\n" + UNDELIVERED.replace("{names}", moved.successor.name)
-        return Response([Reply.say(text)])
-    return Response([Reply.say(text)], notices=successor_notices(moved, chat), undelivered=UNDELIVERED)
+    notices = successor_notices(turn.session, moved)
+    if moved.count and not notices:  # registered on no messenger: nothing can reach them
+        text += "\n" + UNDELIVERED.replace("{names}", moved.successor.name)
+    return Response([Reply.say(text)], notices=notices, undelivered=UNDELIVERED)

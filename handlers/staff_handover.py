@@ -9,7 +9,12 @@ itself, and this copy goes then). Try it: see handlers/staff.py.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from sqlalchemy.orm import Session
+
 from handlers.messages import Button, Notice, Reply, Rich, bold
+from handlers.recipients import to_person
 from office import notices as office
 from office.leave import FiledLeave
 from office.leave_routing import LeaveKind
@@ -43,18 +48,21 @@ def decision_buttons(approval_id: int) -> tuple[tuple[Button, ...], ...]:
             (Button("附言并同意", f"lv:okn:{approval_id}"), Button("附言并退回", f"lv:non:{approval_id}")))
 
 
-def review_notice(chat_id: str, notice: office.Notice, recipient: str) -> Notice:
+def _review(notice: office.Notice) -> tuple[Reply, str]:
+    """An agenda review request: its reply with 通过 / 退回, and the legality file to send after it."""
     item = notice.review_item_id
     buttons = ((Button("通过", f"ag:ok:{item}"), Button("退回", f"ag:ret:{item}")),) if item is not None else ()
-    return Notice(chat_id, Reply(Rich.of(notice.text), buttons=buttons), recipient=recipient,
-                  attachment=notice.attachment_file_id or "",
-                  attachment_caption=LEGALITY_CAPTION if notice.attachment_file_id else "")
+    return Reply(Rich.of(notice.text), buttons=buttons), notice.attachment_file_id or ""
 
 
-def successor_notices(moved: Reassignment, chat_id: str) -> list[Notice]:
-    """The successor's cards, to their private chat `chat_id`."""
+def successor_notices(session: Session, moved: Reassignment) -> list[Notice]:
+    """The successor's cards, on every messenger they are registered on (handlers/recipients.py)."""
     name = moved.successor.name
-    notices = [Notice(chat_id, Reply(leave_card(leave, f"请审批:{name},您有一件转交来的请假申请待审批"),
-                                     buttons=decision_buttons(approval_id)), recipient=name)
-               for approval_id, leave in moved.leave_approvals]
-    return notices + [review_notice(chat_id, notice, name) for notice in moved.agenda_reviews]
+    cards = [(Reply(leave_card(leave, f"请审批:{name},您有一件转交来的请假申请待审批"),
+                    buttons=decision_buttons(approval_id)), "")
+             for approval_id, leave in moved.leave_approvals]
+    cards += [_review(notice) for notice in moved.agenda_reviews]
+    return [replace(notice, recipient=name, attachment=attachment,
+                    attachment_caption=LEGALITY_CAPTION if attachment else "")
+            for reply, attachment in cards
+            for notice in to_person(session, person_id=moved.successor.person_id, reply=reply)]

@@ -159,3 +159,16 @@ async def test_a_departed_approvers_open_decisions_go_to_the_successor(db, tmp_p
         head_before = chat.last_id(HEAD)
         await chat.press(2001, new_card, "同意")
         assert "已批准" in (await chat.next_message(HEAD, after=head_before, containing="已批准"))["text"]
+
+
+async def test_the_admin_is_told_when_the_successor_cannot_be_reached(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        card = await chat.send(HEAD, "/leave 出差 明天 后天 上海 参加长三角协作会")
+        await chat.press(HEAD, card, "确认提交")
+        await chat.next_message(VICE, containing="请审批")
+        await chat.send(ADMIN, f"/staff remove {VICE}")
+        await chat.send(ADMIN, "/staff add 2001 陈副区长 副区长 区政府 区财政局")
+        moved = await chat.send(ADMIN, f"/staff reassign {VICE} 2001")  # 2001 never opened a chat with the bot
+        warning = await chat.next_message(ADMIN, after=moved["message_id"], containing="尚未私聊启动机器人")
+    assert "已将 1 项待办转交陈副区长" in moved["text"]
+    assert warning["text"].startswith("陈副区长尚未私聊启动机器人,未能送达审批消息")
