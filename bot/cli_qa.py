@@ -90,7 +90,13 @@ def _ingest(args: argparse.Namespace) -> int:
     settings = get_settings()
     try:
         qa = _open_qa(build_if_empty=False)
-        report = qa.ingest(args.paths or default_corpus(settings))
+        paths = list(args.paths or default_corpus(settings))
+        if args.paths and not qa.searcher.documents:
+            # A fresh index gets the bundled rule book and CORPUS_PATHS too, so ingesting the
+            # office's own files never leaves every question about the bundled book unanswered.
+            paths = [*default_corpus(settings), *paths]
+            print("索引是空的:同时导入内置规则和 CORPUS_PATHS。")
+        report = qa.ingest(paths)
     except ValueError as error:  # CorpusError / EmbeddingConfigError: Chinese, names the file
         return _fail(str(error))
     for title in report.added:

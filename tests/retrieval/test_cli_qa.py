@@ -112,3 +112,24 @@ def test_buffered_output_meeting_a_closed_pipe_ends_quietly(qa_settings, qa, tmp
     stderr = ask.stderr.read()
     assert ask.wait(timeout=120) == 141
     assert "Traceback" not in stderr and "BrokenPipeError" not in stderr
+
+
+def test_ingest_of_own_file_on_a_fresh_index_keeps_the_bundled_rule_book(tmp_path: Path, monkeypatch, capsys) -> None:
+    from bot.settings import get_settings
+
+    own = tmp_path / "printers.txt"
+    own.write_text("第一条 本办法适用于机关打印机的使用。\n第二条 打印机每人每天限打一百页。\n", encoding="utf-8")
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CORPUS_PATHS", "")
+    monkeypatch.delenv("CHROMA_PATH", raising=False)
+    monkeypatch.delenv("CHROMA_HOST", raising=False)
+    monkeypatch.delenv("LLM_BASE_URL", raising=False)
+    get_settings.cache_clear()
+    try:
+        assert main(["ingest", str(own)]) == 0
+        out = capsys.readouterr().out
+        assert "已新增:通州区人民政府工作规则" in out and "已新增:printers" in out
+        assert main(["ask", "使用区政府领导个人印章需要谁同意?"]) == 0
+        assert "依据第六十一条" in capsys.readouterr().out
+    finally:
+        get_settings.cache_clear()
