@@ -104,8 +104,8 @@ def link_for(env: dict[str, str], cwd: Path, telegram_id: int) -> str:
 
 
 def test_the_office_and_a_vice_mayor_work_in_the_browser(console, emulator, clock):
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.select import Select
     from selenium.webdriver.support.wait import WebDriverWait
 
@@ -118,10 +118,16 @@ def test_the_office_and_a_vice_mayor_work_in_the_browser(console, emulator, cloc
             return driver.find_element(By.TAG_NAME, "body").text
 
         def click(element) -> None:  # type: ignore[no-untyped-def]
-            """Click what loads a new page, and wait until it has."""
-            page = driver.find_element(By.TAG_NAME, "html")
+            """Click what loads a new page, and wait until it has loaded.
+
+            The old page is marked with a script variable that the new page does not have. (Waiting
+            for the old <html> element to go stale raced with chromedriver: asked about it while the
+            new document was being built, it answered an internal "node does not belong to the
+            document" error instead of "stale".) Errors while the page is swapped are retried."""
+            driver.execute_script("window.officebotOldPage = true;")
             element.click()
-            WebDriverWait(driver, 15).until(expected_conditions.staleness_of(page))
+            WebDriverWait(driver, 15, ignored_exceptions=(WebDriverException,)).until(lambda d: d.execute_script(
+                "return !window.officebotOldPage && document.readyState === 'complete';"))
 
         def shot(name: str) -> None:
             driver.save_screenshot(str(shots / f"{name}.png"))
