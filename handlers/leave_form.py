@@ -4,7 +4,9 @@ step asked again when it is refused; it ends with the confirmation card (handler
 
 The form is a stored dialog (handlers/forms.py): it survives a restart and may be answered on any
 replica; /cancel leaves at any step. Quick answers are buttons ("lv:f:k:<kind>" for the kind,
-"lv:f:d:<label>" for 明天, 同一天, 半天, 上午, 跳过 …) or may be typed. Try it: send /leave.
+"lv:f:d:<label>" for 明天, 同一天, 半天, 上午, 跳过 …) or may be typed. A 会议请假 is for a
+registered meeting: its place step offers the period's meetings ("lv:f:m:<meeting id>",
+office/leave_meetings.py), and a period without one is said at once. Try it: send /leave.
 """
 
 from __future__ import annotations
@@ -20,11 +22,13 @@ from office.directory import StaffMember
 from office.leave import LeaveError
 from office.leave_form import (
     LeaveDraft,
+    meetings_of,
     read_day,
     request_of,
     start_draft,
     with_end,
     with_half_day,
+    with_meeting,
     with_place,
     with_start,
 )
@@ -32,7 +36,7 @@ from office.leave_line import HALF_DAY
 from office.leave_routing import LeaveKind
 
 KIND, START, END, HALF, PLACE, REASON = "kind", "start", "end", "half", "place", "reason"
-KIND_BUTTON, ANSWER_BUTTON = "lv:f:k:", "lv:f:d:"
+KIND_BUTTON, ANSWER_BUTTON, MEETING_BUTTON = "lv:f:k:", "lv:f:d:", "lv:f:m:"
 KIND_QUESTION = "请选择请假类型(随时发送 /cancel 放弃):"
 START_QUESTION = "开始日期?可点按钮,或输入 12月1日、2026-12-01、下周一,可加上午/下午。"
 END_QUESTION = "结束日期?只请一天点「同一天」,半天点「半天」,或输入日期。"
@@ -58,9 +62,10 @@ def _start_buttons(kind: LeaveKind) -> Rows:
 END_BUTTONS, HALF_BUTTONS = _buttons(SAME_DAY, HALF_DAY), _buttons(MORNING, AFTERNOON)
 
 
+MEETING_QUESTION = "请假不参加哪个会议?请点选:"
+
+
 def _place_question(kind: LeaveKind) -> tuple[str, Rows]:
-    if kind is LeaveKind.MEETING:
-        return "请假不参加哪个会议?(如:区政府常务会议)", ()
     if kind in (LeaveKind.BUSINESS_TRIP, LeaveKind.TRIP_ABROAD):
         return "目的地?", ()
     return "地点?(可点「跳过」)", _buttons(SKIP)
@@ -81,7 +86,7 @@ def _day(value: list[str] | None) -> DayPart | None:
 
 def _draft(data: dict[str, Any]) -> LeaveDraft:
     return LeaveDraft(telegram_id=data["telegram_id"], kind=LeaveKind(data["kind"]), start=_day(data.get("start")),
-                      end=_day(data.get("end")), place=data.get("place", ""))
+                      end=_day(data.get("end")), place=data.get("place", ""), meeting_id=data.get("meeting_id"))
 
 
 def _data(draft: LeaveDraft) -> dict[str, Any]:
@@ -89,7 +94,7 @@ def _data(draft: LeaveDraft) -> dict[str, Any]:
         return [part.day.isoformat(), part.period] if part else None
 
     return {"telegram_id": draft.telegram_id, "kind": draft.kind.value, "start": day(draft.start),
-            "end": day(draft.end), "place": draft.place}
+            "end": day(draft.end), "place": draft.place, "meeting_id": draft.meeting_id}
 
 
 # ------------------------------------------------------------------ steps
@@ -140,8 +145,35 @@ def on_start(turn: Turn, data: dict[str, Any]) -> Next:
     return Next(_ask(replies, END_QUESTION, END_BUTTONS), END, _data(draft))
 
 
-def _ask_place(replies: list[Reply], draft: LeaveDraft) -> Next:
-    return Next(_ask(replies, *_place_question(draft.kind)), PLACE, _data(draft))
+def _ask_place(turn: Turn, replies: list[Reply], draft: LeaveDraft) -> Next:
+    """The place question; for a 会议请假, the registered meetings of its period as buttons (a
+    period without one: said, and the start date asked again)."""
+    if draft.kind is not LeaveKind.MEETING:
+        return Next(_ask(replies, *_place_question(draft.kind)), PLACE, _data(draft))
+    try:
+        buttons = _meeting_buttons(turn, draft)
+    except LeaveError as exc:
+        return Next(_again(replies, exc, START_QUESTION, _start_buttons(draft.kind)), START, _data(draft))
+    return Next(_ask(replies, MEETING_QUESTION, buttons), PLACE, _data(draft))
+
+
+def _meeting_buttons(turn: Turn, draft: LeaveDraft) -> Rows:
+    choices = meetings_of(session=turn.session, draft=draft, tz=turn.services.settings.tz)
+    return tuple((Button(choice.label, f"{MEETING_BUTTON}{choice.id}"),) for choice in choices)
+
+
+def _on_meeting(turn: Turn, data: dict[str, Any]) -> Next:
+    """会议请假's place step: one of the offered meetings is pressed (typing one is not enough)."""
+    draft, pressed = _draft(data), turn.incoming.button or ""
+    meeting = pressed.removeprefix(MEETING_BUTTON)
+    if not pressed.startswith(MEETING_BUTTON) or not meeting.isdecimal() or len(meeting) > 12:
+        return _ask_place(turn, [], draft)
+    try:
+        draft = with_meeting(session=turn.session, draft=draft, meeting_id=int(meeting), tz=turn.services.settings.tz)
+    except LeaveError as exc:
+        return Next(_again([], exc, MEETING_QUESTION, _meeting_buttons(turn, draft)), PLACE, data)
+    shown = Reply(Rich.of(f"会议:{draft.place}"), edit=REPLACE)
+    return Next(_ask([shown], REASON_QUESTION), REASON, _data(draft))
 
 
 def on_end(turn: Turn, data: dict[str, Any]) -> Next:
@@ -157,7 +189,7 @@ def on_end(turn: Turn, data: dict[str, Any]) -> Next:
         draft = with_end(session=turn.session, draft=draft, end=end)
     except LeaveError as exc:
         return Next(_again(replies, exc, END_QUESTION, END_BUTTONS), END, data)
-    return _ask_place(replies, draft)
+    return _ask_place(turn, replies, draft)
 
 
 def on_half(turn: Turn, data: dict[str, Any]) -> Next:
@@ -168,10 +200,12 @@ def on_half(turn: Turn, data: dict[str, Any]) -> Next:
         draft = with_half_day(session=turn.session, draft=_draft(data), period=text)
     except LeaveError as exc:  # the half day is taken by another report: choose the end again
         return Next(_again(replies, exc, END_QUESTION, END_BUTTONS), END, data)
-    return _ask_place(replies, draft)
+    return _ask_place(turn, replies, draft)
 
 
 def on_place(turn: Turn, data: dict[str, Any]) -> Next:
+    if data["kind"] == LeaveKind.MEETING.value:
+        return _on_meeting(turn, data)
     text, replies = _answer(turn)
     draft = _draft(data)
     if text is None:

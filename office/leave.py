@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from office.dates import AFTERNOON, MORNING, WHOLE_DAY, format_day, half_day_slots
 from office.deadlines import DeadlineKind, add_deadline, close_source_deadlines, leave_return_deadline
 from office.directory import StaffMember, find_member, member_of
+from office.leave_meetings import NoMeeting, meeting_to_miss
 from office.leave_presence import days_nobody_presides, nobody_presides_warning
 from office.leave_routing import Approver, LeaveKind, Route, RoutingError, route_for
 from storage import audit
@@ -69,6 +70,7 @@ class LeaveRequest:
     reason: str = ""
     start_period: str = WHOLE_DAY
     end_period: str = WHOLE_DAY
+    meeting_id: int | None = None  # a 会议请假's registered meeting (office/leave_meetings.py)
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ class FiledLeave:
     acting: StaffMember | None
     cancel_reason: str | None
     approvals: tuple[ApprovalView, ...] = field(default=())
+    meeting_id: int | None = None
 
     @property
     def dates_text(self) -> str:
@@ -162,6 +165,7 @@ def leave_of(report: LeaveReport) -> FiledLeave:
         acting=member_of(report.acting_person) if report.acting_person else None,
         cancel_reason=report.cancel_reason,
         approvals=tuple(_approval_view(a) for a in report.approvals),
+        meeting_id=report.meeting_id,
     )
 
 
@@ -242,6 +246,8 @@ def _clashes(request: LeaveRequest, kind: LeaveKind, other: LeaveReport) -> bool
     if (kind is LeaveKind.MEETING) != (other.kind == LeaveKind.MEETING.value):
         return False
     if kind is LeaveKind.MEETING:
+        if request.meeting_id is not None and other.meeting_id is not None:
+            return other.meeting_id == request.meeting_id
         return other.destination == request.destination.strip()
     first, last = half_day_slots(request.start, request.start_period, request.end, request.end_period)
     other_first, other_last = half_day_slots(other.start_date, other.start_period, other.end_date, other.end_period)
@@ -287,12 +293,26 @@ def plan_leave(*, session: Session, request: LeaveRequest, now: datetime) -> Lea
     kind = parse_kind(request.kind)
     days = _check_dates(request, now.date())
     _check_text(request, kind)
+    _check_meeting(session, request, kind, now)
     _check_overlap(session, filer, request, kind)
     route = route_of(session, filer, kind)
     absent = days_nobody_presides(session, filer=filer, kind=kind, start=request.start,
                                   start_period=request.start_period, end=request.end, end_period=request.end_period)
     return LeavePlan(request=request, filer=filer, kind=kind, route=route, days=days,
                      warning=nobody_presides_warning(absent))
+
+
+def _check_meeting(session: Session, request: LeaveRequest, kind: LeaveKind, now: datetime) -> None:
+    if request.meeting_id is None:
+        return
+    if kind is not LeaveKind.MEETING:
+        raise LeaveError("只有会议请假可以选择会议")
+    assert now.tzinfo is not None
+    try:
+        meeting_to_miss(session=session, meeting_id=request.meeting_id, start=request.start, end=request.end,
+                        tz=now.tzinfo)
+    except NoMeeting as exc:
+        raise LeaveError(str(exc)) from None
 
 
 def presiding_warning(*, session: Session, leave: FiledLeave) -> str:
@@ -325,6 +345,7 @@ def file_leave(
         state=(LeaveState.APPROVED if route.recorded_only else LeaveState.PENDING).value,
         recorded_only=route.recorded_only,
         acting_person_id=route.acting.person_id if route.acting else None,
+        meeting_id=request.meeting_id,
         created_at=now,
         decided_at=now if route.recorded_only else None,
         approvals=[

@@ -4,6 +4,7 @@ notices reach each person on every messenger they are registered on."""
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from handlers import expired, leave, leave_decisions, leave_lists, response_code
 from handlers.conversation import Conversation
 from handlers.messages import Incoming, Response
 from office.directory import add_member
+from storage.agenda import Meeting, MeetingType
 from storage.db import Database
 from storage.leaves import LeaveReport
 from storage.people import Role
@@ -137,3 +139,35 @@ def test_the_export_is_a_document_that_survives_being_kept_for_redelivery(direct
     (reply,) = export.replies
     assert reply.document is not None and reply.document.content.decode("utf-8-sig").startswith("编号,姓名")
     assert response_codec.decode(response_codec.encode(export)) == export
+
+
+def test_a_guided_meeting_absence_is_for_a_registered_meeting_of_its_period(directory, tmp_path, clock):
+    """Issue 15 item 2: the meetings of 第五十三条 in the period are offered and the chosen one stored;
+    a period without one is said at once, and the start date asked again."""
+    tz = clock.tz
+    in_two_days = clock.now().astimezone(tz).date() + timedelta(days=2)
+    with directory.transaction() as session:
+        executive = Meeting(kind=MeetingType.EXECUTIVE.value, starts_at=datetime.combine(in_two_days, time(9), tz))
+        session.add_all([executive, Meeting(kind=MeetingType.VICE_MAYOR_TOPIC.value,
+                                            starts_at=datetime.combine(in_two_days, time(15), tz))])
+        session.flush()
+        executive_id = executive.id
+    bot = Replica(directory, tmp_path, clock)
+    kinds = bot.respond(say(HEAD, "/leave"))
+    bot.respond(press(HEAD, data_of(kinds, "会议请假")))
+    bot.respond(say(HEAD, "明天"))
+    nothing = bot.respond(say(HEAD, "明天"))
+    bot.respond(say(HEAD, "后天"))
+    offered = bot.respond(say(HEAD, "后天"))
+    typed = bot.respond(say(HEAD, "区政府常务会议"))
+    chosen = bot.respond(press(HEAD, data_of(offered, next(b.label for row in offered.replies[-1].buttons for b in row))))
+    card = bot.respond(say(HEAD, "接待上级检查"))
+    bot.respond(press(HEAD, data_of(card, "确认提交")))
+
+    assert "没有登记的区政府全体会议、常务会议或区长专题会议" in text_of(nothing) and "开始日期?" in text_of(nothing)
+    labels = [b.label for row in offered.replies[-1].buttons for b in row]
+    assert len(labels) == 1 and "区政府常务会议" in labels[0] and "09:00" in labels[0]  # no 副区长专题会议
+    assert "请点选" in text_of(typed)  # a typed name is not a registered meeting
+    assert "事由" in text_of(chosen) and "会议:" in text_of(card) and "区政府常务会议" in text_of(card)
+    with directory.transaction() as session:
+        assert session.scalars(select(LeaveReport.meeting_id)).all() == [executive_id]

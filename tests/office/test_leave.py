@@ -17,6 +17,7 @@ from office.leave import (
     withdraw_leave,
 )
 from office.leave_notices import cancellation_notices, withdrawal_notices
+from storage.agenda import Meeting
 from storage.people import Person
 
 
@@ -396,3 +397,24 @@ def test_leave_csv_cells_cannot_smuggle_spreadsheet_formulas(directory):
         content = export_csv(session=session, timezone="Asia/Shanghai")
     row = list(csv.reader(io.StringIO(content.lstrip("\ufeff"))))[1]
     assert "'+上海" in row and "'=HYPERLINK(\"http://evil.example\")" in row
+
+
+def _meeting(db, offset: int, kind: str = "区政府常务会议") -> int:
+    with db.transaction() as session:
+        meeting = Meeting(kind=kind, starts_at=datetime.combine(day(offset), time(9), TZ))
+        session.add(meeting)
+        session.flush()
+        return meeting.id
+
+
+def test_a_meeting_absence_names_a_registered_meeting_in_its_period_and_one_absence_per_meeting(directory):
+    executive = _meeting(directory, 5)
+    topic = _meeting(directory, 6, kind="副区长专题会议")  # not a meeting of 第五十三条
+    absence = {"kind": "会议请假", "start": 5, "end": 5, "destination": "区政府常务会议"}
+    _refused(directory, leave_request(HEAD, **(absence | {"start": 6, "end": 6}), meeting_id=executive), "不在请假日期内")
+    _refused(directory, leave_request(HEAD, **(absence | {"start": 6, "end": 6}), meeting_id=topic), "不存在或已取消")
+    filed = _file(directory, leave_request(HEAD, **absence, meeting_id=executive))
+    # The same meeting under another name is still the same meeting.
+    with pytest.raises(LeaveError, match="重叠"):
+        _file(directory, leave_request(HEAD, **(absence | {"destination": "常务会"}), meeting_id=executive))
+    assert filed.meeting_id == executive and count_reports(directory) == 1
