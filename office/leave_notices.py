@@ -43,7 +43,7 @@ class LeaveNotice:
     warning: str = ""
 
 
-OFFICE_GROUP = "区政府办公室群"
+OFFICE_GROUP = "区政府办公室群"  # the recipient named for a notice to the office group
 
 
 def decision_makers(session: Session, leave: FiledLeave) -> list[tuple[int, StaffMember]]:
@@ -63,7 +63,7 @@ def decision_makers(session: Session, leave: FiledLeave) -> list[tuple[int, Staf
 def filing_notices(*, session: Session, leave: FiledLeave, warning: str = "") -> list[LeaveNotice]:
     """A report just filed: the approvers' requests, or for the 区长's own report the 报备 and 第七条."""
     if leave.recorded_only:
-        notices = [LeaveNotice("请假报备(区长)", warning=warning)]
+        notices = [LeaveNotice("请假报备(区长)", warning=warning, recipient=OFFICE_GROUP)]
         if leave.acting is not None:
             notices.append(LeaveNotice("区长外出,请您主持区政府工作(第七条)", leave.acting.person_id,
                                        recipient=f"常务副区长{leave.acting.name}"))
@@ -82,7 +82,7 @@ def decision_notices(*, session: Session, decision: Decision) -> list[LeaveNotic
     if not decision.completed or verb != APPROVE:
         return notices
     notices.append(LeaveNotice("请假已批准,可按期外出;返回后请发送 /back 销假", *filer))
-    notices.append(LeaveNotice("请假报备", warning=decision.warning))
+    notices.append(LeaveNotice("请假报备", warning=decision.warning, recipient=OFFICE_GROUP))
     if decision.approval.label == OFFICE_LABEL:  # 第五十三条: the office reports the absence to the 区长
         notices += [LeaveNotice("区政府办公室报告:会议请假", mayor.person_id, recipient=f"区长{mayor.name}")
                     for mayor in members_with_role(session=session, role=Role.MAYOR)]
@@ -126,8 +126,8 @@ def cancellation_notices(*, session: Session, leave: FiledLeave) -> list[LeaveNo
     if any(approval.label == OFFICE_LABEL for approval in leave.approvals):
         recipients += [(mayor.person_id, "区政府办公室报告:会议请假已取消")
                        for mayor in members_with_role(session=session, role=Role.MAYOR)]
-    return [*_once_each(leave, recipients), LeaveNotice("请假取消")]
+    return [*_once_each(leave, recipients), LeaveNotice("请假取消", recipient=OFFICE_GROUP)]
 
 
 def return_notices(leave: FiledLeave) -> list[LeaveNotice]:
-    return [LeaveNotice("销假")]
+    return [LeaveNotice("销假", recipient=OFFICE_GROUP)]
