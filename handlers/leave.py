@@ -11,12 +11,16 @@ Try it: send /leave to the bot in a private chat (or in `officebot chat`).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from handlers import leave_card, leave_form
 from handlers.forms import Turn
 from handlers.messages import Reply, Response
 from handlers.senders import sender_member
 from office.leave import LeaveError
 from office.leave_line import parse_leave_line
+from office.leave_meetings import registered_meeting_named
+from office.leave_routing import LeaveKind
 
 COMMANDS = [("leave", "请假报备(出差、休假、会议请假等)")]
 BUTTON_PREFIX = "lv:card:"  # before handlers/leave_decisions.py's "lv:" in the feature list
@@ -40,4 +44,9 @@ def handle(turn: Turn) -> Response:
         request = parse_leave_line(incoming.arguments, telegram_id=member.telegram_id, today=turn.now.date())
     except LeaveError as exc:
         return Response([Reply.say(str(exc))])
+    if request.kind == LeaveKind.MEETING.value:
+        meeting = registered_meeting_named(session=turn.session, name=request.destination, start=request.start,
+                                           end=request.end, tz=turn.services.settings.tz)
+        if meeting is not None:
+            request = replace(request, destination=meeting.label, meeting_id=meeting.id)
     return Response([leave_card.show_plan(turn, request)])

@@ -171,3 +171,22 @@ def test_a_guided_meeting_absence_is_for_a_registered_meeting_of_its_period(dire
     assert "事由" in text_of(chosen) and "会议:" in text_of(card) and "区政府常务会议" in text_of(card)
     with directory.transaction() as session:
         assert session.scalars(select(LeaveReport.meeting_id)).all() == [executive_id]
+
+
+def test_a_one_line_meeting_absence_is_tied_to_the_registered_meeting_its_name_and_date_point_to(directory, tmp_path,
+                                                                                                 clock):
+    tomorrow = clock.now().astimezone(clock.tz).date() + timedelta(days=1)
+    with directory.transaction() as session:
+        meeting = Meeting(kind=MeetingType.EXECUTIVE.value, starts_at=datetime.combine(tomorrow, time(9), clock.tz))
+        session.add(meeting)
+        session.flush()
+        meeting_id = meeting.id
+    bot = Replica(directory, tmp_path, clock)
+    card = bot.respond(say(HEAD, "/leave 会议请假 明天 常务会议 接待上级检查"))
+    bot.respond(press(HEAD, data_of(card, "确认提交")))
+    unregistered = bot.respond(say(HEAD, "/leave 会议请假 后天 区长专题会议 在外调研"))  # none registered: as typed
+
+    assert "09:00 区政府常务会议" in text_of(card)
+    assert "会议:区长专题会议" in text_of(unregistered)
+    with directory.transaction() as session:
+        assert session.scalars(select(LeaveReport.meeting_id)).all() == [meeting_id]
