@@ -60,8 +60,6 @@ def _start_buttons(kind: LeaveKind) -> Rows:
 
 
 END_BUTTONS, HALF_BUTTONS = _buttons(SAME_DAY, HALF_DAY), _buttons(MORNING, AFTERNOON)
-
-
 MEETING_QUESTION = "请假不参加哪个会议?请点选:"
 
 
@@ -170,8 +168,8 @@ def _on_meeting(turn: Turn, data: dict[str, Any]) -> Next:
         return _ask_place(turn, [], draft)
     try:
         draft = with_meeting(session=turn.session, draft=draft, meeting_id=int(meeting), tz=turn.services.settings.tz)
-    except LeaveError as exc:
-        return Next(_again([], exc, MEETING_QUESTION, _meeting_buttons(turn, draft)), PLACE, data)
+    except LeaveError as exc:  # cancelled or moved meanwhile: the meetings as they are now
+        return _ask_place(turn, [Reply.say(str(exc))], draft)
     shown = Reply(Rich.of(f"会议:{draft.place}"), edit=REPLACE)
     return Next(_ask([shown], REASON_QUESTION), REASON, _data(draft))
 

@@ -190,3 +190,21 @@ def test_a_one_line_meeting_absence_is_tied_to_the_registered_meeting_its_name_a
     assert "会议:区长专题会议" in text_of(unregistered)
     with directory.transaction() as session:
         assert session.scalars(select(LeaveReport.meeting_id)).all() == [meeting_id]
+
+
+def test_a_meeting_cancelled_before_it_is_chosen_is_said_and_the_dates_asked_again(directory, tmp_path, clock):
+    tomorrow = clock.now().astimezone(clock.tz).date() + timedelta(days=1)
+    with directory.transaction() as session:
+        meeting = Meeting(kind=MeetingType.PLENARY.value, starts_at=datetime.combine(tomorrow, time(9), clock.tz))
+        session.add(meeting)
+        session.flush()
+        meeting_id = meeting.id
+    bot = Replica(directory, tmp_path, clock)
+    kinds = bot.respond(say(HEAD, "/leave"))
+    bot.respond(press(HEAD, data_of(kinds, "会议请假")))
+    bot.respond(say(HEAD, "明天"))
+    offered = bot.respond(say(HEAD, "明天"))
+    with directory.transaction() as session:
+        session.get(Meeting, meeting_id).cancelled = True
+    pressed = bot.respond(press(HEAD, offered.replies[-1].buttons[0][0].data))
+    assert "已取消" in text_of(pressed) and "没有登记的" in text_of(pressed) and "开始日期?" in text_of(pressed)
