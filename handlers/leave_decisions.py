@@ -91,7 +91,10 @@ def _cancel(turn: Turn, member: StaffMember, report_id: int, reason: str) -> Res
 
 
 def on_note(turn: Turn, data: dict[str, Any]) -> Next:
-    """The note of a decision, or the reason of a cancellation; the form ends either way."""
+    """The note of a decision, or the reason of a cancellation; the form ends either way (a button
+    of another form pressed meanwhile is not the text)."""
+    if turn.incoming.button is not None:
+        return Next(Response(toast=""), NOTE, data)
     member = sender_member(turn.session, turn.incoming)  # still in the directory?
     if isinstance(member, Reply):
         return Next(Response([member]), None)

@@ -208,3 +208,17 @@ def test_a_meeting_cancelled_before_it_is_chosen_is_said_and_the_dates_asked_aga
         session.get(Meeting, meeting_id).cancelled = True
     pressed = bot.respond(press(HEAD, offered.replies[-1].buttons[0][0].data))
     assert "已取消" in text_of(pressed) and "没有登记的" in text_of(pressed) and "开始日期?" in text_of(pressed)
+
+
+def test_an_old_form_button_pressed_while_a_note_is_asked_is_not_taken_for_the_note(directory, tmp_path, clock):
+    bot = Replica(directory, tmp_path, clock)
+    kinds = bot.respond(say(MAYOR, "/leave"))  # an old guided form's buttons, still on screen
+    card = bot.respond(say(VICE, "/leave 休假 明天 后天 年休假"))
+    notices = bot.respond(press(VICE, data_of(card, "确认提交"))).notices
+    request = next(n for n in notices if n.channel == "telegram")
+    bot.respond(press(MAYOR, data_of(Response([request.reply]), "附言并同意")))
+    stray = bot.respond(press(MAYOR, data_of(kinds, "出差")))
+    decided = bot.respond(say(MAYOR, "注意安全"))
+
+    assert stray.replies == [] and stray.notices == []
+    assert "您已同意" in text_of(decided) and addressed(decided, "附言:注意安全") == {("telegram", VICE)}
