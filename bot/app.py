@@ -9,7 +9,8 @@ listed in `FEATURES` below, in the order they are tried: the first that takes an
 catch-all for buttons nobody claims) is last.
 
 Callback data convention: "<prefix>:<payload>", at most 64 bytes; Q&A uses "qa:" (its ratings
-"qa:fb:"), leave reports "lv:", agenda items "ag:", deadlines "dl:".
+"qa:fb:"), leave reports "lv:" (their confirmation cards "lv:card:", the guided form "lv:f:"),
+agenda items "ag:", deadlines "dl:".
 """
 
 from __future__ import annotations
