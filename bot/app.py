@@ -9,7 +9,8 @@ listed in `FEATURES` below, in the order they are tried: the first that takes an
 catch-all for buttons nobody claims) is last.
 
 Callback data convention: "<prefix>:<payload>", at most 64 bytes; Q&A uses "qa:" (its ratings
-"qa:fb:"), leave reports "lv:", agenda items "ag:", deadlines "dl:".
+"qa:fb:"), leave reports "lv:" (their confirmation cards "lv:card:", the guided form "lv:f:"),
+agenda items "ag:", deadlines "dl:".
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ logger = logging.getLogger(__name__)
 warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
 
 # Feature modules, in handler priority order. Add yours before `qa` (free text) and `expired`.
-# On the conversation core so far: start, feedback, staff, deadlines, subscriptions, qa, expired.
+# On the conversation core so far: start, feedback, leave, leave_decisions, leave_lists, staff, deadlines,
+# subscriptions, qa, expired.
 FEATURES: tuple = (
     start,
     feedback,

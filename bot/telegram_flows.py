@@ -23,7 +23,7 @@ from types import ModuleType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.constants import ChatAction, ChatMemberStatus
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, BaseHandler, ContextTypes, MessageHandler, filters
@@ -87,7 +87,8 @@ def incoming_of(update: Update, bot_username: str | None) -> Incoming | None:
     if query is not None:
         chat = query.message.chat if query.message is not None else None
         chat_id = chat.id if chat is not None else query.from_user.id
-        private = chat is None or chat.type == "private"
+        # Private means the presser's own chat with the bot (forged data pressed elsewhere is not).
+        private = chat is None or (chat.type == "private" and chat.id == query.from_user.id)
         shown = buttons_of(query.message.reply_markup) if isinstance(query.message, Message) else ()
         return Incoming(CHANNEL, str(chat_id), private, _account(update), button=query.data or "",
                         update_id=str(update.update_id), shown_buttons=shown)
@@ -142,6 +143,10 @@ async def deliver(update: Update, bot: Bot, response: Response, services: Servic
             continue
         if query is not None and reply.edit and query.message is not None:
             await _edit_pressed(query, reply)
+        elif reply.document is not None:
+            await update.effective_message.reply_document(
+                InputFile(reply.document.content, filename=reply.document.name),
+                caption=render_html(reply.text) or None)
         else:
             await _send(update.effective_message.reply_text, reply)
     missed = [notice.recipient for notice in response.notices

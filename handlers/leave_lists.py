@@ -1,4 +1,5 @@
-"""/leaves and /back: my reports, what waits for my decision, who is away (办公室), export, 销假.
+"""/leaves and /back, written once for every messenger: my reports, what waits for my decision, who
+is away (办公室), the export, 销假.
 
 Try it: `/leaves` (mine and pending for me), `/leaves 明天` (办公室: who is away that day),
 `/leaves 导出` (办公室: the CSV file), `/back` (销假 of the report I am on).
@@ -6,100 +7,84 @@ Try it: `/leaves` (mine and pending for me), `/leaves 明天` (办公室: who is
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, InputFile, Update
-from telegram.constants import ChatType
-from telegram.ext import Application, CommandHandler, ContextTypes
-
-from bot.services import services_of
-from handlers.access import require_admin, require_member
-from handlers.html import escape, split_html
+from handlers.forms import Turn
 from handlers.leave import PRIVATE_ONLY
-from handlers.leave_notify import report_to_office
+from handlers.leave_notify import leave_messages
 from handlers.leave_text import decision_buttons, leave_card, owner_buttons
+from handlers.messages import Document, Reply, Response, Rich, bold
+from handlers.senders import sender_is_admin, sender_member
 from office.dates import DateError, format_day, parse_date
 from office.leave import LeaveError, return_from_leave
+from office.leave_notices import return_notices
 from office.leave_views import away_on, export_csv, my_leaves, pending_for
 
 COMMANDS = [("leaves", "我的请假、待我审批;办公室可查某日外出人员"), ("back", "销假(外出返回)")]
+BUTTON_PREFIX = "lv:lists:"  # no buttons: nothing starts with it
+FORMS: list = []
+
 EXPORT_WORDS = ("导出", "export", "csv")
+NOT_ADMIN = "此功能仅限区政府办公室管理员使用。"
 
 
-async def leaves_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if update.effective_chat.type != ChatType.PRIVATE:
-        await update.effective_message.reply_text(PRIVATE_ONLY)
-        return
-    argument = " ".join(context.args).strip()
+def handle(turn: Turn) -> Response:
+    return _back(turn) if turn.incoming.command == "back" else _leaves(turn)
+
+
+def _leaves(turn: Turn) -> Response:
+    incoming = turn.incoming
+    if not incoming.private:
+        return Response([Reply.say(PRIVATE_ONLY)])
+    argument = incoming.arguments.strip()
     if argument:
-        await _office_view(update, context, argument)
-        return
-    member = await require_member(update, context)
-    if member is None:
-        return
-    services = services_of(context)
-    with services.db.transaction() as session:
-        mine = my_leaves(session=session, member=member)
-        pending = pending_for(session=session, member=member)
+        return _office_view(turn, argument)
+    member = sender_member(turn.session, incoming)
+    if isinstance(member, Reply):
+        return Response([member])
+    mine = my_leaves(session=turn.session, member=member)
+    pending = pending_for(session=turn.session, member=member)
     if mine:
-        lines = ["<b>我的请假</b>(最近 10 条)"]
-        lines += [f"{leave.id}. {leave.kind.value} {leave.dates_text} {escape(leave.destination)} — {leave.state.value}"
+        lines: list[str | Rich] = [Rich.of(bold("我的请假"), "(最近 10 条)")]
+        lines += [f"{leave.id}. {leave.kind.value} {leave.dates_text} {leave.destination} — {leave.state.value}"
                   for leave in mine]
-        rows = [row for leave in mine if (markup := owner_buttons(leave)) for row in markup.inline_keyboard]
-        await update.effective_message.reply_text("\n".join(lines), reply_markup=InlineKeyboardMarkup(rows) if rows else None)
+        rows = tuple(row for leave in mine for row in owner_buttons(leave))
+        replies = [Reply(Rich.lines(lines), buttons=rows)]
     else:
-        await update.effective_message.reply_text("您还没有请假记录。发送 /leave 提交请假。")
+        replies = [Reply.say("您还没有请假记录。发送 /leave 提交请假。")]
     if not pending:
-        await update.effective_message.reply_text("没有待您审批的请假。")
-    for item in pending:
-        await update.effective_message.reply_text(
-            leave_card(item.leave, f"待您审批({item.label})", item.warning),
-            reply_markup=decision_buttons(item.approval_id),
-        )
+        replies.append(Reply.say("没有待您审批的请假。"))
+    replies += [Reply(leave_card(item.leave, f"待您审批({item.label})", item.warning),
+                      buttons=decision_buttons(item.approval_id)) for item in pending]
+    return Response(replies)
 
 
-async def _office_view(update: Update, context: ContextTypes.DEFAULT_TYPE, argument: str) -> None:
+def _office_view(turn: Turn, argument: str) -> Response:
     """办公室 only: who is away on a day, or the CSV export."""
-    if await require_admin(update, context) is None:
-        return
-    services = services_of(context)
+    if not sender_is_admin(turn.session, turn.incoming, settings_admin_ids=turn.services.settings.admin_telegram_ids):
+        return Response([Reply.say(NOT_ADMIN)])
     if argument.lower() in EXPORT_WORDS:
-        with services.db.transaction() as session:
-            content = export_csv(session=session, timezone=services.settings.timezone)
-        await update.effective_message.reply_document(
-            InputFile(content.encode("utf-8"), filename="leaves.csv"), caption="请假记录导出(CSV,Excel 可直接打开)"
-        )
-        return
+        content = export_csv(session=turn.session, timezone=turn.services.settings.timezone)
+        return Response([Reply(Rich.of("请假记录导出(CSV,Excel 可直接打开)"),
+                               document=Document("leaves.csv", content.encode("utf-8")))])
     try:
-        day = parse_date(argument, today=services.now().date())
+        day = parse_date(argument, today=turn.now.date())
     except DateError as exc:
-        await update.effective_message.reply_text(f"{escape(str(exc))}\n用法:/leaves 日期 或 /leaves 导出")
-        return
-    with services.db.transaction() as session:
-        away = away_on(session=session, day=day)
+        return Response([Reply.say(f"{exc}\n用法:/leaves 日期 或 /leaves 导出")])
+    away = away_on(session=turn.session, day=day)
     if not away:
-        await update.effective_message.reply_text(f"{format_day(day)} 没有人请假外出。")
-        return
-    lines = [f"<b>{format_day(day)} 外出/请假人员</b>(共 {len(away)} 人次)"]
-    lines += [f"{escape(leave.filer.label)}:{leave.kind.value} {leave.dates_text} {escape(leave.destination)}"
-              for leave in away]
-    for part in split_html("\n".join(lines)):
-        await update.effective_message.reply_text(part)
+        return Response([Reply.say(f"{format_day(day)} 没有人请假外出。")])
+    lines: list[str | Rich] = [Rich.of(bold(f"{format_day(day)} 外出/请假人员"), f"(共 {len(away)} 人次)")]
+    lines += [f"{leave.filer.label}:{leave.kind.value} {leave.dates_text} {leave.destination}" for leave in away]
+    return Response([Reply(Rich.lines(lines))])  # the adapter splits it below its messenger's limit
 
 
-async def back_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if await require_member(update, context) is None:
-        return
-    services = services_of(context)
+def _back(turn: Turn) -> Response:
+    member = sender_member(turn.session, turn.incoming)
+    if isinstance(member, Reply):
+        return Response([member])
     try:
-        with services.db.transaction() as session:
-            leave = return_from_leave(session=session, actor_telegram_id=update.effective_user.id,
-                                      now=services.now())
+        with turn.session.begin_nested():
+            leave = return_from_leave(session=turn.session, actor_telegram_id=member.telegram_id, now=turn.now)
     except LeaveError as exc:
-        await update.effective_message.reply_text(escape(str(exc)))
-        return
-    await update.effective_message.reply_text(f"已销假:{leave.kind.value}(编号 {leave.id}),欢迎回来。")
-    await report_to_office(context.bot, services, leave, "销假")
-
-
-def register(application: Application) -> None:
-    application.add_handler(CommandHandler("leaves", leaves_command))
-    application.add_handler(CommandHandler("back", back_command))
+        return Response([Reply.say(str(exc))])
+    notices, _ = leave_messages(turn, leave, return_notices(leave))
+    return Response([Reply.say(f"已销假:{leave.kind.value}(编号 {leave.id}),欢迎回来。")], notices=notices)

@@ -109,6 +109,14 @@ class Incoming:
         return parts[1] if self.command is not None and len(parts) == 2 else ""
 
 
+@dataclass(frozen=True)
+class Document:
+    """A file sent with a reply (a CSV export); the reply's text is its caption."""
+
+    name: str
+    content: bytes
+
+
 APPEND, REPLACE = "append", "replace"  # how a reply edits the message whose button was pressed
 
 
@@ -116,12 +124,14 @@ APPEND, REPLACE = "append", "replace"  # how a reply edits the message whose but
 class Reply:
     """A message in the sender's chat; or, with `edit`, a change to the message whose button was
     pressed (APPEND a line under it, or REPLACE its text; its buttons become `buttons`; an APPEND of
-    no text only changes the buttons); or, with `alert`, a pop-up answering a button press."""
+    no text only changes the buttons); or, with `alert`, a pop-up answering a button press; or, with
+    `document`, a file captioned by the text."""
 
     text: Rich
     buttons: tuple[tuple[Button, ...], ...] = ()
     edit: str = ""
     alert: bool = False
+    document: Document | None = None
 
     def __post_init__(self) -> None:
         if self.edit not in ("", APPEND, REPLACE):

@@ -12,6 +12,7 @@ read back field by field; tuples come back as tuples, list fields as lists.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import json
 from typing import Any
@@ -22,6 +23,7 @@ from handlers.messages import Response
 _TYPES = {cls.__name__: cls for cls in vars(messages).values()
           if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == messages.__name__}
 TYPE_KEY = "__type__"
+BYTES_KEY = "__bytes__"  # a file's content, base64
 
 
 def _plain(value: Any) -> Any:
@@ -32,10 +34,14 @@ def _plain(value: Any) -> Any:
         return {TYPE_KEY: type(value).__name__, **fields}
     if isinstance(value, (list, tuple)):
         return [_plain(item) for item in value]
+    if isinstance(value, bytes):
+        return {BYTES_KEY: base64.b64encode(value).decode("ascii")}
     return value
 
 
 def _typed(value: Any) -> Any:
+    if isinstance(value, dict) and BYTES_KEY in value:
+        return base64.b64decode(value[BYTES_KEY])
     if isinstance(value, dict) and TYPE_KEY in value:
         cls = _TYPES[value[TYPE_KEY]]
         kwargs = {}

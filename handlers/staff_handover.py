@@ -2,9 +2,7 @@
 now waiting for them, with its buttons (同意 / 退回 for a leave approval, 通过 / 退回 for an agenda
 review), as channel-neutral notices (handlers/messages.py).
 
-The leave card here repeats handlers/leave_text.py's facts in `Rich`, because that module still
-renders Telegram HTML until the leave flow moves onto the core (its port renders these notices
-itself, and this copy goes then). Try it: see handlers/staff.py.
+The leave card is the leave flow's own (handlers/leave_text.py). Try it: see handlers/staff.py.
 """
 
 from __future__ import annotations
@@ -13,39 +11,13 @@ from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
-from handlers.messages import Button, Notice, Reply, Rich, bold
+from handlers.leave_text import decision_buttons, leave_card
+from handlers.messages import Button, Notice, Reply, Rich
 from handlers.recipients import to_person
 from office import notices as office
-from office.leave import FiledLeave
-from office.leave_routing import LeaveKind
 from office.reassign import Reassignment
 
 LEGALITY_CAPTION = "合法性审查意见(第五十一条)"
-
-
-def leave_card(leave: FiledLeave, title: str) -> Rich:
-    lines: list[str | Rich] = [
-        bold(title),
-        Rich.of(bold(leave.kind.value), f"(编号 {leave.id},{leave.state.value})"),
-        f"申请人:{leave.filer.label}",
-        f"时间:{leave.dates_text},共 {leave.days:g} 天",
-    ]
-    if leave.destination:
-        lines.append(f"{'会议' if leave.kind is LeaveKind.MEETING else '目的地'}:{leave.destination}")
-    lines.append(f"事由:{leave.reason}")
-    if leave.recorded_only:
-        lines.append("已向市政府、区委请示")
-    if leave.acting is not None:
-        lines.append(f"主持区政府工作:常务副区长 {leave.acting.name}(第七条)")
-    for approval in leave.approvals:
-        note = f"({approval.note})" if approval.note else ""
-        lines.append(f"{approval.display}:{approval.decision or '待决定'}{note}")
-    return Rich.lines(lines)
-
-
-def decision_buttons(approval_id: int) -> tuple[tuple[Button, ...], ...]:
-    return ((Button("同意", f"lv:ok:{approval_id}"), Button("退回", f"lv:no:{approval_id}")),
-            (Button("附言并同意", f"lv:okn:{approval_id}"), Button("附言并退回", f"lv:non:{approval_id}")))
 
 
 def _review(notice: office.Notice) -> tuple[Reply, str]:

@@ -22,10 +22,10 @@ from sqlalchemy.orm import Session
 
 from office.dates import AFTERNOON, MORNING, WHOLE_DAY, format_day, half_day_slots
 from office.deadlines import DeadlineKind, add_deadline, close_source_deadlines, leave_return_deadline
-from office.directory import StaffMember, find_member, member_of, members_with_role
+from office.directory import StaffMember, find_member, member_of
+from office.leave_meetings import NoMeeting, meeting_to_miss
 from office.leave_presence import days_nobody_presides, nobody_presides_warning
-from office.leave_routing import OFFICE_LABEL, Approver, LeaveKind, Route, RoutingError, route_for
-from office.notices import Notice
+from office.leave_routing import Approver, LeaveKind, Route, RoutingError, route_for
 from storage import audit
 from storage.leaves import (
     LeaveApproval,
@@ -70,6 +70,7 @@ class LeaveRequest:
     reason: str = ""
     start_period: str = WHOLE_DAY
     end_period: str = WHOLE_DAY
+    meeting_id: int | None = None  # a 会议请假's registered meeting (office/leave_meetings.py)
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ class FiledLeave:
     acting: StaffMember | None
     cancel_reason: str | None
     approvals: tuple[ApprovalView, ...] = field(default=())
+    meeting_id: int | None = None
 
     @property
     def dates_text(self) -> str:
@@ -139,17 +141,6 @@ class Decision:
     approval: ApprovalView
     completed: bool  # the report left 待审批 (approved by all, or sent back)
     warning: str = ""  # 第七条: now approved, it leaves nobody to preside on some days
-
-
-@dataclass(frozen=True)
-class LeaveChange:
-    """A report the filer withdrew or cancelled, with the `Notice`s it implies.
-
-    Each notice's text is the headline of the message; the chat layer shows the report under it.
-    """
-
-    leave: FiledLeave
-    notices: tuple[Notice, ...]
 
 
 def _days(start: date, start_period: str, end: date, end_period: str) -> float:
@@ -174,6 +165,7 @@ def leave_of(report: LeaveReport) -> FiledLeave:
         acting=member_of(report.acting_person) if report.acting_person else None,
         cancel_reason=report.cancel_reason,
         approvals=tuple(_approval_view(a) for a in report.approvals),
+        meeting_id=report.meeting_id,
     )
 
 
@@ -254,6 +246,8 @@ def _clashes(request: LeaveRequest, kind: LeaveKind, other: LeaveReport) -> bool
     if (kind is LeaveKind.MEETING) != (other.kind == LeaveKind.MEETING.value):
         return False
     if kind is LeaveKind.MEETING:
+        if request.meeting_id is not None and other.meeting_id is not None:
+            return other.meeting_id == request.meeting_id
         return other.destination == request.destination.strip()
     first, last = half_day_slots(request.start, request.start_period, request.end, request.end_period)
     other_first, other_last = half_day_slots(other.start_date, other.start_period, other.end_date, other.end_period)
@@ -299,12 +293,26 @@ def plan_leave(*, session: Session, request: LeaveRequest, now: datetime) -> Lea
     kind = parse_kind(request.kind)
     days = _check_dates(request, now.date())
     _check_text(request, kind)
+    _check_meeting(session, request, kind, now)
     _check_overlap(session, filer, request, kind)
     route = route_of(session, filer, kind)
     absent = days_nobody_presides(session, filer=filer, kind=kind, start=request.start,
                                   start_period=request.start_period, end=request.end, end_period=request.end_period)
     return LeavePlan(request=request, filer=filer, kind=kind, route=route, days=days,
                      warning=nobody_presides_warning(absent))
+
+
+def _check_meeting(session: Session, request: LeaveRequest, kind: LeaveKind, now: datetime) -> None:
+    if request.meeting_id is None:
+        return
+    if kind is not LeaveKind.MEETING:
+        raise LeaveError("只有会议请假可以选择会议")
+    assert now.tzinfo is not None
+    try:
+        meeting_to_miss(session=session, meeting_id=request.meeting_id, start=request.start, end=request.end,
+                        tz=now.tzinfo)
+    except NoMeeting as exc:
+        raise LeaveError(str(exc)) from None
 
 
 def presiding_warning(*, session: Session, leave: FiledLeave) -> str:
@@ -337,6 +345,7 @@ def file_leave(
         state=(LeaveState.APPROVED if route.recorded_only else LeaveState.PENDING).value,
         recorded_only=route.recorded_only,
         acting_person_id=route.acting.person_id if route.acting else None,
+        meeting_id=request.meeting_id,
         created_at=now,
         decided_at=now if route.recorded_only else None,
         approvals=[
@@ -449,56 +458,22 @@ def _own_report(session: Session, report_id: int, actor_telegram_id: int) -> Lea
     return report
 
 
-def _approvers_asked(session: Session, report: LeaveReport) -> list[int]:
-    """Telegram ids of everyone who decided the report or was asked to (a role's members but the filer)."""
-    asked: list[int] = []
-    for approval in report.approvals:
-        if approval.decided_by_telegram_id is not None:
-            asked.append(approval.decided_by_telegram_id)
-        elif approval.approver is not None:
-            asked.append(approval.approver.telegram_id)
-        elif approval.approver_role is not None:
-            members = members_with_role(session=session, role=Role(approval.approver_role))
-            asked += [m.telegram_id for m in members if m.person_id != report.person_id]
-    return asked
-
-
-def _told_of_approval(session: Session, report: LeaveReport) -> list[int]:
-    """Who was told that the report stands besides its approvers: the mayor of a 会议请假 the office
-    collected (第五十三条)."""
-    if any(approval.label == OFFICE_LABEL for approval in report.approvals):
-        return [m.telegram_id for m in members_with_role(session=session, role=Role.MAYOR)]
-    return []
-
-
-def _private_notices(report: LeaveReport, recipients: list[tuple[int, str]]) -> list[Notice]:
-    """One notice per person (the first headline wins), never to the filer."""
-    notices: dict[int, Notice] = {}
-    for telegram_id, text in recipients:
-        if telegram_id != report.person.telegram_id:
-            notices.setdefault(telegram_id, Notice(text, telegram_id))
-    return list(notices.values())
-
-
-def withdraw_leave(*, session: Session, report_id: int, actor_telegram_id: int, now: datetime) -> LeaveChange:
-    """The filer takes back a report nobody has finished deciding (已撤回); its approvers are told."""
+def withdraw_leave(*, session: Session, report_id: int, actor_telegram_id: int, now: datetime) -> FiledLeave:
+    """The filer takes back a report nobody has finished deciding (已撤回); its approvers are to be
+    told (office/leave_notices.py `withdrawal_notices`)."""
     report = _own_report(session, report_id, actor_telegram_id)
     if report.state != LeaveState.PENDING:
         raise LeaveError(f"该申请当前状态为「{report.state}」,只有待审批的申请可以撤回")
     report.state, report.closed_at = LeaveState.WITHDRAWN.value, now
     audit.record(session, actor_telegram_id=actor_telegram_id, action="withdrawn", entity="leave", entity_id=report.id)
-    notices = _private_notices(report, [(who, "申请人已撤回,无需审批") for who in _approvers_asked(session, report)])
-    return LeaveChange(leave_of(report), tuple(notices))
+    return leave_of(report)
 
 
 def cancel_leave(
     *, session: Session, report_id: int, actor_telegram_id: int, reason: str, now: datetime
-) -> LeaveChange:
-    """The filer calls off an approved report before returning (已取消, with a reason).
-
-    Everyone who was told the leave stands hears of it: its approvers, the 常务副区长 named to
-    preside (第七条), the 区长 told of a 会议请假 (第五十三条), and the office group.
-    """
+) -> FiledLeave:
+    """The filer calls off an approved report before returning (已取消, with a reason). Everyone who
+    was told the leave stands is to hear of it (office/leave_notices.py `cancellation_notices`)."""
     report = _own_report(session, report_id, actor_telegram_id)
     if report.state != LeaveState.APPROVED:
         raise LeaveError(f"该申请当前状态为「{report.state}」,只有已批准的请假可以取消")
@@ -517,12 +492,7 @@ def cancel_leave(
         detail={"reason": reason},
     )
     _close_return_deadline(session, report, "cancelled", actor_telegram_id, now)
-    recipients = [(who, "您批准的请假已由申请人取消") for who in _approvers_asked(session, report)]
-    if report.acting_person is not None:
-        recipients.append((report.acting_person.telegram_id, "区长取消外出,无需再主持区政府工作(第七条)"))
-    recipients += [(who, "区政府办公室报告:会议请假已取消") for who in _told_of_approval(session, report)]
-    notices = [*_private_notices(report, recipients), Notice("请假取消")]
-    return LeaveChange(leave_of(report), tuple(notices))
+    return leave_of(report)
 
 
 def return_from_leave(

@@ -15,7 +15,7 @@ directory or other reports may have changed meanwhile). Try it::
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, tzinfo
 
 from sqlalchemy.orm import Session
 
@@ -31,6 +31,7 @@ from office.leave import (
     filer_of,
     route_of,
 )
+from office.leave_meetings import MeetingChoice, NoMeeting, meetings_to_miss, meeting_to_miss
 from office.leave_routing import LeaveKind
 
 
@@ -43,6 +44,7 @@ class LeaveDraft:
     start: DayPart | None = None
     end: DayPart | None = None
     place: str = ""
+    meeting_id: int | None = None  # 会议请假: the registered meeting chosen at the place step
 
     def request(self, reason: str = "") -> LeaveRequest:
         assert self.start is not None and self.end is not None  # the steps fill them in order
@@ -55,6 +57,7 @@ class LeaveDraft:
             end_period=self.end.period,
             destination=self.place,
             reason=reason,
+            meeting_id=self.meeting_id,
         )
 
 
@@ -100,6 +103,28 @@ def with_half_day(*, session: Session, draft: LeaveDraft, period: str) -> LeaveD
 def with_place(*, session: Session, draft: LeaveDraft, place: str) -> LeaveDraft:
     check_place(draft.kind, place)
     draft = replace(draft, place=place.strip())
+    check_free(session, draft.request())
+    return draft
+
+
+def meetings_of(*, session: Session, draft: LeaveDraft, tz: tzinfo) -> list[MeetingChoice]:
+    """会议请假: the meetings of its period to choose from; refused when the period has none."""
+    assert draft.start is not None and draft.end is not None
+    try:
+        return meetings_to_miss(session=session, start=draft.start.day, end=draft.end.day, tz=tz)
+    except NoMeeting as exc:
+        raise LeaveError(str(exc)) from None
+
+
+def with_meeting(*, session: Session, draft: LeaveDraft, meeting_id: int, tz: tzinfo) -> LeaveDraft:
+    """会议请假's place step: the chosen registered meeting, which names the report's 会议."""
+    assert draft.start is not None and draft.end is not None
+    try:
+        choice = meeting_to_miss(session=session, meeting_id=meeting_id, start=draft.start.day, end=draft.end.day,
+                                 tz=tz)
+    except NoMeeting as exc:
+        raise LeaveError(str(exc)) from None
+    draft = replace(draft, place=choice.label, meeting_id=choice.id)
     check_free(session, draft.request())
     return draft
 

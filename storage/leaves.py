@@ -36,6 +36,8 @@ class LeaveReport(Base):
     recorded_only: Mapped[bool] = mapped_column(Boolean, default=False)
     acting_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    # A 会议请假's registered meeting (第五十三条), when the filer chose one.
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

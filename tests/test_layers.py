@@ -14,7 +14,9 @@ PLATFORMS = ("telegram", "dingtalk_stream")
 CORE_FLOWS = ("handlers/messages.py", "handlers/conversation.py", "handlers/forms.py", "handlers/senders.py",
               "handlers/deadlines.py", "handlers/deadline_form.py", "handlers/deadline_record.py",
               "handlers/subscriptions.py", "handlers/qa.py", "handlers/feedback.py", "handlers/start.py",
-              "handlers/staff.py", "handlers/staff_handover.py", "handlers/expired.py")
+              "handlers/staff.py", "handlers/staff_handover.py", "handlers/expired.py",
+              "handlers/leave.py", "handlers/leave_form.py", "handlers/leave_card.py", "handlers/leave_decisions.py",
+              "handlers/leave_lists.py", "handlers/leave_text.py", "handlers/leave_notify.py")
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -55,7 +57,8 @@ def test_the_web_console_uses_office_operations_and_only_its_notice_sender_speak
 
 
 @pytest.mark.parametrize("module", ["office/web_signin.py", "office/console_access.py", "office/console_views.py",
-                                    "office/agenda_gaps.py", "office/leave_decision_notices.py"])
+                                    "office/agenda_gaps.py", "office/leave_decision_notices.py",
+                                    "office/leave_notices.py"])
 def test_the_console_domain_modules_import_no_platform_and_nothing_above_them(module):
     names = imported_modules(ROOT / module)
     assert sorted(n for n in names if _top(n) in (*PLATFORMS, "bot", "handlers", "web")) == []

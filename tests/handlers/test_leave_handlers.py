@@ -353,3 +353,14 @@ async def test_forged_buttons_with_huge_ids_are_refused_not_crashing(db, tmp_pat
             answer = await chat.press_data(MAYOR, own, data)
             assert "出错" not in answer["text"], data
             assert answer["text"], data
+
+
+async def test_the_filer_is_told_which_approver_could_not_be_reached(db, tmp_path, clock):
+    async with running_bot(db, tmp_path, clock=clock) as chat:
+        del chat.api.chats[VICE]  # the 分管副区长 never opened a private chat with the bot
+        card = await chat.send(HEAD, "/leave 出差 明天 后天 上海 参加协作会")
+        mayor_before = chat.last_id(MAYOR)
+        await chat.press(HEAD, card, "确认提交")
+        told = await chat.next_message(HEAD, after=card["message_id"], containing="未能私信通知")
+        assert await chat.next_message(MAYOR, after=mayor_before, containing="请审批")
+    assert "赵副区长" in told["text"] and "王区长" not in told["text"] and "/start" in told["text"]

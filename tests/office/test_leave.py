@@ -16,6 +16,9 @@ from office.leave import (
     LeaveError, LeaveState, cancel_leave, decide_leave, file_leave, plan_leave, return_from_leave,
     withdraw_leave,
 )
+from office.leave_notices import cancellation_notices, withdrawal_notices
+from storage.agenda import Meeting
+from storage.people import Person
 
 
 @pytest.fixture
@@ -235,7 +238,7 @@ def test_filer_withdraws_before_the_decision(directory):
             withdraw_leave(session=session, report_id=leave.id, actor_telegram_id=MAYOR, now=NOW)
     with directory.transaction() as session:
         withdrawn = withdraw_leave(session=session, report_id=leave.id, actor_telegram_id=VICE, now=NOW)
-    assert withdrawn.leave.state is LeaveState.WITHDRAWN
+    assert withdrawn.state is LeaveState.WITHDRAWN
     with pytest.raises(LeaveError, match="已撤回"):
         _decide(directory, leave.approvals[0].id, MAYOR)
     assert leave_audit(directory, leave.id) == ["filed", "withdrawn"]
@@ -251,18 +254,26 @@ def test_approved_report_cannot_be_withdrawn_but_cancelled_with_reason(directory
             cancel_leave(session=session, report_id=leave.id, actor_telegram_id=VICE, reason=" ", now=NOW)
     with directory.transaction() as session:
         cancelled = cancel_leave(session=session, report_id=leave.id, actor_telegram_id=VICE, reason="会议改期", now=NOW)
-    assert cancelled.leave.state is LeaveState.CANCELLED and cancelled.leave.cancel_reason == "会议改期"
+    assert cancelled.state is LeaveState.CANCELLED and cancelled.cancel_reason == "会议改期"
     assert [state for state, _ in return_deadlines(directory, leave.id)] == ["cancelled"]
     assert leave_audit(directory, leave.id) == ["filed", "approved", "cancelled"]
 
 
 def _cancel(db, leave, actor):
+    """The cancellation's notices, each as (the recipient's Telegram id or None for the office group, headline)."""
     with db.transaction() as session:
-        return cancel_leave(session=session, report_id=leave.id, actor_telegram_id=actor, reason="会议改期", now=NOW)
+        cancelled = cancel_leave(session=session, report_id=leave.id, actor_telegram_id=actor, reason="会议改期",
+                                 now=NOW)
+        return _addressed(session, cancellation_notices(session=session, leave=cancelled))
 
 
-def _recipients(change) -> set[int | None]:
-    return {notice.telegram_id for notice in change.notices}
+def _addressed(session, notices) -> list[tuple[int | None, str]]:
+    return [(None if n.person_id is None else session.get(Person, n.person_id).telegram_id, n.headline)
+            for n in notices]
+
+
+def _recipients(notices) -> set[int | None]:
+    return {telegram_id for telegram_id, _ in notices}
 
 
 def test_cancelling_an_approved_report_tells_its_approvers_and_the_office_group(directory):
@@ -271,14 +282,14 @@ def test_cancelling_an_approved_report_tells_its_approvers_and_the_office_group(
         _decide(directory, approval.id, approver)
     change = _cancel(directory, leave, HEAD)
     assert _recipients(change) == {MAYOR, VICE, None}  # None: the office group
-    assert all("取消" in notice.text for notice in change.notices)
+    assert all("取消" in headline for _, headline in change)
 
 
 def test_cancelling_the_mayors_leave_tells_the_presiding_executive_vice_mayor(directory):
     leave = _file(directory, leave_request(MAYOR))
     change = _cancel(directory, leave, MAYOR)
     assert _recipients(change) == {EXEC_VICE, None}
-    assert "主持" in next(n.text for n in change.notices if n.telegram_id == EXEC_VICE)
+    assert "主持" in next(headline for telegram_id, headline in change if telegram_id == EXEC_VICE)
 
 
 def test_cancelling_a_meeting_absence_tells_the_deciding_office_member_and_the_mayor(directory):
@@ -292,7 +303,8 @@ def test_withdrawing_tells_every_approver_asked_or_decided(directory):
     leave = _file(directory, leave_request(HEAD))
     _decide(directory, leave.approvals[0].id, MAYOR)
     with directory.transaction() as session:
-        change = withdraw_leave(session=session, report_id=leave.id, actor_telegram_id=HEAD, now=NOW)
+        withdrawn = withdraw_leave(session=session, report_id=leave.id, actor_telegram_id=HEAD, now=NOW)
+        change = _addressed(session, withdrawal_notices(session=session, leave=withdrawn))
     assert _recipients(change) == {MAYOR, VICE}
 
 
@@ -385,3 +397,24 @@ def test_leave_csv_cells_cannot_smuggle_spreadsheet_formulas(directory):
         content = export_csv(session=session, timezone="Asia/Shanghai")
     row = list(csv.reader(io.StringIO(content.lstrip("\ufeff"))))[1]
     assert "'+上海" in row and "'=HYPERLINK(\"http://evil.example\")" in row
+
+
+def _meeting(db, offset: int, kind: str = "区政府常务会议") -> int:
+    with db.transaction() as session:
+        meeting = Meeting(kind=kind, starts_at=datetime.combine(day(offset), time(9), TZ))
+        session.add(meeting)
+        session.flush()
+        return meeting.id
+
+
+def test_a_meeting_absence_names_a_registered_meeting_in_its_period_and_one_absence_per_meeting(directory):
+    executive = _meeting(directory, 5)
+    topic = _meeting(directory, 6, kind="副区长专题会议")  # not a meeting of 第五十三条
+    absence = {"kind": "会议请假", "start": 5, "end": 5, "destination": "区政府常务会议"}
+    _refused(directory, leave_request(HEAD, **(absence | {"start": 6, "end": 6}), meeting_id=executive), "不在请假日期内")
+    _refused(directory, leave_request(HEAD, **(absence | {"start": 6, "end": 6}), meeting_id=topic), "不存在或已取消")
+    filed = _file(directory, leave_request(HEAD, **absence, meeting_id=executive))
+    # The same meeting under another name is still the same meeting.
+    with pytest.raises(LeaveError, match="重叠"):
+        _file(directory, leave_request(HEAD, **(absence | {"destination": "常务会"}), meeting_id=executive))
+    assert filed.meeting_id == executive and count_reports(directory) == 1
