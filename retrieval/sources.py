@@ -60,7 +60,9 @@ def read_document(path: Path, parser: RuleParser | None = None, *, with_examples
     if examples_raw is not None:
         digest.update(b"\0" + examples_raw)  # edited example questions re-index the document
     try:
-        document = (parser or RuleParser()).run(text, key=document_key(path), sha256=digest.hexdigest())
+        document = (parser or RuleParser()).run(
+            text, key=document_key(path), sha256=digest.hexdigest(), name=path.stem
+        )
     except ParseError as error:
         raise CorpusError(f"{path}:{error}") from error
     if examples_raw is None:
