@@ -90,15 +90,17 @@ def _ingest(args: argparse.Namespace) -> int:
     settings = get_settings()
     try:
         qa = _open_qa(build_if_empty=False)
-        paths = list(args.paths or default_corpus(settings))
+        defaults = [] if args.paths else default_corpus(settings)
         if args.paths and not qa.searcher.documents:
             # A fresh index gets the bundled rule book and CORPUS_PATHS too, so ingesting the
             # office's own files never leaves every question about the bundled book unanswered.
-            paths = [*default_corpus(settings), *paths]
+            defaults = default_corpus(settings)
             print("索引是空的:同时导入内置规则和 CORPUS_PATHS。")
-        report = qa.ingest(paths)
+        report = qa.ingest(args.paths, defaults=defaults)
     except ValueError as error:  # CorpusError / EmbeddingConfigError: Chinese, names the file
         return _fail(str(error))
+    for path in report.withheld:
+        print(f"已删除过,未重新导入:{path}(要恢复,请运行 officebot ingest {path})")
     for title in report.added:
         print(f"已新增:{title}")
     for title in report.updated:

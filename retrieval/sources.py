@@ -5,6 +5,7 @@ Example::
 
     doc = read_document(Path("办法.txt"))    # RuleDocument, or CorpusError with a Chinese message
     paths = bundled_corpus_paths()
+    bundled_keys()                           # {'tongzhou-government-work-rules-2022'}
 """
 
 from __future__ import annotations
@@ -30,6 +31,11 @@ def bundled_corpus_paths() -> list[Path]:
     """The rule documents shipped inside the package (the 通州 rules)."""
     corpus = resources.files("retrieval").joinpath("corpus")
     return sorted(Path(str(entry)) for entry in corpus.iterdir() if entry.name.endswith((".txt", ".md")))
+
+
+def bundled_keys() -> set[str]:
+    """The document keys of the bundled rule book: removing one of these needs a clear confirmation."""
+    return {document_key(path) for path in bundled_corpus_paths()}
 
 
 def document_key(path: Path) -> str:
@@ -65,6 +71,7 @@ def read_document(path: Path, parser: RuleParser | None = None, *, with_examples
         )
     except ParseError as error:
         raise CorpusError(f"{path}:{error}") from error
+    document = replace(document, source=str(path))
     if examples_raw is None:
         return document
     try:
