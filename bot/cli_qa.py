@@ -24,12 +24,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ask.add_argument("--json", action="store_true", help="输出 JSON")
     ask.set_defaults(func=_ask)
 
-    ingest = subparsers.add_parser("ingest", help="导入规则文件 (.txt/.md/.docx)")
+    ingest = subparsers.add_parser("ingest", help="导入规则文件 (.txt/.md/.docx/.pdf)")
     ingest.add_argument("paths", nargs="*", type=Path, help="文件;省略时导入内置规则和 CORPUS_PATHS")
     ingest.set_defaults(func=_ingest)
 
     examples = subparsers.add_parser("examples", help="用配置的大模型为规则文件起草示例问题 (NAME.questions.tsv)")
-    examples.add_argument("path", type=Path, help="规则文件 (.txt/.md/.docx)")
+    examples.add_argument("path", type=Path, help="规则文件 (.txt/.md/.docx/.pdf)")
     examples.add_argument("--per-article", type=int, default=6, help="每条条款起草几个问题 (1–20,默认 6)")
     examples.add_argument("--force", action="store_true", help="覆盖已有的示例问题文件")
     examples.set_defaults(func=_examples)

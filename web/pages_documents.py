@@ -1,6 +1,6 @@
 """规则库 (/documents, office only): the indexed rule documents (when indexed, from where), with 删除
 to take one out of the index (the bundled rule book only with a ticked confirmation; audited); upload one
-(.txt, .md, .docx), read its parsed articles before anything is indexed, then index it; a question box
+(.txt, .md, .docx, .pdf), read its parsed articles before anything is indexed, then index it; a question box
 answering exactly as the bot does (retrieval's RulesQA, the same engine and index).
 
 Uploads wait in DATA_DIR/uploads until indexed; `officebot ingest` reads them the same way.

@@ -30,11 +30,11 @@ def test_blank_file_is_refused(tmp_path: Path) -> None:
         read_document(blank)
 
 
-@pytest.mark.parametrize("name", ["rules.pdf", "missing.txt"])
+@pytest.mark.parametrize("name", ["rules.rtf", "missing.txt"])
 def test_unsupported_or_missing_file(tmp_path: Path, name: str) -> None:
     path = tmp_path / name
-    if name.endswith(".pdf"):
-        path.write_bytes(b"%PDF-1.4")
+    if name.endswith(".rtf"):
+        path.write_bytes(b"{\\rtf1}")
     with pytest.raises(CorpusError):
         read_document(path)
 

@@ -5,6 +5,8 @@ was indexed, and 删除 takes one out (the bundled rule book only when confirmed
 from __future__ import annotations
 
 import shutil
+import sys
+from pathlib import Path
 
 import pytest
 from leave_seed import CLERK, NOW, OFFICE
@@ -13,6 +15,9 @@ from sqlalchemy import select
 from retrieval.index import RulesIndex
 from retrieval.service import RulesQA
 from storage.audit import AuditEntry
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "retrieval"))  # pdf_maker
+from pdf_maker import write_pdf  # noqa: E402
 
 RULES = "测试办法\n\n第一条 为规范会议管理,制定本办法。\n\n第二条 会议材料应当提前三日报送。\n".encode()
 
@@ -105,3 +110,20 @@ def test_only_the_office_removes_and_only_with_the_form_token(client, sign_in, o
     sign_in(OFFICE)
     assert client.post("/documents/remove", data={"csrf": "forged", "key": key, "bundled": "yes"}).status_code == 403
     assert len(own_qa.searcher.articles) == 85
+
+
+def test_a_pdf_upload_is_previewed_and_indexed_and_a_scan_is_refused(client, sign_in, own_qa, tmp_path):
+    pdf = tmp_path / "会务须知.pdf"
+    write_pdf(pdf, ["示范街道会务规则", "第一条 会议室须提前一天向综合办公室预约。", "第二条 会议结束后须关灯锁门。"])
+    csrf = sign_in(OFFICE)
+    preview = client.post("/documents/preview", data={"csrf": csrf},
+                          files={"file": ("会务须知.pdf", pdf.read_bytes(), "application/pdf")})
+    assert preview.status_code == 200 and "预览:示范街道会务规则" in preview.text and "提前一天向综合办公室预约" in preview.text
+    indexed = client.post("/documents/index", data={"csrf": csrf, "name": "会务须知.pdf"})
+    assert indexed.status_code == 200 and "已建立索引:示范街道会务规则" in indexed.text
+    assert own_qa.ask("会议室要提前多久预约?").citations[0].document == "示范街道会务规则"
+    scan = tmp_path / "扫描件.pdf"
+    write_pdf(scan, [])
+    refused = client.post("/documents/preview", data={"csrf": csrf},
+                          files={"file": ("扫描件.pdf", scan.read_bytes(), "application/pdf")})
+    assert refused.status_code == 400 and "没有文字层(可能是扫描件)" in refused.text
