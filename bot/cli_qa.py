@@ -6,6 +6,7 @@
     officebot ingest 办法.txt                                # no PATH: bundled corpus + CORPUS_PATHS
     officebot examples 办法.txt      # the LLM drafts 办法.questions.tsv; read it, then ingest again
     officebot eval ../shared/eval/dev-questions.jsonl --json
+    officebot eval bench/questions/validation.jsonl bench/questions/blind.jsonl   # refusal per file and together
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     examples.set_defaults(func=_examples)
 
     evaluate = subparsers.add_parser("eval", help="用问题集评测问答效果")
-    evaluate.add_argument("file", type=Path, help="JSONL 问题文件 (question, articles, answer_facts, kind, lang)")
+    evaluate.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                          help="JSONL 问题文件 (question, articles, answer_facts, kind, lang);多个文件时另列各文件的拒答情况")
     evaluate.add_argument("--json", action="store_true", help="输出 JSON")
     evaluate.set_defaults(func=_eval)
 
@@ -158,7 +160,7 @@ def _eval(args: argparse.Namespace) -> int:
     from retrieval.evaluation import EvalFileError, Evaluator, load_questions
 
     try:
-        questions = load_questions(args.file)
+        questions = [question for path in args.files for question in load_questions(path)]
         qa = _open_qa()
     except (EvalFileError, ValueError) as error:
         return _fail(str(error))
