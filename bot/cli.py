@@ -11,10 +11,10 @@ import os
 import sys
 from collections.abc import Sequence
 
-from bot import cli_db, cli_deadlines, cli_feedback, cli_meetings, cli_qa, cli_run, cli_users, cli_web
+from bot import cli_db, cli_deadlines, cli_documents, cli_feedback, cli_meetings, cli_qa, cli_run, cli_users, cli_web
 
 # Modules that contribute sub-commands, in the order `--help` lists them.
-COMMAND_MODULES = (cli_db, cli_qa, cli_run, cli_feedback, cli_users, cli_meetings, cli_deadlines, cli_web)
+COMMAND_MODULES = (cli_db, cli_qa, cli_documents, cli_run, cli_feedback, cli_users, cli_meetings, cli_deadlines, cli_web)
 
 
 def build_parser() -> argparse.ArgumentParser:

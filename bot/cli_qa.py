@@ -6,6 +6,7 @@
     officebot ingest 办法.txt                                # no PATH: bundled corpus + CORPUS_PATHS
     officebot examples 办法.txt      # the LLM drafts 办法.questions.tsv; read it, then ingest again
     officebot eval ../shared/eval/dev-questions.jsonl --json
+    officebot eval bench/questions/validation.jsonl bench/questions/blind.jsonl   # refusal per file and together
 """
 
 from __future__ import annotations
@@ -24,18 +25,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ask.add_argument("--json", action="store_true", help="输出 JSON")
     ask.set_defaults(func=_ask)
 
-    ingest = subparsers.add_parser("ingest", help="导入规则文件 (.txt/.md/.docx)")
+    ingest = subparsers.add_parser("ingest", help="导入规则文件 (.txt/.md/.docx/.pdf)")
     ingest.add_argument("paths", nargs="*", type=Path, help="文件;省略时导入内置规则和 CORPUS_PATHS")
     ingest.set_defaults(func=_ingest)
 
     examples = subparsers.add_parser("examples", help="用配置的大模型为规则文件起草示例问题 (NAME.questions.tsv)")
-    examples.add_argument("path", type=Path, help="规则文件 (.txt/.md/.docx)")
+    examples.add_argument("path", type=Path, help="规则文件 (.txt/.md/.docx/.pdf)")
     examples.add_argument("--per-article", type=int, default=6, help="每条条款起草几个问题 (1–20,默认 6)")
     examples.add_argument("--force", action="store_true", help="覆盖已有的示例问题文件")
     examples.set_defaults(func=_examples)
 
     evaluate = subparsers.add_parser("eval", help="用问题集评测问答效果")
-    evaluate.add_argument("file", type=Path, help="JSONL 问题文件 (question, articles, answer_facts, kind, lang)")
+    evaluate.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                          help="JSONL 问题文件 (question, articles, answer_facts, kind, lang);多个文件时另列各文件的拒答情况")
     evaluate.add_argument("--json", action="store_true", help="输出 JSON")
     evaluate.set_defaults(func=_eval)
 
@@ -90,15 +92,17 @@ def _ingest(args: argparse.Namespace) -> int:
     settings = get_settings()
     try:
         qa = _open_qa(build_if_empty=False)
-        paths = list(args.paths or default_corpus(settings))
+        defaults = [] if args.paths else default_corpus(settings)
         if args.paths and not qa.searcher.documents:
             # A fresh index gets the bundled rule book and CORPUS_PATHS too, so ingesting the
             # office's own files never leaves every question about the bundled book unanswered.
-            paths = [*default_corpus(settings), *paths]
+            defaults = default_corpus(settings)
             print("索引是空的:同时导入内置规则和 CORPUS_PATHS。")
-        report = qa.ingest(paths)
+        report = qa.ingest(args.paths, defaults=defaults)
     except ValueError as error:  # CorpusError / EmbeddingConfigError: Chinese, names the file
         return _fail(str(error))
+    for path in report.withheld:
+        print(f"已删除过,未重新导入:{path}(要恢复,请运行 officebot ingest {path})")
     for title in report.added:
         print(f"已新增:{title}")
     for title in report.updated:
@@ -156,7 +160,7 @@ def _eval(args: argparse.Namespace) -> int:
     from retrieval.evaluation import EvalFileError, Evaluator, load_questions
 
     try:
-        questions = load_questions(args.file)
+        questions = [question for path in args.files for question in load_questions(path)]
         qa = _open_qa()
     except (EvalFileError, ValueError) as error:
         return _fail(str(error))

@@ -50,6 +50,7 @@ def open_rules_qa(settings: Settings, *, build_if_empty: bool = True) -> RulesQA
         embeddings,
         ChineseTokenizer(cache_dir=settings.data_dir / "cache"),
         rephraser=rephraser,
+        now=settings.clock.now,
     )
     if build_if_empty:
         qa.ensure_indexed(default_corpus(settings))

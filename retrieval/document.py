@@ -10,6 +10,7 @@ Example::
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class RuleDocument:
     # embedded beside the article's sentences (see retrieval/examples.py); () for documents read back
     # from the index, where the examples live as vectors only.
     examples: tuple[tuple[int, str], ...] = ()
+    source: str = ""  # the file it was read from ('' when the index predates this record)
+    indexed_at: datetime | None = None  # when it was last written to the index (UTC); None before
 
     @property
     def chapters(self) -> list[str]:

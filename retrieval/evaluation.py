@@ -3,10 +3,15 @@
 Each line: {"question", "articles": [gold, primary first] or [] when unanswerable, "answer_facts",
 "kind", "lang", optional "document" (title or part of it; default: the first indexed document)}.
 
+Refusal is scored both ways (the issue's target: ≥ 90 % of unanswerable questions refused with
+≤ 5 % of answerable ones refused), per question file and over all of them, with the questions
+misjudged either way listed, and, for a wrongly refused question, whether its "可能相关的条款" still
+point to the right article (a refusal that helps) or not.
+
 Example::
 
-    questions = load_questions(Path("dev-questions.jsonl"))
-    report = Evaluator(qa).run(questions)
+    questions = load_questions(Path("dev-questions.jsonl")) + load_questions(Path("blind.jsonl"))
+    report = Evaluator(qa.ask_ranked, default_document="…").run(questions)
     print(report.table())
 """
 
@@ -24,6 +29,7 @@ from retrieval.answer import Answer
 from retrieval.search import ScoredArticle
 
 RANK_CUTOFFS = (1, 3, 5)
+_LISTED = 10  # misjudged questions shown in the table (all of them in the JSON summary)
 
 
 class EvalFileError(ValueError):
@@ -38,6 +44,7 @@ class Question:
     kind: str = ""
     lang: str = "zh"
     document: str | None = None
+    source: str = ""  # the question file's name
 
     @property
     def answerable(self) -> bool:
@@ -51,6 +58,8 @@ class Outcome:
     answered: bool
     facts_found: int
     seconds: float
+    cited: str = ""  # the first citation's label when answered
+    gold_related: bool = False  # refused, and the gold article is among the "may be related" ones
 
 
 @dataclass
@@ -83,11 +92,40 @@ class EvalReport:
             "by_kind": self.retrieval(lambda o: o.question.kind),
             "refusal_accuracy": _share(not o.answered for o in unanswerable) if unanswerable else None,
             "false_refusal_rate": _share(not o.answered for o in answerable) if answerable else None,
+            "refusal": self.refusal(),
+            "by_file": {name: self.of_file(name).refusal_figures() for name in self.files()},
             "fact_containment": sum(o.facts_found for o in answerable) / facts if facts else None,
             "latency_ms": {
                 "p50": round(_percentile(seconds, 50) * 1000, 1),
                 "p95": round(_percentile(seconds, 95) * 1000, 1),
             },
+        }
+
+    def files(self) -> list[str]:
+        return list(dict.fromkeys(o.question.source for o in self.outcomes))
+
+    def of_file(self, name: str) -> EvalReport:
+        return EvalReport([o for o in self.outcomes if o.question.source == name])
+
+    def refusal_figures(self) -> dict:
+        """The two refusal rates and recall@1 of this report's questions."""
+        answerable = [o for o in self.outcomes if o.question.answerable]
+        unanswerable = [o for o in self.outcomes if not o.question.answerable]
+        return {
+            "n": len(self.outcomes),
+            "unanswerable_refused": _share(not o.answered for o in unanswerable) if unanswerable else None,
+            "answerable_refused": _share(not o.answered for o in answerable) if answerable else None,
+            "recall@1": _share(o.rank == 1 for o in answerable) if answerable else None,
+        }
+
+    def refusal(self) -> dict:
+        """Refusal quality: the rates, the misjudged questions, and whether wrong refusals still point the way."""
+        wrongly_refused = [o for o in self.outcomes if o.question.answerable and not o.answered]
+        wrongly_answered = [o for o in self.outcomes if not o.question.answerable and o.answered]
+        return self.refusal_figures() | {
+            "wrong_refusals_pointing_to_gold": _share(o.gold_related for o in wrongly_refused) if wrongly_refused else None,
+            "refused_answerable": [o.question.question for o in wrongly_refused],
+            "answered_unanswerable": [{"question": o.question.question, "cited": o.cited} for o in wrongly_answered],
         }
 
     def table(self) -> str:
@@ -110,6 +148,18 @@ class EvalReport:
             f"拒答准确率 (无答案问题被拒答): {show(summary['refusal_accuracy'])}",
             f"误拒率 (有答案问题被拒答):     {show(summary['false_refusal_rate'])}",
             f"要点覆盖率 (fact containment): {show(summary['fact_containment'])}",
+            f"误拒中「可能相关」含正确条款:   {show(summary['refusal']['wrong_refusals_pointing_to_gold'])}",
+        ]
+        if len(summary["by_file"]) > 1:
+            lines.append("各文件 (无答案被拒答 / 有答案被拒答 / R@1):")
+            for name, row in summary["by_file"].items():
+                figures = " / ".join(show(row[k]) for k in ("unanswerable_refused", "answerable_refused", "recall@1"))
+                lines.append(f"  {name} ({row['n']}): {figures}")
+        for heading, rows in (("被误拒的有答案问题:", summary["refusal"]["refused_answerable"]),
+                              ("未被拒答的无答案问题:", [f"{r['question']} → {r['cited']}" for r in summary["refusal"]["answered_unanswerable"]])):
+            if rows:
+                lines += [heading] + [f"  - {row}" for row in rows[:_LISTED]] + ([f"  …共 {len(rows)} 个"] if len(rows) > _LISTED else [])
+        lines += [
             f"延迟 p50 / p95:                {summary['latency_ms']['p50']} / {summary['latency_ms']['p95']} ms",
             f"问题数:                        {summary['questions']}",
         ]
@@ -138,9 +188,17 @@ class Evaluator:
                     answered=answer.answered,
                     facts_found=_facts_found(question.answer_facts, answer.text) if answer.answered else 0,
                     seconds=seconds,
+                    cited=answer.citations[0].label if answer.answered and answer.citations else "",
+                    gold_related=not answer.answered and self._gold_among(question, answer.related),
                 )
             )
         return report
+
+    def _gold_among(self, question: Question, citations) -> bool:  # type: ignore[no-untyped-def]
+        if not question.answerable:
+            return False
+        document = question.document or self._default_document
+        return any(document in c.document and c.article == question.articles[0] for c in citations)
 
     def _rank(self, question: Question, hits: list[ScoredArticle]) -> int | None:
         if not question.answerable:
@@ -153,6 +211,7 @@ class Evaluator:
 
 
 def load_questions(path: Path) -> list[Question]:
+    """The questions of one file, each marked with the file's name."""
     try:
         lines = path.read_text("utf-8").splitlines()
     except FileNotFoundError as error:
@@ -173,6 +232,7 @@ def load_questions(path: Path) -> list[Question]:
                     kind=str(row.get("kind", "")),
                     lang=str(row.get("lang", "zh")),
                     document=row.get("document"),
+                    source=path.name,
                 )
             )
         except (ValueError, KeyError, TypeError) as error:

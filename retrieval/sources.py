@@ -1,10 +1,11 @@
-"""Reading rule documents from disk: UTF-8 .txt/.md and .docx with their example questions
-(retrieval/examples.py), plus the bundled rule book.
+"""Reading rule documents from disk: UTF-8 .txt/.md, .docx and PDF with a text layer
+(retrieval/pdf_text.py), with their example questions (retrieval/examples.py), plus the bundled rule book.
 
 Example::
 
     doc = read_document(Path("办法.txt"))    # RuleDocument, or CorpusError with a Chinese message
     paths = bundled_corpus_paths()
+    bundled_keys()                           # {'tongzhou-government-work-rules-2022'}
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from pathlib import Path
 from retrieval.document import RuleDocument
 from retrieval.examples import ExampleFileError, examples_path, parse_examples
 from retrieval.parser import ParseError, RuleParser
+from retrieval.pdf_text import PdfTextError, pdf_text
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".docx")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 
 
 class CorpusError(ValueError):
@@ -30,6 +32,11 @@ def bundled_corpus_paths() -> list[Path]:
     """The rule documents shipped inside the package (the 通州 rules)."""
     corpus = resources.files("retrieval").joinpath("corpus")
     return sorted(Path(str(entry)) for entry in corpus.iterdir() if entry.name.endswith((".txt", ".md")))
+
+
+def bundled_keys() -> set[str]:
+    """The document keys of the bundled rule book: removing one of these needs a clear confirmation."""
+    return {document_key(path) for path in bundled_corpus_paths()}
 
 
 def document_key(path: Path) -> str:
@@ -46,9 +53,12 @@ def read_document(path: Path, parser: RuleParser | None = None, *, with_examples
     if not path.is_file():
         raise CorpusError(f"找不到文件:{path}")
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise CorpusError(f"不支持的文件类型 {path.suffix or '(无扩展名)'}:{path}。请提供 UTF-8 编码的 .txt/.md 或 .docx 文件。")
+        raise CorpusError(f"不支持的文件类型 {path.suffix or '(无扩展名)'}:{path}。请提供 UTF-8 编码的 .txt/.md、.docx 或 .pdf 文件。")
     raw = path.read_bytes()
-    text = _docx_text(path) if path.suffix.lower() == ".docx" else _utf8_text(path, raw)
+    suffix = path.suffix.lower()
+    text = _docx_text(path) if suffix == ".docx" else _pdf_text(path) if suffix == ".pdf" else _utf8_text(path, raw)
+    if not text.strip() and suffix == ".pdf":
+        raise CorpusError(f"PDF 文件没有文字层(可能是扫描件):{path}。请提供带文字的 PDF,或先做文字识别(OCR)后再导入;没有建立任何索引。")
     if not text.strip():
         raise CorpusError(f"文件是空的:{path}。请提供有条文内容的规则文件。")
     examples = examples_path(path)
@@ -60,9 +70,12 @@ def read_document(path: Path, parser: RuleParser | None = None, *, with_examples
     if examples_raw is not None:
         digest.update(b"\0" + examples_raw)  # edited example questions re-index the document
     try:
-        document = (parser or RuleParser()).run(text, key=document_key(path), sha256=digest.hexdigest())
+        document = (parser or RuleParser()).run(
+            text, key=document_key(path), sha256=digest.hexdigest(), name=path.stem
+        )
     except ParseError as error:
         raise CorpusError(f"{path}:{error}") from error
+    document = replace(document, source=str(path))
     if examples_raw is None:
         return document
     try:
@@ -77,6 +90,13 @@ def _utf8_text(path: Path, raw: bytes) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise CorpusError(f"文件不是 UTF-8 编码:{path}。请另存为 UTF-8 后再导入。") from error
+
+
+def _pdf_text(path: Path) -> str:
+    try:
+        return pdf_text(path)
+    except PdfTextError as error:
+        raise CorpusError(f"{path}:{error}") from error
 
 
 def _docx_text(path: Path) -> str:

@@ -1,6 +1,7 @@
-"""规则库 (/documents, office only): the indexed rule documents; upload one (.txt, .md, .docx), read its
-parsed articles before anything is indexed, then index it; a question box answering exactly as the bot
-does (retrieval's RulesQA, the same engine and index).
+"""规则库 (/documents, office only): the indexed rule documents (when indexed, from where), with 删除
+to take one out of the index (the bundled rule book only with a ticked confirmation; audited); upload one
+(.txt, .md, .docx, .pdf), read its parsed articles before anything is indexed, then index it; a question box
+answering exactly as the bot does (retrieval's RulesQA, the same engine and index).
 
 Uploads wait in DATA_DIR/uploads until indexed; `officebot ingest` reads them the same way.
 """
@@ -15,7 +16,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from office.console_access import Viewer
-from retrieval.sources import SUPPORTED_SUFFIXES, CorpusError, read_document
+from retrieval.document import RuleDocument
+from retrieval.service import BundledDocumentError, DocumentError
+from retrieval.sources import SUPPORTED_SUFFIXES, CorpusError, bundled_keys, read_document
 from storage import audit
 from web.auth import Outcome, action, page, services_of
 from web.rendering import render
@@ -43,8 +46,23 @@ def documents(request: Request, viewer: Viewer) -> Response:
     question = request.query_params.get("q", "").strip()
     qa = services.qa
     answer = qa.ask(question) if question else None
-    return render(request, "documents.html", {"documents": qa.searcher.documents, "question": question,
+    bundled = bundled_keys()
+    rows = [_row(request, document, document.key in bundled) for document in qa.searcher.documents]
+    return render(request, "documents.html", {"documents": rows, "question": question,
                                               "answer": answer, "suffixes": "、".join(SUPPORTED_SUFFIXES)})
+
+
+def _row(request: Request, document: RuleDocument, bundled: bool) -> dict:
+    uploads = uploads_dir(request)
+    if bundled:
+        source = "内置规则库"
+    elif document.source and Path(document.source).parent == uploads:
+        source = f"网页上传:{Path(document.source).name}"
+    else:
+        source = document.source or "—"
+    return {"key": document.key, "title": document.title, "number": document.number, "bundled": bundled,
+            "articles": len(document.articles), "chapters": len(document.chapters),
+            "indexed_at": document.indexed_at, "source": source}
 
 
 @action(office_only=True)
@@ -97,8 +115,25 @@ def index(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore[no
     return Outcome(f"已建立索引:{'、'.join(titles)}。机器人现在可以引用它作答。", back="/documents")
 
 
+@action(office_only=True)
+def remove(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore[no-untyped-def]
+    services = services_of(request)
+    key = str(form.get("key", ""))
+    try:
+        document = services.qa.remove(key, bundled_ok=form.get("bundled") == "yes")
+    except BundledDocumentError as exc:
+        return Outcome(f"{exc}请勾选「确认删除内置规则库」后再按删除。", back="/documents", refused=True)
+    except DocumentError as exc:
+        return Outcome(str(exc), back="/documents", refused=True)
+    with services.db.transaction() as session:
+        audit.record(session, actor_telegram_id=viewer.member.telegram_id, action="removed", entity="document",
+                     entity_id=0, detail={"key": document.key, "title": document.title, "source": document.source})
+    return Outcome(f"已删除「{document.title}」({len(document.articles)} 条):机器人不再引用它。", back="/documents")
+
+
 ROUTES = [
     Route("/documents", documents),
     Route("/documents/preview", preview, methods=["POST"]),
     Route("/documents/index", index, methods=["POST"]),
+    Route("/documents/remove", remove, methods=["POST"]),
 ]

@@ -30,11 +30,11 @@ def test_blank_file_is_refused(tmp_path: Path) -> None:
         read_document(blank)
 
 
-@pytest.mark.parametrize("name", ["rules.pdf", "missing.txt"])
+@pytest.mark.parametrize("name", ["rules.rtf", "missing.txt"])
 def test_unsupported_or_missing_file(tmp_path: Path, name: str) -> None:
     path = tmp_path / name
-    if name.endswith(".pdf"):
-        path.write_bytes(b"%PDF-1.4")
+    if name.endswith(".rtf"):
+        path.write_bytes(b"{\\rtf1}")
     with pytest.raises(CorpusError):
         read_document(path)
 
@@ -55,3 +55,24 @@ def test_document_key_fits_telegram_callback_data() -> None:
     key = document_key(Path("政府信息公开条例.txt"))
     assert key.isascii() and len(key) <= 20
     assert key == document_key(Path("/elsewhere/政府信息公开条例.md"))
+
+
+def test_a_chinese_file_name_without_a_heading_titles_the_document(tmp_path: Path) -> None:
+    path = tmp_path / "国务院工作规则.txt"
+    path.write_text("第一章 总则\n第一条 为规范工作,制定本规则。\n第二条 本规则自印发之日起施行。\n", encoding="utf-8")
+    doc = read_document(path)
+    assert doc.title == "国务院工作规则"
+    assert doc.key.startswith("doc-")  # the key stays short for buttons; it is never shown as the title
+
+
+def test_the_first_heading_line_titles_a_document_without_a_rules_word(tmp_path: Path) -> None:
+    path = tmp_path / "规定汇编.txt"
+    text = "首页 > 政策文件\n会议室使用须知\n2024年3月1日\n第一条 会议室须提前一天预约。\n第二条 用后须关灯锁门。\n"
+    path.write_text(text, encoding="utf-8")
+    assert read_document(path).title == "会议室使用须知"
+
+
+def test_a_heading_with_a_rules_word_wins_over_the_file_name(tmp_path: Path) -> None:
+    path = tmp_path / "条例.txt"
+    path.write_text("通知\n示范街道印章管理办法\n第一条 印章由办公室保管。\n第二条 用印须登记。\n", encoding="utf-8")
+    assert read_document(path).title == "示范街道印章管理办法"

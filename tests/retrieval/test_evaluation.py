@@ -81,3 +81,38 @@ def test_broken_question_file_is_reported_by_line(tmp_path: Path) -> None:
     path.write_text('{"question": "ok", "articles": [1]}\n{not json\n', encoding="utf-8")
     with pytest.raises(EvalFileError, match="第 2 行"):
         load_questions(path)
+
+
+def test_refusal_quality_per_file_and_together(questions, tmp_path: Path) -> None:
+    from retrieval.answer import Citation
+
+    def ask_pointing_q3_to_its_article(question: str) -> tuple[Answer, list[ScoredArticle]]:
+        answer, hits = fake_ask_ranked(question)
+        if question == "q3":
+            related = (Citation(document="示范规则", document_key="demo", article=3, label="第3条", chapter="", score=0.4),)
+            answer = Answer(question=question, answered=False, summary=answer.summary, related=related)
+        if question == "q5":
+            answer = Answer(question=question, answered=True, summary="…", passages=(_passage(hits[0]),))
+        return answer, hits
+
+    second = tmp_path / "second.jsonl"
+    second.write_text(json.dumps({"question": "q4", "articles": []}, ensure_ascii=False) + "\n", encoding="utf-8")
+    report = Evaluator(ask_pointing_q3_to_its_article, default_document="示范规则").run([*questions, *load_questions(second)])
+    summary = report.summary()
+    refusal = summary["refusal"]
+    assert refusal["unanswerable_refused"] == pytest.approx(2 / 3) and refusal["answerable_refused"] == pytest.approx(1 / 3)
+    assert refusal["wrong_refusals_pointing_to_gold"] == 1.0
+    assert refusal["refused_answerable"] == ["q3"]
+    assert refusal["answered_unanswerable"] == [{"question": "q5", "cited": "第3条"}]
+    assert summary["by_file"]["q.jsonl"]["unanswerable_refused"] == 0.5
+    assert summary["by_file"]["second.jsonl"] == {"n": 1, "unanswerable_refused": 1.0, "answerable_refused": None, "recall@1": None}
+    table = report.table()
+    assert "second.jsonl (1): 1.00 / — / —" in table and "q5 → 第3条" in table
+
+
+def _passage(hit: ScoredArticle):  # type: ignore[no-untyped-def]
+    from retrieval.answer import Citation, Passage
+
+    citation = Citation(document=hit.document.title, document_key=hit.document.key, article=hit.article.number,
+                        label=hit.article.label, chapter="", score=hit.score)
+    return Passage(citation=citation, text=hit.article.text)
