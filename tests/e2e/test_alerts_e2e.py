@@ -64,10 +64,11 @@ def test_alert_reaches_person_and_group_and_done_stops_it(bot, clock):
 
 
 @pytest.mark.slow
-def test_kill_9_twenty_times_loses_no_reminder(rules_index, tmp_path):
-    result = crash_test_alerts.run(kills=20, reminders=200, workdir=tmp_path, chroma_path=rules_index)
+def test_kill_9_during_dispatch_loses_no_reminder(rules_index, tmp_path):
+    # Six kills keep the suite short; `python bench/crash_test_alerts.py` runs twenty for the figures.
+    result = crash_test_alerts.run(kills=6, reminders=60, workdir=tmp_path, chroma_path=rules_index)
     print(result)
-    assert result.lost == 0 and result.delivered == 200
+    assert result.lost == 0 and result.delivered == 60
     assert result.duplicates <= 1
     assert result.final_exit_code == 0
 
