@@ -19,7 +19,7 @@ import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
@@ -91,10 +91,10 @@ class RulesQA:
         answerer: ExtractiveAnswerer | None = None,
         rephraser: LLMRephraser | None = None,
         weights: FusionWeights | None = None,
-        now: Callable[[], datetime] | None = None,
+        now: Callable[[], datetime],
     ) -> None:
         self._index = index
-        self._now = now or (lambda: datetime.now(UTC))  # when a document is indexed or removed
+        self._now = now  # the office's clock: when a document is indexed or removed
         self._embeddings = embeddings
         self._tokenizer = tokenizer
         self._glossary = glossary or Glossary.bundled()

@@ -23,7 +23,8 @@ def embeddings(qa: RulesQA):
 def empty_qa(tmp_path: Path, embeddings, qa: RulesQA) -> RulesQA:
     """An engine over its own empty index (for ingest tests), sharing the loaded model."""
     settings = Settings(_env_file=None, data_dir=tmp_path, corpus_paths=[])
-    return RulesQA(RulesIndex.open(embeddings, model=settings.embedding_model, path=settings.resolved_chroma_path), embeddings, qa.searcher.tokenizer)
+    return RulesQA(RulesIndex.open(embeddings, model=settings.embedding_model, path=settings.resolved_chroma_path),
+                   embeddings, qa.searcher.tokenizer, now=settings.clock.now)
 
 
 @pytest.fixture
