@@ -14,7 +14,9 @@ PLATFORMS = ("telegram", "dingtalk_stream")
 CORE_FLOWS = ("handlers/messages.py", "handlers/conversation.py", "handlers/forms.py", "handlers/senders.py",
               "handlers/deadlines.py", "handlers/deadline_form.py", "handlers/deadline_record.py",
               "handlers/subscriptions.py", "handlers/qa.py", "handlers/feedback.py", "handlers/start.py",
-              "handlers/staff.py", "handlers/staff_handover.py", "handlers/expired.py")
+              "handlers/staff.py", "handlers/staff_handover.py", "handlers/expired.py",
+              "handlers/meetings.py", "handlers/agenda.py", "handlers/agenda_form.py", "handlers/agenda_review.py",
+              "handlers/agenda_views.py", "handlers/agenda_notify.py", "handlers/agenda_sender.py")
 
 
 def imported_modules(path: Path) -> set[str]:
