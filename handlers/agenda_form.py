@@ -19,7 +19,6 @@ restart and may be answered on any replica. Try it in `officebot chat`: send /ag
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
 from typing import Any
 
 from handlers.agenda_notify import draft_buttons, stored_file
@@ -146,8 +145,7 @@ def begin(turn: Turn, meeting_id: int, words: list[str]) -> tuple[Response, dict
     data = {
         "meeting_id": meeting_id, "on_behalf_of": on_behalf_of, "clause": 0, "facts": asdict(ItemFacts()),
         "plan": {"title": plan.title, "meeting_kind": plan.meeting_kind.value, "meeting_text": plan.meeting_text,
-                 "overseer_name": plan.overseer_name, "due_text": plan.due_text,
-                 "due_at": plan.due_at.isoformat() if plan.due_at else None},
+                 "overseer_name": plan.overseer_name, "due_text": plan.due_text},
     }
     return Response([Reply(Rich.lines(lines))]), data
 
@@ -288,10 +286,20 @@ def on_article_50(turn: Turn, data: dict[str, Any]) -> Next:
 
 
 def _urgent_or_save(turn: Turn, data: dict[str, Any], *, pressed: bool) -> Next:
-    due_at = data["plan"]["due_at"]
-    if not is_late(due_at=datetime.fromisoformat(due_at) if due_at else None, submitted_at=turn.now):
+    """Judge the 3-day rule now, on the meeting as it is now (the office may have moved it since)."""
+    actor = acting_telegram_id(turn)
+    if isinstance(actor, Reply):
+        return Next(Response([actor]), None)
+    try:
+        plan = plan_filing(session=turn.session, telegram_id=actor, meeting_id=data["meeting_id"],
+                           title=data["plan"]["title"], now=turn.now, tz=turn.services.settings.tz,
+                           on_behalf_of=data["on_behalf_of"])
+    except AgendaError as error:
+        return _stop(str(error), pressed=pressed)
+    data["plan"].update(due_text=plan.due_text, meeting_text=plan.meeting_text)
+    if not is_late(due_at=plan.due_at, submitted_at=turn.now):
         return _save(turn, data, pressed=pressed)
-    question = (f"第四十八条:材料应于{data['plan']['due_text']}前报送,已过截止时间。除特殊紧急情况外,不临时安排议题。"
+    question = (f"第四十八条:材料应于{plan.due_text}前报送,已过截止时间。除特殊紧急情况外,不临时安排议题。"
                 "是否属于特殊紧急情况?")
     return _ask(URGENT, data, question, ("特殊紧急情况", "urgent"), ("放弃", "quit"), pressed=pressed)
 

@@ -20,6 +20,7 @@ from handlers.messages import Incoming, Response
 from handlers.meetings import parse_meeting_line
 from office import notices as office
 from office.directory import add_member
+from office.meeting_moves import move_meeting
 from office.meetings import MeetingError
 from storage.agenda import MeetingType
 from storage.people import Role
@@ -159,3 +160,46 @@ def test_office_group_posts_go_to_its_chat_and_nowhere_without_one(db, tmp_path,
         nowhere = notices_of(session, [group], Office(db, tmp_path, clock, office_chat=None).services.settings)
     assert (post.chat_id, post.channel, post.recipient) == (str(OFFICE_CHAT), "telegram", "区政府办公室群")
     assert nowhere == []
+
+
+def _file_until_article_50(bot: Office, day: str) -> Response:
+    """孙局长 files a plain item for the 常务会议 on `day`; returns the first 第五十条 question."""
+    bot.send(HEAD, f"/agenda {day} 常务会议 关于老旧小区改造的请示")
+    units = bot.send(HEAD, "拟安排改造资金")
+    major = bot.send(HEAD, button=_button(units, "不涉及"))
+    return bot.send(HEAD, button=_button(major, "都不是"))
+
+
+@pytest.mark.clock
+def test_a_meeting_moved_while_the_form_is_open_is_judged_as_it_is_now(db, tmp_path, clock):
+    _directory(db)
+    bot = Office(db, tmp_path, clock)
+    bot.send(OFFICE, f"/meeting {(clock.now().date() + timedelta(days=10)).isoformat()} 09:00 常务会议")
+    question = _file_until_article_50(bot, (clock.now().date() + timedelta(days=10)).isoformat())
+    with db.transaction() as session:
+        move_meeting(session=session, meeting_id=1, starts_at=clock.now() + timedelta(days=1), actor_telegram_id=OFFICE,
+                     admin_ids=(), tz=TZ, now=clock.now())
+    for _ in range(6):
+        question = bot.send(HEAD, button=_button(question, "否"))
+    assert "已过截止时间" in _text(question) and "是否属于特殊紧急情况" in _text(question)
+    assert "草稿已保存" not in _text(question)
+
+
+@pytest.mark.clock
+def test_cancelling_a_meeting_returns_its_items_and_tells_their_proposers(db, tmp_path, clock):
+    _directory(db)
+    bot = Office(db, tmp_path, clock)
+    day = (clock.now().date() + timedelta(days=10)).isoformat()
+    bot.send(OFFICE, f"/meeting {day} 09:00 常务会议")
+    question = _file_until_article_50(bot, day)
+    for _ in range(6):
+        question = bot.send(HEAD, button=_button(question, "否"))
+    bot.send(HEAD, button=_button(question, "提交审核"))
+
+    assert "只有区政府办公室" in _text(bot.send(HEAD, "/meeting cancel 1 改期"))
+    cancelled = bot.send(OFFICE, "/meeting cancel 1 改期")
+    assert "已退回 1 项议题" in _text(cancelled)
+    [told] = cancelled.notices
+    assert (told.chat_id, told.recipient) == (str(HEAD), "「关于老旧小区改造的请示」的提出人孙局长")
+    assert "已取消(改期)" in told.reply.text.plain() and cancelled.undelivered and cancelled.delivered
+    assert "会议已取消:改期" in _text(bot.send(HEAD, "/agenda mine"))
