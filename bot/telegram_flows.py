@@ -43,6 +43,7 @@ logger = logging.getLogger(__name__)
 CHANNEL = "telegram"
 # Show "typing…" only when the answer takes longer than this, so quick answers cost one call.
 TYPING_AFTER_SECONDS = 1.0
+CAPTION_LIMIT = 1024  # Telegram's limit for a document's caption
 EDITED_COMMAND = "修改已发送的命令不会重新执行,也不会撤销原命令;如需更改,请重新发送命令。"
 
 
@@ -156,7 +157,7 @@ async def deliver(update: Update, bot: Bot, response: Response, services: Servic
         elif reply.file is not None:
             await update.effective_message.reply_document(
                 InputFile(reply.file.content, filename=reply.file.name),
-                caption=split_html(render_html(reply.text))[0] or None, reply_markup=keyboard(reply.buttons))
+                caption=split_html(render_html(reply.text), CAPTION_LIMIT)[0] or None, reply_markup=keyboard(reply.buttons))
         else:
             await _send(update.effective_message.reply_text, reply)
     reached: dict[str, bool] = {}  # recipient → one of their notices arrived
