@@ -40,8 +40,8 @@ logger = logging.getLogger(__name__)
 warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
 
 # Feature modules, in handler priority order. Add yours before `qa` (free text) and `expired`.
-# On the conversation core so far: start, feedback, leave, leave_decisions, leave_lists, staff, deadlines,
-# subscriptions, qa, expired.
+# On the conversation core: every feature (start, feedback, leave, leave_decisions, leave_lists,
+# staff, deadlines, subscriptions, meetings, agenda, agenda_review, qa, expired).
 FEATURES: tuple = (
     start,
     feedback,

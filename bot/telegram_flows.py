@@ -1,9 +1,10 @@
 """The Telegram adapter of the conversation core (handlers/conversation.py).
 
-An update becomes an `Incoming` (a message's text, or a pressed button's data; in a group, whether
-it mentions the bot or replies to it); the core's `Response` becomes Telegram HTML (escaped, bold
-and block quotes, split below 4096 characters), inline keyboards, edits of the pressed message,
-callback answers and messages to other chats. The core runs in a worker thread (it waits on the
+An update becomes an `Incoming` (a message's text, an uploaded document's file id, or a pressed
+button's data; in a group, whether it mentions the bot or replies to it); the core's `Response`
+becomes Telegram HTML (escaped, bold and block quotes, split below 4096 characters), inline
+keyboards, edits of the pressed message, documents, callback answers, messages to other chats
+and the report of who was (not) reached. The core runs in a worker thread (it waits on the
 database and the Q&A engine); "typing…" shows when a message takes longer than a second. An
 edited command is not run again (Telegram delivers edits too); its sender is told so. Nothing
 else in the flows knows Telegram. The terminal chat (`officebot chat`) runs the same application
@@ -42,6 +43,7 @@ logger = logging.getLogger(__name__)
 CHANNEL = "telegram"
 # Show "typing…" only when the answer takes longer than this, so quick answers cost one call.
 TYPING_AFTER_SECONDS = 1.0
+CAPTION_LIMIT = 1024  # Telegram's limit for a document's caption
 EDITED_COMMAND = "修改已发送的命令不会重新执行,也不会撤销原命令;如需更改,请重新发送命令。"
 
 
@@ -93,6 +95,8 @@ def incoming_of(update: Update, bot_username: str | None) -> Incoming | None:
         return Incoming(CHANNEL, str(chat_id), private, _account(update), button=query.data or "",
                         update_id=str(update.update_id), shown_buttons=shown)
     message = update.message
+    if message is not None and message.document is not None:
+        return _document_of(update, message)
     if message is None or message.text is None:
         return None
     text = message.text
@@ -106,6 +110,14 @@ def incoming_of(update: Update, bot_username: str | None) -> Incoming | None:
         text = re.sub(re.escape(f"@{bot_username}"), " ", text, flags=re.IGNORECASE)
     return Incoming(CHANNEL, str(message.chat.id), private, _account(update), text=text,
                     update_id=str(update.update_id), addressed=addressed)
+
+
+def _document_of(update: Update, message: Message) -> Incoming:
+    """An uploaded document: the core hands it to the sender's open form, if any."""
+    document = message.document
+    return Incoming(CHANNEL, str(message.chat.id), message.chat.type == "private", _account(update),
+                    text=message.caption or "", update_id=str(update.update_id),
+                    file_id=document.file_id, file_name=document.file_name or "")
 
 
 def _addressed_to_bot(message: Message) -> bool:
@@ -143,17 +155,29 @@ async def deliver(update: Update, bot: Bot, response: Response, services: Servic
             continue
         if query is not None and reply.edit and query.message is not None:
             await _edit_pressed(query, reply)
-        elif reply.document is not None:
+        elif reply.file is not None:
             await update.effective_message.reply_document(
-                InputFile(reply.document.content, filename=reply.document.name),
-                caption=render_html(reply.text) or None)
+                InputFile(reply.file.content, filename=reply.file.name),
+                caption=split_html(render_html(reply.text), CAPTION_LIMIT)[0] or None, reply_markup=keyboard(reply.buttons))
         else:
             await _send(update.effective_message.reply_text, reply)
-    missed = [notice.recipient for notice in response.notices
-              if not await send_anywhere(bot, notice, services) and notice.recipient]
-    if missed and response.undelivered:
-        report = Reply.say(response.undelivered.replace("{names}", "、".join(dict.fromkeys(missed))))
+    reached: dict[str, bool] = {}  # recipient → one of their notices arrived
+    for notice in response.notices:
+        arrived = await send_anywhere(bot, notice, services)
+        if notice.recipient:
+            reached[notice.recipient] = reached.get(notice.recipient, False) or arrived
+    report = delivery_report(response, reached)
+    if report is not None:
         await _send(lambda text, **kwargs: bot.send_message(update.effective_chat.id, text, **kwargs), report)
+
+
+def delivery_report(response: Response, reached: dict[str, bool]) -> Reply | None:
+    """Who was told (`Response.delivered`, if the flow asks for it) and who was not (`undelivered`)."""
+    told = [name for name, arrived in reached.items() if arrived]
+    missed = [name for name, arrived in reached.items() if not arrived]
+    lines = [template.replace("{names}", "、".join(names))
+             for template, names in ((response.delivered, told), (response.undelivered, missed)) if template and names]
+    return Reply.say("\n".join(lines)) if lines else None
 
 
 async def _edit_pressed(query: Any, reply: Reply) -> None:

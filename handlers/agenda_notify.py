@@ -1,74 +1,85 @@
-"""Sends the `Notice`s of an agenda or meeting operation: private messages and office-group posts.
+"""The agenda's and meetings' buttons, and their domain notices as channel-neutral ones.
 
-Review requests carry the 通过 / 退回 buttons (callback "ag:ok:<item>" / "ag:ret:<item>"), a draft
-card 提交审核 / 删除草稿 ("ag:sub:<item>" / "ag:del:<item>"). A person
-who never opened a private chat with the bot cannot be messaged; `send_and_report` tells the sender
-who was told and who was not (as the leave flow does), instead of claiming everyone was.
+Review requests carry 通过 / 退回 (button data "ag:ok:<item>" / "ag:ret:<item>"), a draft card
+提交审核 / 删除草稿 ("ag:sub:<item>" / "ag:del:<item>"). An office operation returns
+`office.notices.Notice`s; `with_notices` turns them into notices to each person on every messenger
+they are registered on (handlers/recipients.py), or into a post in the office group
+(OFFICE_CHAT_ID, a Telegram group; none without it), and asks the adapter to tell the sender who
+was told and who was not, by the notices' recipients, instead of claiming everyone was. A
+合法性审查意见 the filer uploaded goes with a review request on the messenger it was uploaded on.
+
+Try it: `/agenda todo` as a reviewer shows the cards with their buttons.
 """
 
 from __future__ import annotations
 
-import logging
+from dataclasses import replace
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import TelegramError
+from sqlalchemy.orm import Session
 
-from bot.services import Services
-from handlers.html import escape
-from office.notices import Notice
+from bot.settings import Settings
+from handlers.messages import Button, Notice, Reply, Response, Rich
+from handlers.recipients import to_person
+from office import notices as office
+from storage.people import TELEGRAM, person_by_account
 
-logger = logging.getLogger(__name__)
-
-
-def review_buttons(item_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton("通过", callback_data=f"ag:ok:{item_id}"),
-          InlineKeyboardButton("退回", callback_data=f"ag:ret:{item_id}")]]
-    )
+LEGALITY_CAPTION = "合法性审查意见(第五十一条)"
+TOLD = "已通知{names}。"
+NOT_TOLD = "未能通知{names}:本次消息未送达,请另行告知(个人须先私聊机器人发送 /start,之后才能收到消息)。"
 
 
-def draft_buttons(item_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton("提交审核", callback_data=f"ag:sub:{item_id}"),
-          InlineKeyboardButton("删除草稿", callback_data=f"ag:del:{item_id}")]]
-    )
+def review_buttons(item_id: int) -> tuple[tuple[Button, ...], ...]:
+    return ((Button("通过", f"ag:ok:{item_id}"), Button("退回", f"ag:ret:{item_id}")),)
 
 
-async def _send(bot: Bot, services: Services, notice: Notice) -> bool | None:
-    """Send one notice (its text escaped here): True when delivered, False when Telegram refused it,
-    None when it has nowhere to go (an office-group post without OFFICE_CHAT_ID)."""
-    chat_id = notice.telegram_id if notice.telegram_id is not None else services.settings.office_chat_id
-    if chat_id is None:
-        return None
-    markup = review_buttons(notice.review_item_id) if notice.review_item_id is not None else None
-    try:
-        await bot.send_message(chat_id, escape(notice.text), reply_markup=markup)
-        if notice.attachment_file_id:
-            await bot.send_document(chat_id, notice.attachment_file_id, caption="合法性审查意见(第五十一条)")
-    except TelegramError as exc:
-        logger.warning("could not message chat %s: %s", chat_id, exc)
-        return False
-    return True
+def draft_buttons(item_id: int) -> tuple[tuple[Button, ...], ...]:
+    return ((Button("提交审核", f"ag:sub:{item_id}"), Button("删除草稿", f"ag:del:{item_id}")),)
 
 
-async def send_notices(bot: Bot, services: Services, notices: list[Notice]) -> list[int]:
-    """Send every notice; returns the chat ids Telegram refused."""
-    failed = []
+def stored_file(channel: str, file_id: str) -> str:
+    """How an uploaded file's id is stored with the item: as is for Telegram (as it always was),
+    "channel:id" for another messenger, whose ids mean nothing to Telegram."""
+    return file_id if channel == TELEGRAM else f"{channel}:{file_id}"
+
+
+def _file_on(channel: str, stored: str | None) -> str:
+    """The stored file's id if it lives on `channel` (Telegram ids hold no colon), else ""."""
+    if not stored:
+        return ""
+    owner, _, file_id = stored.partition(":") if ":" in stored else (TELEGRAM, "", stored)
+    return file_id if owner == channel else ""
+
+
+def _reply(notice: office.Notice) -> Reply:
+    buttons = review_buttons(notice.review_item_id) if notice.review_item_id is not None else ()
+    return Reply(Rich.of(notice.text), buttons=buttons)
+
+
+def _addressed(session: Session, notice: office.Notice, settings: Settings) -> list[Notice]:
+    reply = _reply(notice)
+    person_id = notice.person_id
+    if person_id is None and notice.telegram_id is not None:
+        person = person_by_account(session, TELEGRAM, str(notice.telegram_id))
+        if person is None:
+            return [Notice(str(notice.telegram_id), reply, channel=TELEGRAM, recipient=notice.recipient)]
+        person_id = person.id
+    if person_id is None:
+        chat = settings.office_chat_id
+        return [] if chat is None else [Notice(str(chat), reply, channel=TELEGRAM, recipient=notice.recipient)]
+    return [replace(sent, recipient=notice.recipient) for sent in to_person(session, person_id=person_id, reply=reply)]
+
+
+def notices_of(session: Session, notices: list[office.Notice], settings: Settings) -> list[Notice]:
+    """The domain's notices on every messenger their people use, with the legality file where it can go."""
+    out = []
     for notice in notices:
-        if await _send(bot, services, notice) is False:
-            failed.append(notice.telegram_id if notice.telegram_id is not None else services.settings.office_chat_id)
-    return failed
+        for sent in _addressed(session, notice, settings):
+            attachment = _file_on(sent.channel or TELEGRAM, notice.attachment_file_id)
+            out.append(replace(sent, attachment=attachment, attachment_caption=LEGALITY_CAPTION if attachment else ""))
+    return out
 
 
-async def send_and_report(bot: Bot, services: Services, notices: list[Notice]) -> str:
-    """Send every notice and say, for the sender, who was told and who was not (as the leave flow
-    does): 「已通知…」 and 「未能通知…」 by the notices' recipients; "" when none is named."""
-    reached, missed = [], []
-    for notice in notices:
-        delivered = await _send(bot, services, notice)
-        if notice.recipient and delivered is not None:
-            (reached if delivered else missed).append(notice.recipient)
-    lines = [f"已通知{'、'.join(reached)}。"] if reached else []
-    if missed:
-        lines.append(f"未能通知{'、'.join(missed)}:本次消息未送达,请另行告知(个人须先私聊机器人发送 /start,之后才能收到消息)。")
-    return "\n".join(lines)
+def with_notices(response: Response, session: Session, notices: list[office.Notice], settings: Settings) -> Response:
+    """`response` with the notices to send, and the report of who was told and who was not."""
+    return replace(response, notices=response.notices + notices_of(session, notices, settings),
+                   delivered=TOLD, undelivered=NOT_TOLD)

@@ -3,7 +3,7 @@
 A feature module written against the plain types (handlers/messages.py) exposes::
 
     COMMANDS: list[tuple[str, str]]   # (command, Chinese description) for the menu and /help
-    BUTTON_PREFIX: str                # the start of its buttons' data, e.g. "dl:" ("" takes any button)
+    BUTTON_PREFIX: str | tuple[str, ...]  # the start of its buttons' data, e.g. "dl:" ("" takes any button)
     FORMS: list[Form]                 # its guided forms (handlers/forms.py)
     ASKS_GROUP_ADMIN: frozenset[str]  # optional: commands that need to know if a group's admin sent them
     TAKES_TEXT: bool                  # optional: plain text that answers no open form is for it (Q&A)
@@ -11,13 +11,14 @@ A feature module written against the plain types (handlers/messages.py) exposes:
                                       # its result is `turn.prepared`
     def handle(turn: Turn) -> Response
 
-`Conversation.respond` sends an answer to an open form to that form, /cancel to the open form, a
-command or a button to the feature that owns it (the first in the list whose prefix matches), and
-other plain text (in a group: only text addressed to the bot) to the feature that takes text. Each
-runs in one transaction that also records the update's id, so a redelivered update changes
-nothing (and gets the answer it never got, if the process died before sending it). A feature's
-`prepare` runs outside any transaction, so a slow step holds no database lock; a redelivery is
-recognised before it, so the slow work is not done again either.
+`Conversation.respond` sends an answer to an open form (text, a form's button, an uploaded file)
+to that form, /cancel to the open form, a command or a button to the feature that owns it (the
+first in the list whose prefix matches), and other plain text (in a group: only text addressed
+to the bot) to the feature that takes text. Each runs in one transaction that also records the
+update's id, so a redelivered update changes nothing (and gets the answer it never got, if the
+process died before sending it). A feature's `prepare` runs outside any transaction, so a slow
+step holds no database lock; a redelivery is recognised before it, so the slow work is not done
+again either.
 
     core = Conversation(services, [deadlines, qa])
     if core.feature_for(incoming) is not None or core.answers_form(incoming):
@@ -53,6 +54,8 @@ class Conversation:
 
     def feature_for(self, incoming: Incoming) -> ModuleType | None:
         """The feature a button, a command or free text is for (an open form is asked first: `answers_form`)."""
+        if incoming.file_id:
+            return None  # an uploaded file only answers an open form
         if incoming.button is not None:
             return next((f for f in self._features if incoming.button.startswith(f.BUTTON_PREFIX)), None)
         if incoming.command is not None:

@@ -11,7 +11,7 @@ from handlers.forms import Turn
 from handlers.leave import PRIVATE_ONLY
 from handlers.leave_notify import leave_messages
 from handlers.leave_text import decision_buttons, leave_card, owner_buttons
-from handlers.messages import Document, Reply, Response, Rich, bold
+from handlers.messages import File, Reply, Response, Rich, bold
 from handlers.senders import sender_is_admin, sender_member
 from office.dates import DateError, format_day, parse_date
 from office.leave import LeaveError, return_from_leave
@@ -64,7 +64,7 @@ def _office_view(turn: Turn, argument: str) -> Response:
     if argument.lower() in EXPORT_WORDS:
         content = export_csv(session=turn.session, timezone=turn.services.settings.timezone)
         return Response([Reply(Rich.of("请假记录导出(CSV,Excel 可直接打开)"),
-                               document=Document("leaves.csv", content.encode("utf-8")))])
+                               file=File("leaves.csv", content.encode("utf-8")))])
     try:
         day = parse_date(argument, today=turn.now.date())
     except DateError as exc:

@@ -5,7 +5,9 @@
     /meeting cancel 12 改期                                         cancel meeting #12 (reason)
     /meetings                                                       the next 60 days
 
-Only 办公室 staff and ADMIN_TELEGRAM_IDS may register or cancel (checked in office/meetings.py).
+Only 办公室 staff and ADMIN_TELEGRAM_IDS may register or cancel (checked in office/meetings.py);
+the proposers of the items a cancellation returns are told, and the sender hears who could not
+be. Written once for every messenger (handlers/conversation.py); try it in `officebot chat`.
 """
 
 from __future__ import annotations
@@ -14,14 +16,11 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from telegram import Update
-from telegram.ext import Application, CommandHandler, ContextTypes
-
-from bot.services import services_of
-from handlers.access import require_member
-from handlers.agenda_notify import send_and_report
-from handlers.agenda_views import office_tz, reply_long
-from handlers.html import escape
+from handlers.agenda_notify import with_notices
+from handlers.agenda_sender import acting_telegram_id
+from handlers.forms import Turn
+from handlers.messages import Reply, Response, Rich, bold
+from handlers.senders import sender_member
 from office.dates import DateError, parse_date
 from office.meetings import (
     MeetingError,
@@ -37,6 +36,8 @@ from office.meetings import (
 from storage.agenda import Meeting, MeetingType
 
 COMMANDS = [("meeting", "登记会议(办公室)"), ("meetings", "近期会议")]
+BUTTON_PREFIX = "mt:"  # no buttons: nothing starts with it
+FORMS: list = []
 
 USAGE = (
     "用法:/meeting 2026-12-09 09:00 常务会议 区政府第一会议室 [主持:姓名] [连续4周]\n"
@@ -81,53 +82,51 @@ def parse_meeting_line(words: list[str], *, now: datetime) -> MeetingRequest:
     return MeetingRequest(kind, starts_at, " ".join(place), chair, weeks)
 
 
-async def meeting_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    words = (update.effective_message.text or "").split()[1:]
-    services, tz = services_of(context), office_tz(context)
-    user_id = update.effective_user.id
+def handle(turn: Turn) -> Response:
+    if turn.incoming.command == "meetings":
+        return _upcoming(turn)
+    words = turn.incoming.arguments.split()
+    actor = acting_telegram_id(turn)
+    if isinstance(actor, Reply):
+        return Response([actor])
+    services, tz = turn.services, turn.services.settings.tz
     admin_ids = services.settings.admin_telegram_ids
     try:
-        if words and words[0] == "cancel":
-            if len(words) < 2 or not words[1].isdecimal() or len(words[1]) > 12:
-                raise MeetingError(USAGE)
-            with services.db.transaction() as session:
-                meeting, notices = cancel_meeting(session=session, meeting_id=int(words[1]), reason=" ".join(words[2:]),
-                                                  actor_telegram_id=user_id, admin_ids=admin_ids, tz=tz,
-                                                  now=services.now())
-                text = f"已取消:{meeting_label(meeting, tz)},已退回 {len(notices)} 项议题。"
-            delivery = await send_and_report(context.bot, services, notices)
-            await update.effective_message.reply_text(escape(f"{text}\n{delivery}".strip()))
-            return
-        now = services.now()
-        request = parse_meeting_line(words, now=now)
-        with services.db.transaction() as session:
+        with turn.session.begin_nested():
+            if words and words[0] == "cancel":
+                return _cancel(turn, words, actor)
+            request = parse_meeting_line(words, now=turn.now)
             meetings = register_meetings(
-                session=session, kind=request.kind, starts_at=request.starts_at, place=request.place,
-                chair_name=request.chair_name, weeks=request.weeks, actor_telegram_id=user_id, admin_ids=admin_ids,
-                now=now,
+                session=turn.session, kind=request.kind, starts_at=request.starts_at, place=request.place,
+                chair_name=request.chair_name, weeks=request.weeks, actor_telegram_id=actor, admin_ids=admin_ids,
+                now=turn.now,
             )
-            lines = [_line(meeting, tz) for meeting in meetings]
-    except MeetingError as exc:
-        await update.effective_message.reply_text(escape(str(exc)))
-        return
-    await reply_long(update, f"已登记 {len(lines)} 次会议:\n" + "\n".join(lines))
+    except MeetingError as error:
+        return Response([Reply.say(str(error))])
+    return Response([Reply(Rich.lines([f"已登记 {len(meetings)} 次会议:", *(_line(m, tz) for m in meetings)]))])
+
+
+def _cancel(turn: Turn, words: list[str], actor: int) -> Response:
+    if len(words) < 2 or not words[1].isdecimal() or len(words[1]) > 12 or not words[1].isascii():
+        raise MeetingError(USAGE)
+    tz = turn.services.settings.tz
+    meeting, notices = cancel_meeting(session=turn.session, meeting_id=int(words[1]), reason=" ".join(words[2:]),
+                                      actor_telegram_id=actor, admin_ids=turn.services.settings.admin_telegram_ids,
+                                      tz=tz, now=turn.now)
+    text = f"已取消:{meeting_label(meeting, tz)},已退回 {len(notices)} 项议题。"
+    return with_notices(Response([Reply.say(text)]), turn.session, notices, turn.services.settings)
 
 
 def _line(meeting: Meeting, tz: tzinfo) -> str:
     due = materials_due(meeting)
     due_text = f";议题材料截止 {format_moment(due, tz)}" if due else ""
-    return escape(meeting_label(meeting, tz) + due_text)
+    return meeting_label(meeting, tz) + due_text
 
 
-async def meetings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if await require_member(update, context) is None:
-        return
-    services, tz = services_of(context), office_tz(context)
-    with services.db.transaction() as session:
-        lines = [_line(m, tz) for m in upcoming_meetings(session=session, now=services.now())]
-    await reply_long(update, "<b>近期会议</b>\n" + ("\n".join(lines) if lines else "近60天没有已登记的会议。"))
-
-
-def register(application: Application) -> None:
-    application.add_handler(CommandHandler("meeting", meeting_command))
-    application.add_handler(CommandHandler("meetings", meetings_command))
+def _upcoming(turn: Turn) -> Response:
+    member = sender_member(turn.session, turn.incoming)
+    if isinstance(member, Reply):
+        return Response([member])
+    tz = turn.services.settings.tz
+    lines = [_line(m, tz) for m in upcoming_meetings(session=turn.session, now=turn.now)] or ["近60天没有已登记的会议。"]
+    return Response([Reply(Rich.lines([bold("近期会议"), *lines]))])

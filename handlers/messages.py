@@ -95,6 +95,10 @@ class Incoming:
     addressed: bool = False
     # With `button`: the buttons of the message that carried it, as they are shown now.
     shown_buttons: tuple[tuple[Button, ...], ...] = ()
+    # A document the sender uploaded (its caption, if any, is `text`): the messenger's id for the
+    # file and its name. Only an open form takes it (e.g. the 合法性审查意见 of /agenda).
+    file_id: str = ""
+    file_name: str = ""
 
     @property
     def command(self) -> str | None:
@@ -110,8 +114,8 @@ class Incoming:
 
 
 @dataclass(frozen=True)
-class Document:
-    """A file sent with a reply (a CSV export); the reply's text is its caption."""
+class File:
+    """A document sent with a reply (an exported agenda); the reply's text is its caption."""
 
     name: str
     content: bytes
@@ -125,13 +129,13 @@ class Reply:
     """A message in the sender's chat; or, with `edit`, a change to the message whose button was
     pressed (APPEND a line under it, or REPLACE its text; its buttons become `buttons`; an APPEND of
     no text only changes the buttons); or, with `alert`, a pop-up answering a button press; or, with
-    `document`, a file captioned by the text."""
+    `file`, a document with `text` as its caption."""
 
     text: Rich
     buttons: tuple[tuple[Button, ...], ...] = ()
     edit: str = ""
     alert: bool = False
-    document: Document | None = None
+    file: File | None = None
 
     def __post_init__(self) -> None:
         if self.edit not in ("", APPEND, REPLACE):
@@ -163,9 +167,12 @@ class Response:
     """What a flow answers: replies in order, a short acknowledgement of a pressed button, notices.
 
     `undelivered`, when set, is said to the sender after the notices went out if some naming a
-    `recipient` could not be delivered; its "{names}" becomes those recipients joined by 、."""
+    `recipient` could not be delivered; its "{names}" becomes those recipients joined by 、. A
+    recipient counts as reached when one of their notices arrived (a person may have several
+    channels). `delivered`, when set, is said in the same message for the recipients reached."""
 
     replies: list[Reply] = field(default_factory=list)
     toast: str | None = None
     notices: list[Notice] = field(default_factory=list)
     undelivered: str = ""
+    delivered: str = ""

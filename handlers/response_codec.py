@@ -7,7 +7,8 @@ sending then sends it after the restart instead of losing it.
     True
 
 Every type of handlers/messages.py round-trips: a dataclass is written with its type's name, and
-read back field by field; tuples come back as tuples, list fields as lists.
+read back field by field; tuples come back as tuples, list fields as lists, a file's bytes as bytes
+(base64 in the JSON).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from handlers.messages import Response
 _TYPES = {cls.__name__: cls for cls in vars(messages).values()
           if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == messages.__name__}
 TYPE_KEY = "__type__"
-BYTES_KEY = "__bytes__"  # a file's content, base64
+BYTES_KEY = "__bytes__"  # a file's content (handlers.messages.File), base64
 
 
 def _plain(value: Any) -> Any:
@@ -51,6 +52,8 @@ def _typed(value: Any) -> Any:
                 # Field types are strings here (postponed annotations): "list[Reply]", "tuple[Span, ...]".
                 kwargs[field.name] = list(item) if str(field.type).startswith("list") else item
         return cls(**kwargs)
+    if isinstance(value, dict) and BYTES_KEY in value:
+        return base64.b64decode(value[BYTES_KEY])
     if isinstance(value, list):
         return tuple(_typed(item) for item in value)
     return value

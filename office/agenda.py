@@ -268,15 +268,18 @@ def submit_item(*, session: Session, item_id: int, telegram_id: int, now: dateti
         detail={"urgent": item.urgent, "due_at": item.due_at.isoformat() if item.due_at else None},
     )
     label = item_label(item, tz)
-    notices = [review_request(item, tz, reviewer_telegram_id=item.overseer.telegram_id, reviewer_name=item.overseer.name)]
+    notices = [review_request(item, tz, reviewer_telegram_id=item.overseer.telegram_id, reviewer_name=item.overseer.name,
+                              reviewer_person_id=item.overseer_person_id)]
     if item.proposing_unit != item.proposer.unit and item.reporter_person_id != item.proposer_person_id:
         notices.append(Notice(
             f"区政府办公室{item.proposer.name}代{item.proposing_unit}报送议题:{label},待分管副区长{item.overseer.name}审核;"
-            f"议题原则上由您在会上汇报(第五十二条)。", item.reporter.telegram_id, recipient=f"汇报人{item.reporter.name}"))
+            f"议题原则上由您在会上汇报(第五十二条)。", item.reporter.telegram_id, recipient=f"汇报人{item.reporter.name}",
+            person_id=item.reporter_person_id))
     if item.urgent:
         flag = f"⚠️ 特殊紧急议题(逾期报送,截止{due_text}):{label}\n紧急理由:{item.urgent_reason}"
         notices.append(Notice(flag, recipient=OFFICE_GROUP))
-        notices += [Notice(flag, leader.telegram_id, recipient=_as_recipient(leader)) for leader in _approvers(session, item)]
+        notices += [Notice(flag, leader.telegram_id, recipient=_as_recipient(leader), person_id=leader.person_id)
+                    for leader in _approvers(session, item)]
     return Outcome(item, notices)
 
 
@@ -335,17 +338,21 @@ def approve_item(*, session: Session, item_id: int, telegram_id: int, now: datet
         item.state, item.reviewed_by_person_id = ItemState.LEADER_APPROVAL.value, actor.person_id
         action = "reviewed"
         notices = [Notice(f"请批准议题:{label}\n{item_details(item)}", leader.telegram_id, review_item_id=item.id,
-                          attachment_file_id=item.legality_file_id, recipient=_as_recipient(leader))
+                          attachment_file_id=item.legality_file_id, recipient=_as_recipient(leader),
+                          person_id=leader.person_id)
                    for leader in _approvers(session, item)]
         notices.append(Notice(f"您的议题已通过分管副区长{actor.name}审核,待区长/常务副区长批准:{label}",
-                              item.proposer.telegram_id, recipient=f"提出人{item.proposer.name}"))
+                              item.proposer.telegram_id, recipient=f"提出人{item.proposer.name}",
+                              person_id=item.proposer_person_id))
     else:
         item.state, item.approved_by_person_id = ItemState.SCHEDULED.value, actor.person_id
         item.position = next_position(session, item.meeting_id)
         action = "approved"
         text = f"议题已由{actor.name}批准,列入{meeting_label(item.meeting, tz)}议程第 {item.position} 项:{item.title}"
-        notices = [Notice(text, item.proposer.telegram_id, recipient=f"提出人{item.proposer.name}"),
-                   Notice(text, item.overseer.telegram_id, recipient=f"分管副区长{item.overseer.name}"),
+        notices = [Notice(text, item.proposer.telegram_id, recipient=f"提出人{item.proposer.name}",
+                          person_id=item.proposer_person_id),
+                   Notice(text, item.overseer.telegram_id, recipient=f"分管副区长{item.overseer.name}",
+                          person_id=item.overseer_person_id),
                    Notice(text, recipient=OFFICE_GROUP)]
     audit.record(session, actor_telegram_id=telegram_id, action=action, entity="agenda_item", entity_id=item.id,
                  detail={"state": item.state})
@@ -363,9 +370,11 @@ def return_item(*, session: Session, item_id: int, telegram_id: int, reason: str
     audit.record(session, actor_telegram_id=telegram_id, action="returned", entity="agenda_item", entity_id=item.id,
                  detail={"step": step, "reason": reason})
     text = f"议题被{actor.name}退回({step}):{item_label(item, tz)}\n理由:{reason}"
-    notices = [Notice(text, item.proposer.telegram_id, recipient=f"提出人{item.proposer.name}")]
+    notices = [Notice(text, item.proposer.telegram_id, recipient=f"提出人{item.proposer.name}",
+                      person_id=item.proposer_person_id)]
     if item.overseer_person_id != actor.person_id:
-        notices.append(Notice(text, item.overseer.telegram_id, recipient=f"分管副区长{item.overseer.name}"))
+        notices.append(Notice(text, item.overseer.telegram_id, recipient=f"分管副区长{item.overseer.name}",
+                              person_id=item.overseer_person_id))
     return Outcome(item, notices)
 
 
@@ -373,12 +382,14 @@ def return_item(*, session: Session, item_id: int, telegram_id: int, reason: str
 
 
 def review_request(
-    item: AgendaItem, tz: tzinfo, *, reviewer_telegram_id: int, reviewer_name: str, handed_over_from: str | None = None
+    item: AgendaItem, tz: tzinfo, *, reviewer_telegram_id: int, reviewer_name: str, handed_over_from: str | None = None,
+    reviewer_person_id: int | None = None,
 ) -> Notice:
     """The 分管副区长's 请审核 message, with the buttons' item id."""
     via = f"(由{handed_over_from}转交)" if handed_over_from else ""
     return Notice(f"请审核议题{via}:{item_label(item, tz)}\n{item_details(item)}", reviewer_telegram_id,
-                  review_item_id=item.id, attachment_file_id=item.legality_file_id, recipient=f"分管副区长{reviewer_name}")
+                  review_item_id=item.id, attachment_file_id=item.legality_file_id, recipient=f"分管副区长{reviewer_name}",
+                  person_id=reviewer_person_id)
 
 
 def _as_recipient(member: StaffMember) -> str:

@@ -216,7 +216,8 @@ def cancel_meeting(
             detail={"reason": item.return_reason},
         )
         notices.append(Notice(f"议题「{item.title}」已退回:{meeting_label(meeting, tz)}已取消({reason})。",
-                              item.proposer.telegram_id, recipient=f"「{item.title}」的提出人{item.proposer.name}"))
+                              item.proposer.telegram_id, recipient=f"「{item.title}」的提出人{item.proposer.name}",
+                              person_id=item.proposer_person_id))
     return meeting, notices
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Notice:
     text: str
-    # None means the office group chat (OFFICE_CHAT_ID).
+    # None means the office group chat (OFFICE_CHAT_ID) unless `person_id` names the person.
     telegram_id: int | None = None
     # When set, the message carries the approve / return buttons of this agenda item.
     review_item_id: int | None = None
@@ -21,3 +21,6 @@ class Notice:
     attachment_file_id: str | None = None
     # Who it is for, as the sender is told whether it arrived (e.g. 提出人孙局长); "" = not reported.
     recipient: str = ""
+    # The person it is for, so a channel-neutral flow reaches them on every messenger they use
+    # (handlers/recipients.py); None for the office group (and where only `telegram_id` is known).
+    person_id: int | None = None

@@ -166,7 +166,8 @@ class _Handover:
             item.overseer_person_id = successor.person_id
             self._audit("agenda_item", item.id)
             reviews.append(review_request(item, tz, reviewer_telegram_id=successor.telegram_id,
-                                          reviewer_name=successor.name, handed_over_from=self.predecessor.name))
+                                          reviewer_name=successor.name, handed_over_from=self.predecessor.name,
+                                          reviewer_person_id=successor.person_id))
         return reviews
 
 

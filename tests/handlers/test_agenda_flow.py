@@ -130,7 +130,9 @@ async def _submitted_review(chat, clock) -> dict:
     last = await _fill(chat, HEAD)
     draft = await chat.next_message(HEAD, last["message_id"], "草稿已保存")
     await chat.press(HEAD, draft, "提交审核")
-    await chat.api.wait_until(lambda: "已通知分管副区长赵副区长" in chat.current(draft)["text"], timeout=10)
+    # Who was told comes once the notices went out, in a message of its own.
+    await chat.next_message(HEAD, draft["message_id"], "已通知分管副区长赵副区长")
+    assert "已报送,待分管副区长赵副区长审核" in chat.current(draft)["text"] and not chat.buttons(chat.current(draft))
     return await chat.next_message(VICE, 0, "请审核议题")
 
 
@@ -141,8 +143,10 @@ async def test_a_return_says_who_was_told_and_who_could_not_be(db, tmp_path, clo
         await chat.next_message(VICE, review["message_id"], "请输入退回")
         del chat.api.chats[HEAD]  # 孙局长 blocked the bot: Telegram refuses messages to them
         done = await chat.send(VICE, "请补充资金测算表")
-    assert "已退回议题" in done["text"] and "已通知提出单位" not in done["text"]
-    assert "未能通知提出人孙局长" in done["text"] and "请另行告知" in done["text"]
+        report = await chat.next_message(VICE, done["message_id"], "通知")
+    assert "已退回议题" in done["text"] and "当前状态:退回" in done["text"] and "已通知提出单位" not in done["text"]
+    assert "未能通知提出人孙局长" in report["text"] and "请另行告知" in report["text"]
+    assert "已通知" not in report["text"]  # 赵副区长 returned it himself: nobody else was to be told
 
 
 async def test_a_return_at_the_approval_step_reports_both_recipients_reached(db, tmp_path, clock):
@@ -153,7 +157,9 @@ async def test_a_return_at_the_approval_step_reports_both_recipients_reached(db,
         await chat.press(MAYOR, approval, "退回")
         await chat.next_message(MAYOR, approval["message_id"], "请输入退回")
         done = await chat.send(MAYOR, "本周议程已满")
-    assert "已通知提出人孙局长、分管副区长赵副区长。" in done["text"] and "未能通知" not in done["text"]
+        report = await chat.next_message(MAYOR, done["message_id"], "通知")
+    assert "已退回议题" in done["text"]
+    assert report["text"] == "已通知提出人孙局长、分管副区长赵副区长。"
 
 
 async def test_the_review_card_shows_the_item_and_once_passed_its_state_now_only(db, tmp_path, clock):
@@ -162,12 +168,14 @@ async def test_the_review_card_shows_the_item_and_once_passed_its_state_now_only
         todo = await chat.send(VICE, "/agenda todo")
         asked = todo["text"]  # the emulator edits the message in place
         await chat.press(VICE, todo, "通过")
-        await chat.api.wait_until(lambda: "已通知" in chat.current(todo)["text"], timeout=10)
+        told = await chat.next_message(VICE, todo["message_id"], "已通知")
         passed = chat.current(todo)
     assert "主要内容:拟安排改造资金" in asked and "当前状态:待分管副区长审核" in asked
     assert "涉及单位:不涉及其他部门或单位" in asked and "合法性审查:非重大事项" in asked
     assert "✅ 您已通过" in passed["text"] and "当前状态:待区长/常务副区长批准" in passed["text"]
     assert "待分管副区长审核" not in passed["text"] and "主要内容:拟安排改造资金" in passed["text"]
+    assert not chat.buttons(passed)
+    assert "王区长" in told["text"] and "李常务" in told["text"] and "提出人孙局长" in told["text"]
 
 
 async def test_the_office_files_an_item_for_a_unit(db, tmp_path, clock):

@@ -12,7 +12,7 @@ from bot.services import Services
 from bot.settings import Settings
 from handlers import deadlines, response_codec
 from handlers.conversation import Conversation
-from handlers.messages import APPEND, Button, Incoming, Notice, Reply, Response, Rich, bold
+from handlers.messages import APPEND, Button, File, Incoming, Notice, Reply, Response, Rich, bold
 from office.deadlines import DeadlineKind
 from office.directory import add_member
 from office.reminders import AlertPolicy
@@ -37,9 +37,12 @@ def test_every_kind_of_answer_survives_being_stored():
         [Reply(Rich.of("已登记期限 ", bold("#3")), buttons=((Button("完成", "dl:done:3"), Button("推迟", "dl:snooze:3")),)),
          Reply(Rich.of("✅ 已办结"), edit=APPEND), Reply(Rich.of("这个按钮已失效。"), alert=True)],
         toast="已办结",
-        notices=[Notice("-100600", Reply.say("群通知"))],
+        notices=[Notice("-100600", Reply.say("群通知"), attachment="file-1", attachment_caption="合法性审查意见")],
+        undelivered="未能通知{names}", delivered="已通知{names}",
     )
     assert response_codec.decode(response_codec.encode(response)) == response
+    exported = Response([Reply(Rich.of("议程.docx"), file=File("议程.docx", b"PK\x03\x04\xff\x00"))])
+    assert response_codec.decode(response_codec.encode(exported)) == exported
 
 
 @pytest.mark.clock

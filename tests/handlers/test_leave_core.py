@@ -137,7 +137,7 @@ def test_a_note_asked_before_a_restart_is_taken_after_it(directory, tmp_path, cl
 def test_the_export_is_a_document_that_survives_being_kept_for_redelivery(directory, tmp_path, clock):
     export = Replica(directory, tmp_path, clock).respond(say(OFFICE, "/leaves 导出"))
     (reply,) = export.replies
-    assert reply.document is not None and reply.document.content.decode("utf-8-sig").startswith("编号,姓名")
+    assert reply.file is not None and reply.file.content.decode("utf-8-sig").startswith("编号,姓名")
     assert response_codec.decode(response_codec.encode(export)) == export
 
 
