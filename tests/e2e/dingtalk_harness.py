@@ -29,32 +29,13 @@ STOP_SECONDS = 30
 TIMEOUT = 20.0
 
 
-class DingTalkBot:
-    def __init__(self, emulator: DingTalkEmulator, app: App, workdir: Path, env: dict[str, str]) -> None:
+class DingTalkPeople:
+    """The people of one DingTalk app writing to its robot, and what the robot sent them."""
+
+    def __init__(self, emulator: DingTalkEmulator, app: App, log: Callable[[], str]) -> None:
         self.emulator = emulator
         self.app = app
-        self.workdir = workdir
-        self.env = env
-        self._log_path = workdir / "bot.log"
-        self._log = open(self._log_path, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
-        self._spawn()
-
-    def _spawn(self) -> None:
-        self._opens_at_start = self.app.opens
-        self.process = subprocess.Popen(officebot_command("run"), cwd=self.workdir, env=self.env, stdout=self._log,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
-
-    def wait_ready(self) -> None:
-        """Until the process has opened its stream (it loads the Q&A index first)."""
-        for _ in range(STARTUP_SECONDS):
-            if self.process.poll() is not None:
-                raise RuntimeError(f"officebot run exited with {self.process.returncode}:\n{self.log()}")
-            try:
-                self._wait(lambda: self.app.opens > self._opens_at_start and bool(self.app.sockets), 1.0)
-                return
-            except TimeoutError:
-                continue
-        raise TimeoutError(f"officebot run did not connect within {STARTUP_SECONDS} s:\n{self.log()}")
+        self.log = log
 
     def _wait(self, predicate: Callable[[], bool], timeout: float) -> None:
         self.emulator.run_async(self.app.wait_for(predicate, timeout=timeout), timeout + 5)
@@ -65,37 +46,6 @@ class DingTalkBot:
             self._wait(predicate, timeout)
         except TimeoutError:
             raise TimeoutError(f"not within {timeout} s: {what}\nbot log:\n{self.log()[-3000:]}") from None
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.wait()
-
-    def restart(self) -> None:
-        self._spawn()
-        self.wait_ready()
-
-    def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(STOP_SECONDS)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._log.close()
-        return self.process.returncode
-
-    def log(self) -> str:
-        if not self._log.closed:
-            self._log.flush()
-        return self._log_path.read_text(encoding="utf-8", errors="replace")
-
-    # ---- the people
-
-    def add_person(self, staff_id: str, name: str, role: str, unit: str) -> None:
-        command = [sys.executable, "-m", "bot.cli", "users", "add", "--dingtalk-id", staff_id, "--name", name,
-                   "--role", role, "--unit", unit]
-        subprocess.run(command, cwd=self.workdir, env=self.env, check=True, capture_output=True)
 
     def send(self, staff_id: str, text: str, *, msg_id: str | None = None) -> dict:
         return self.emulator.run_async(self.app.send_private(staff_id, text, msg_id=msg_id))
@@ -130,3 +80,61 @@ class DingTalkBot:
     def acked(self, frame_id: str, timeout: float = TIMEOUT) -> dict:
         self._wait(lambda: frame_id in self.app.acks, timeout)
         return self.app.acks[frame_id]
+
+
+class DingTalkBot(DingTalkPeople):
+    """One running `officebot run` process connected to `app`, and its people."""
+
+    def __init__(self, emulator: DingTalkEmulator, app: App, workdir: Path, env: dict[str, str]) -> None:
+        super().__init__(emulator, app, self._read_log)
+        self.workdir = workdir
+        self.env = env
+        self._log_path = workdir / "bot.log"
+        self._log = open(self._log_path, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+        self._spawn()
+
+    def _spawn(self) -> None:
+        self._opens_at_start = self.app.opens
+        self.process = subprocess.Popen(officebot_command("run"), cwd=self.workdir, env=self.env, stdout=self._log,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+
+    def wait_ready(self) -> None:
+        """Until the process has opened its stream (it loads the Q&A index first)."""
+        for _ in range(STARTUP_SECONDS):
+            if self.process.poll() is not None:
+                raise RuntimeError(f"officebot run exited with {self.process.returncode}:\n{self.log()}")
+            try:
+                self._wait(lambda: self.app.opens > self._opens_at_start and bool(self.app.sockets), 1.0)
+                return
+            except TimeoutError:
+                continue
+        raise TimeoutError(f"officebot run did not connect within {STARTUP_SECONDS} s:\n{self.log()}")
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait()
+
+    def restart(self) -> None:
+        self._spawn()
+        self.wait_ready()
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+        return self.process.returncode
+
+    def _read_log(self) -> str:
+        if not self._log.closed:
+            self._log.flush()
+        return self._log_path.read_text(encoding="utf-8", errors="replace")
+
+    def add_person(self, staff_id: str, name: str, role: str, unit: str) -> None:
+        command = [sys.executable, "-m", "bot.cli", "users", "add", "--dingtalk-id", staff_id, "--name", name,
+                   "--role", role, "--unit", unit]
+        subprocess.run(command, cwd=self.workdir, env=self.env, check=True, capture_output=True)
