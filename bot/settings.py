@@ -39,6 +39,13 @@ class Settings(BaseSettings):
     followup_seconds: int = 300
     dialog_idle_minutes: int = Field(default=60, gt=0)
 
+    # DingTalk (bot/dingtalk): an internal app's robot in Stream mode
+    dingtalk_client_id: str | None = None
+    dingtalk_client_secret: str | None = None
+    dingtalk_robot_code: str | None = None  # default: the client id (DingTalk's robotCode of an app's robot)
+    dingtalk_card_template_id: str | None = None
+    dingtalk_api_url: str = "https://api.dingtalk.com"
+
     # Storage
     data_dir: Path = Path("data")
     database_url: str | None = None
@@ -94,6 +101,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'officebot.db').resolve()}"
+
+    @property
+    def dingtalk_configured(self) -> bool:
+        """Whether `officebot run` starts the DingTalk channel."""
+        return bool(self.dingtalk_client_id and self.dingtalk_client_secret)
 
     @property
     def resolved_chroma_path(self) -> Path:

@@ -313,14 +313,13 @@ def register(application: Application, services: Services, features: Sequence[Mo
     """The handlers of `features`, in their order: a core feature (one with `handle`) is answered by
     the core at its place, the others register their own PTB handlers; then the alert dispatcher."""
     alert_policy()  # a mistyped ALERT_LEAD_TIMES* stops the start here, not at the first deadline
-    commands = [command for feature in features for command in feature.COMMANDS]
-    on_core = [feature for feature in features if hasattr(feature, "handle")]
-    core = Conversation(services, on_core, commands=commands)
+    core = Conversation.of_features(services, features)
     # Before every feature (group -1): PTB's CommandHandler would otherwise run edited commands.
-    application.add_handler(_edited_command_handler({name for name, _ in commands}), group=-1)
+    application.add_handler(_edited_command_handler({name for name, _ in core.commands}), group=-1)
     for feature in features:
-        if feature in on_core:
-            application.add_handler(CoreHandler(core, application.bot, services, feature, forms=feature is on_core[0]))
+        if feature in core.features:
+            application.add_handler(CoreHandler(core, application.bot, services, feature,
+                                                forms=feature is core.features[0]))
         else:
             feature.register(application)
     services.outgoing[CHANNEL] = lambda notice: send_notice(application.bot, notice)

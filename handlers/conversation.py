@@ -27,6 +27,7 @@ again either.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from types import ModuleType
 
 from bot.services import Services
@@ -45,12 +46,20 @@ class Conversation:
             raise ValueError("no features given")
         self._services = services
         self._features = features
+        self.features = tuple(features)
         self._by_command = {name: feature for feature in features for name, _ in feature.COMMANDS}
         self._takes_text = next((f for f in features if getattr(f, "TAKES_TEXT", False)), None)
         self.commands = tuple(commands if commands is not None else
                               [command for feature in features for command in feature.COMMANDS])
         forms = [form for feature in features for form in feature.FORMS]
         self.forms = FormRunner(services, forms) if forms else None
+
+    @classmethod
+    def of_features(cls, services: Services, features: Sequence[ModuleType]) -> Conversation:
+        """The core of those of `features` that are on it (they have `handle`), in their order; /help
+        lists the commands of all of them (bot/app.py FEATURES: every channel adapter builds it so)."""
+        return cls(services, [feature for feature in features if hasattr(feature, "handle")],
+                   commands=[command for feature in features for command in feature.COMMANDS])
 
     def feature_for(self, incoming: Incoming) -> ModuleType | None:
         """The feature a button, a command or free text is for (an open form is asked first: `answers_form`)."""

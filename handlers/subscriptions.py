@@ -16,7 +16,7 @@ from __future__ import annotations
 from handlers.forms import Turn
 from handlers.messages import Reply, Response
 from handlers.senders import ANONYMOUS_REFUSED, sender_is_admin, sender_member
-from office.directory import StaffMember
+from office.directory import TELEGRAM, StaffMember
 from office.subscriptions import (
     KIND_CHOICES,
     SubscriptionError,
@@ -37,6 +37,8 @@ ASKS_GROUP_ADMIN = frozenset(name for name, _ in COMMANDS)
 
 GROUPS_ONLY = "请在需要接收提醒的群里使用此命令。"
 NOT_ALLOWED = "只有本群管理员或区政府办公室人员可以设置本群的期限提醒。"
+# The reminder outbox addresses Telegram chats only so far (office/reminders.py).
+ONLY_TELEGRAM_GROUPS = "期限提醒目前只能发往 Telegram 群,本群暂不能订阅。"
 NOT_REGISTERED = "您尚未登记在区政府人员名录中,不能为本群订阅期限提醒。请联系区政府办公室登记。"
 
 
@@ -64,6 +66,8 @@ def handle(turn: Turn) -> Response:
     refused = _refusal(turn)
     if refused is not None:
         return Response([Reply.say(refused)])
+    if turn.incoming.channel != TELEGRAM:
+        return Response([Reply.say(ONLY_TELEGRAM_GROUPS)])
     incoming, chat_id = turn.incoming, int(turn.incoming.chat_id)
     actor = int(incoming.account) if incoming.account and incoming.account.isdecimal() else None
     try:

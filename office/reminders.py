@@ -158,7 +158,9 @@ class Recipient:
 def recipients_of(*, session: Session, deadline: Deadline) -> list[Recipient]:
     """The responsible person (else the 部门正职 of the responsible unit), then subscribed groups."""
     people = store.responsible_people(session, deadline)
-    found = {person.telegram_id: Recipient(person.telegram_id, person.id) for person in people}
+    # The outbox addresses Telegram chats only so far: a person registered on DingTalk alone gets no row.
+    found = {person.telegram_id: Recipient(person.telegram_id, person.id) for person in people
+             if person.telegram_id is not None}
     for chat_id in store.subscribed_chats(session, kind=deadline.kind):
         found.setdefault(chat_id, Recipient(chat_id, None))
     return list(found.values())

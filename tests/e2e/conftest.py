@@ -47,6 +47,11 @@ TimeoutError)::
 Messages are Bot API JSON dicts: m["text"] (HTML already parsed to plain text, as a client shows
 it), m["entities"], m["reply_markup"], m["reply_to_message"], m["chat"]["id"], m["message_id"].
 
+``start_dingtalk_bot(**env) -> DingTalkBot`` does the same with the DingTalk emulator
+(tests/e2e/dingtalk_emulator.py; the API is in tests/e2e/dingtalk_harness.py): no Telegram token,
+DINGTALK_CLIENT_ID / DINGTALK_CLIENT_SECRET / DINGTALK_CARD_TEMPLATE_ID set, DINGTALK_API_URL pointed
+at the emulator; it returns once the bot has opened its stream.
+
 The emulator delivers every group message to the bot (as if privacy mode were off), so a bot
 that ignores a group message really decided to. To assert that nothing was answered, send a
 second message that is answered and check that no reply to the first came before it: the bot
@@ -61,6 +66,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dingtalk_emulator import DingTalkEmulator
+from dingtalk_harness import DingTalkBot
 from emulator import Emulator  # tests/e2e is on sys.path (rootdir conftest, no packages)
 from harness import Bot, base_env
 
@@ -104,6 +111,47 @@ def start_bot(
             **env,
         )
         bot = Bot(emulator, world, workdir, process_env)
+        started.append(bot)
+        bot.wait_ready()
+        return bot
+
+    yield start
+    failures = []
+    for bot in started:
+        running = bot.process.poll() is None
+        code = bot.stop()
+        if running and code != 0:
+            failures.append(f"bot exited with {code} on SIGTERM:\n{bot.log()[-3000:]}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.fixture(scope="session")
+def dingtalk_emulator() -> Iterator[DingTalkEmulator]:
+    server = DingTalkEmulator().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def start_dingtalk_bot(
+    dingtalk_emulator: DingTalkEmulator, rules_index: Path, clock: Clock, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[..., DingTalkBot]]:
+    started: list[DingTalkBot] = []
+
+    def start(**env: Any) -> DingTalkBot:
+        app = dingtalk_emulator.new_app()
+        workdir = tmp_path_factory.mktemp("dingtalk-bot")
+        process_env = base_env(
+            DINGTALK_CLIENT_ID=app.client_id,
+            DINGTALK_CLIENT_SECRET=app.client_secret,
+            DINGTALK_CARD_TEMPLATE_ID="officebot-card.schema",
+            DINGTALK_API_URL=dingtalk_emulator.url,
+            DATA_DIR=str(workdir / "data"),
+            CHROMA_PATH=str(rules_index),
+            CLOCK_SHIFT_SECONDS=repr(clock.shift.total_seconds()),
+            **env,
+        )
+        bot = DingTalkBot(dingtalk_emulator, app, workdir, process_env)
         started.append(bot)
         bot.wait_ready()
         return bot

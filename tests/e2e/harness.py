@@ -24,7 +24,7 @@ DEFAULT_TIMEOUT = 20.0
 
 # Settings the developer's shell or .env might carry that must not leak into a test bot.
 _ISOLATED = ("TELEGRAM_", "WEBHOOK_", "ADMIN_TELEGRAM_IDS", "OFFICE_CHAT_ID", "DATA_DIR", "DATABASE_URL",
-             "CHROMA_", "CORPUS_PATHS", "LLM_", "EMBEDDING_API", "ALERT_", "FOLLOWUP_SECONDS")
+             "CHROMA_", "CORPUS_PATHS", "LLM_", "EMBEDDING_API", "ALERT_", "FOLLOWUP_SECONDS", "DINGTALK_")
 
 
 def base_env(**overrides: str) -> dict[str, str]:
