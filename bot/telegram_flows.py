@@ -166,18 +166,9 @@ async def deliver(update: Update, bot: Bot, response: Response, services: Servic
         arrived = await send_anywhere(bot, notice, services)
         if notice.recipient:
             reached[notice.recipient] = reached.get(notice.recipient, False) or arrived
-    report = delivery_report(response, reached)
+    report = response.delivery_report(reached)
     if report is not None:
         await _send(lambda text, **kwargs: bot.send_message(update.effective_chat.id, text, **kwargs), report)
-
-
-def delivery_report(response: Response, reached: dict[str, bool]) -> Reply | None:
-    """Who was told (`Response.delivered`, if the flow asks for it) and who was not (`undelivered`)."""
-    told = [name for name, arrived in reached.items() if arrived]
-    missed = [name for name, arrived in reached.items() if not arrived]
-    lines = [template.replace("{names}", "、".join(names))
-             for template, names in ((response.delivered, told), (response.undelivered, missed)) if template and names]
-    return Reply.say("\n".join(lines)) if lines else None
 
 
 async def _edit_pressed(query: Any, reply: Reply) -> None:

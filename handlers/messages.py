@@ -176,3 +176,12 @@ class Response:
     notices: list[Notice] = field(default_factory=list)
     undelivered: str = ""
     delivered: str = ""
+
+    def delivery_report(self, reached: dict[str, bool]) -> Reply | None:
+        """Who was told (`delivered`, if the flow asks for it) and who was not (`undelivered`), from
+        whether each named recipient got at least one of their notices."""
+        told = [name for name, arrived in reached.items() if arrived]
+        missed = [name for name, arrived in reached.items() if not arrived]
+        lines = [template.replace("{names}", "、".join(names))
+                 for template, names in ((self.delivered, told), (self.undelivered, missed)) if template and names]
+        return Reply.say("\n".join(lines)) if lines else None

@@ -9,7 +9,8 @@ card, a pop-up (`alert`) as a message in the chat. Notices for people and groups
 through `send_notice`, registered as `Services.outgoing["dingtalk"]`, so the Telegram adapter and
 the alert dispatcher reach DingTalk too; notices for another channel go through its sender.
 
-A command of a feature not yet on the core (a PTB-only feature) gets `NOT_ON_DINGTALK`.
+A reply's file (a CSV or agenda export) is not uploaded to DingTalk: its caption goes out with
+`FILE_NOT_SENT`, which points to where the file can be had.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from handlers.messages import APPEND, Button, Incoming, Notice, Reply, Response
 
 logger = logging.getLogger(__name__)
 
-NOT_ON_DINGTALK = "该功能暂未在钉钉上提供,请在 Telegram 中使用。"
+FILE_NOT_SENT = "(钉钉中暂不能发送文件「{name}」,请在 Telegram 或网页控制台导出。)"
 CARDS_REMEMBERED = 2000  # the newest cards whose text and buttons are kept for edits after a press
 
 
@@ -46,8 +47,6 @@ class DingTalkChannel:
         self.services = services
         self.core = Conversation.of_features(services, features)
         self.commands = frozenset(name for name, _ in self.core.commands)
-        self._off_core = frozenset(name for feature in features if feature not in self.core.features
-                                   for name, _ in feature.COMMANDS)
         self.api = api or OpenApi(services.settings)
         self._cards: OrderedDict[str, ShownCard] = OrderedDict()
         self._chat_locks: dict[str, tuple[asyncio.Lock, int]] = {}  # a chat's lock and how many wait on it
@@ -77,8 +76,6 @@ class DingTalkChannel:
         try:
             async with lock:
                 if not self.core.claims(incoming):
-                    if incoming.command in self._off_core:
-                        await self._send(chat, Reply.say(NOT_ON_DINGTALK))
                     return
                 response = await asyncio.to_thread(self.core.respond, incoming)
                 await self._deliver(incoming, response, pressed)
@@ -100,12 +97,19 @@ class DingTalkChannel:
         for reply in response.replies:
             if pressed is not None and reply.edit:
                 await self._edit_card(chat, pressed, reply)
+            elif reply.file is not None:
+                await self._send(chat, Reply(reply.text + "\n" + FILE_NOT_SENT.format(name=reply.file.name),
+                                             buttons=reply.buttons))
             else:
                 await self._send(chat, Reply(reply.text, buttons=reply.buttons))
-        missed = [notice.recipient for notice in response.notices
-                  if not await self._send_anywhere(notice) and notice.recipient]
-        if missed and response.undelivered:
-            await self._send(chat, Reply.say(response.undelivered.replace("{names}", "、".join(dict.fromkeys(missed)))))
+        reached: dict[str, bool] = {}  # recipient → one of their notices arrived
+        for notice in response.notices:
+            arrived = await self._send_anywhere(notice)
+            if notice.recipient:
+                reached[notice.recipient] = reached.get(notice.recipient, False) or arrived
+        report = response.delivery_report(reached)
+        if report is not None:
+            await self._send(chat, report)
 
     async def _send_anywhere(self, notice: Notice) -> bool:
         send = self.services.outgoing.get(notice.channel or CHANNEL)

@@ -12,7 +12,6 @@ import pytest
 
 from bot.services import Services
 from bot.settings import Settings
-from bot.telegram_flows import delivery_report
 from handlers import agenda, agenda_review, meetings
 from handlers.agenda_notify import notices_of
 from handlers.conversation import Conversation
@@ -56,10 +55,10 @@ def test_meeting_line_errors_say_what_to_fix(line, message):
 
 def test_the_sender_is_told_who_was_reached_and_who_was_not():
     response = Response(delivered="已通知{names}。", undelivered="未能通知{names}:请另行告知。")
-    report = delivery_report(response, {"提出人孙局长": False, "分管副区长赵副区长": True, "区长王区长": True})
+    report = response.delivery_report({"提出人孙局长": False, "分管副区长赵副区长": True, "区长王区长": True})
     assert report is not None
     assert report.text.plain() == "已通知分管副区长赵副区长、区长王区长。\n未能通知提出人孙局长:请另行告知。"
-    assert delivery_report(Response(undelivered="未能通知{names}"), {"赵副区长": True}) is None
+    assert Response(undelivered="未能通知{names}").delivery_report({"赵副区长": True}) is None
 
 
 class Office:
