@@ -80,6 +80,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
+def stop_and_check_exits(bots: list[Any]) -> None:
+    """SIGTERM each bot a test started; one that was running must exit 0 (its shutdown is tested too)."""
+    failures = []
+    for bot in bots:
+        running = bot.process.poll() is None
+        code = bot.stop()
+        if running and code != 0:
+            failures.append(f"bot exited with {code} on SIGTERM:\n{bot.log()[-3000:]}")
+    assert not failures, "\n".join(failures)
+
+
 @pytest.fixture(scope="session")
 def emulator() -> Iterator[Emulator]:
     server = Emulator().start()
@@ -116,13 +127,7 @@ def start_bot(
         return bot
 
     yield start
-    failures = []
-    for bot in started:
-        running = bot.process.poll() is None
-        code = bot.stop()
-        if running and code != 0:
-            failures.append(f"bot exited with {code} on SIGTERM:\n{bot.log()[-3000:]}")
-    assert not failures, "\n".join(failures)
+    stop_and_check_exits(started)
 
 
 @pytest.fixture(scope="session")
@@ -157,10 +162,4 @@ def start_dingtalk_bot(
         return bot
 
     yield start
-    failures = []
-    for bot in started:
-        running = bot.process.poll() is None
-        code = bot.stop()
-        if running and code != 0:
-            failures.append(f"bot exited with {code} on SIGTERM:\n{bot.log()[-3000:]}")
-    assert not failures, "\n".join(failures)
+    stop_and_check_exits(started)
