@@ -3,6 +3,8 @@ writing to the robot privately and in a group, the stream dropped and messages d
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 CLERK = "clerk2001"
@@ -76,9 +78,10 @@ def test_user_text_is_neutralised(bot):
     assert "**[" not in reply.text
 
 
-def test_a_message_delivered_twice_is_answered_once(bot):
+def test_a_message_delivered_twice_is_answered_once(bot, clock):
+    due = clock.now().date() + timedelta(days=10)
     after = len(bot.sent())
-    message = bot.send(CLERK, "deadline 2026-12-30 17:00 提交整改报告")
+    message = bot.send(CLERK, f"deadline {due.isoformat()} 17:00 提交整改报告")
     first = bot.reply(to=CLERK, after=after)
     bot.acked(bot.redeliver(message))
     marker_after = len(bot.sent())
