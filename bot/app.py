@@ -25,11 +25,11 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
-from bot import telegram_flows
+from bot import telegram_errors, telegram_flows
 from bot.services import Services
 from bot.update_inbox import InboxQueue
 from bot.update_order import PerChatUpdateProcessor
-from handlers import errors, expired, feedback, leave, leave_decisions, leave_lists, qa, staff, start
+from handlers import console, expired, feedback, leave, leave_decisions, leave_lists, qa, staff, start
 from handlers import deadlines, subscriptions
 from handlers import agenda, agenda_review, meetings
 
@@ -41,7 +41,7 @@ warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTB
 
 # Feature modules, in handler priority order. Add yours before `qa` (free text) and `expired`.
 # On the conversation core: every feature (start, feedback, leave, leave_decisions, leave_lists,
-# staff, deadlines, subscriptions, meetings, agenda, agenda_review, qa, expired).
+# staff, deadlines, subscriptions, meetings, agenda, agenda_review, console, qa, expired).
 FEATURES: tuple = (
     start,
     feedback,
@@ -54,6 +54,7 @@ FEATURES: tuple = (
     meetings,
     agenda,
     agenda_review,
+    console,
     qa,
     expired,
 )
@@ -109,5 +110,5 @@ def build_application(
         application.update_processor.after = update_queue.done  # type: ignore[attr-defined]
     application.bot_data["services"] = services
     telegram_flows.register(application, services, FEATURES)
-    application.add_error_handler(errors.on_error)
+    application.add_error_handler(telegram_errors.on_error)
     return application

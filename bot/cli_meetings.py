@@ -89,6 +89,7 @@ def _add(args: argparse.Namespace) -> int:
             meetings = register_meetings(
                 session=session, kind=parse_meeting_type(args.type), starts_at=starts_at, place=args.place,
                 chair_name=args.chair, weeks=args.weeks, actor_telegram_id=None, admin_ids=(), now=services.now(),
+                policy=services.alert_policy,
             )
             for meeting in meetings:
                 due = materials_due(meeting)

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from bot.clock import Clock
 from bot.settings import Settings, get_settings
+from office.deadlines import alert_policy
+from office.reminders import AlertPolicy
 from office.workdays import WorkdayCalendar, calendar_from_file
 from storage.db import Database
 from storage.migrate import upgrade
@@ -52,6 +54,14 @@ class Services:
         from bot.qa_engine import open_rules_qa
 
         return open_rules_qa(self.settings)
+
+    @cached_property
+    def alert_policy(self) -> AlertPolicy:
+        """The reminder lead times of ALERT_LEAD_TIMES / ALERT_LEAD_TIMES_BY_KIND, handed to every
+        operation that records a deadline."""
+        return alert_policy(lead_times=self.settings.alert_lead_times,
+                            lead_times_by_kind=self.settings.alert_lead_times_by_kind,
+                            timezone=self.settings.timezone)
 
     @cached_property
     def workdays(self) -> WorkdayCalendar:

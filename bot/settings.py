@@ -19,6 +19,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.clock import Clock
+from office.deadlines import DEFAULT_LEAD_TIMES, DEFAULT_LEAD_TIMES_BY_KIND
 
 
 
@@ -67,8 +68,8 @@ class Settings(BaseSettings):
 
     # Time and alerts
     timezone: str = "Asia/Shanghai"
-    alert_lead_times: str = "3d,1d,09:00,overdue"
-    alert_lead_times_by_kind: str = "leave_return=09:00,overdue"
+    alert_lead_times: str = DEFAULT_LEAD_TIMES
+    alert_lead_times_by_kind: str = DEFAULT_LEAD_TIMES_BY_KIND
     alert_poll_seconds: float = 30.0
     holiday_calendar_file: Path | None = None
     clock_shift_seconds: float = 0.0

@@ -35,7 +35,6 @@ from handlers.conversation import Conversation
 from handlers.deadlines import alert_reply
 from handlers.html import escape, split_html
 from handlers.messages import APPEND, BOLD, Button, Incoming, Notice, Reply, Response, Rich
-from office.deadlines import alert_policy
 from office.directory import ANONYMOUS_ADMIN_ID
 from office.reminders import Claim
 
@@ -303,7 +302,7 @@ def alert_renderer(tz: ZoneInfo, clock: Callable[[], datetime]) -> scheduler.Ren
 def register(application: Application, services: Services, features: Sequence[ModuleType]) -> Conversation:
     """The handlers of `features`, in their order: a core feature (one with `handle`) is answered by
     the core at its place, the others register their own PTB handlers; then the alert dispatcher."""
-    alert_policy()  # a mistyped ALERT_LEAD_TIMES* stops the start here, not at the first deadline
+    services.alert_policy  # a mistyped ALERT_LEAD_TIMES* stops the start here, not at the first deadline
     core = Conversation.of_features(services, features)
     # Before every feature (group -1): PTB's CommandHandler would otherwise run edited commands.
     application.add_handler(_edited_command_handler({name for name, _ in core.commands}), group=-1)

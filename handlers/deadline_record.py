@@ -84,7 +84,8 @@ def record_line(turn: Turn, command: str, line: Line, *, usage: bool = True) -> 
         planned = plan_line(turn, command, line)
         with turn.session.begin_nested():
             recorded = record_deadline(session=turn.session, member=member, is_admin=admin, planned=planned,
-                                       target=line.target, now=now)
+                                       target=line.target, now=now,
+                                       policy=turn.services.alert_policy)
     except (LineError, DeadlineError) as error:
         return Reply.say(str(error) + (f"\n{USAGE[command]}" if usage else "")), False
     overdue = "(已逾期,将立即提醒)" if recorded.due_at <= now else ""

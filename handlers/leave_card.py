@@ -68,7 +68,8 @@ def press(turn: Turn) -> Response:
         return Response([member])
     try:
         with turn.session.begin_nested():
-            leave = file_leave(session=turn.session, request=_request(stored), now=turn.now, confirmed_long=True)
+            leave = file_leave(session=turn.session, request=_request(stored), now=turn.now, confirmed_long=True,
+                               policy=turn.services.alert_policy)
             warning = presiding_warning(session=turn.session, leave=leave)
     except LeaveError as exc:
         return Response([Reply(Rich.of(str(exc)), edit=REPLACE)], toast="未能提交")

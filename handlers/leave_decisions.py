@@ -59,7 +59,8 @@ def _decide(turn: Turn, member: StaffMember, approval_id: int, *, approve: bool,
     try:
         with turn.session.begin_nested():
             decision = decide_leave(session=turn.session, approval_id=approval_id,
-                                    actor_telegram_id=member.telegram_id, approve=approve, note=note, now=turn.now)
+                                    actor_telegram_id=member.telegram_id, approve=approve, note=note, now=turn.now,
+                                    policy=turn.services.alert_policy)
     except LeaveError as exc:
         return Response([refusal(turn.incoming, str(exc))])
     leave, verb = decision.leave, decision.approval.decision

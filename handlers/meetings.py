@@ -99,7 +99,7 @@ def handle(turn: Turn) -> Response:
             meetings = register_meetings(
                 session=turn.session, kind=request.kind, starts_at=request.starts_at, place=request.place,
                 chair_name=request.chair_name, weeks=request.weeks, actor_telegram_id=actor, admin_ids=admin_ids,
-                now=turn.now,
+                now=turn.now, policy=turn.services.alert_policy,
             )
     except MeetingError as error:
         return Response([Reply.say(str(error))])

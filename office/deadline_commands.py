@@ -37,6 +37,7 @@ from office.deadlines import (
     public_opinion_deadline,
 )
 from office.directory import StaffMember, all_members
+from office.reminders import AlertPolicy
 from office.workdays import WorkdayCalendar
 from storage import deadlines as store
 from storage.people import Role
@@ -159,7 +160,8 @@ class Recorded:
 
 
 def record_deadline(
-    *, session: Session, member: StaffMember, is_admin: bool, planned: Planned, target: str | None, now: datetime
+    *, session: Session, member: StaffMember, is_admin: bool, planned: Planned, target: str | None, now: datetime,
+    policy: AlertPolicy | None = None,
 ) -> Recorded:
     """Shared by /deadline, /document, /foreign and /incident: check, then `add_deadline`."""
     responsible = resolve_target(session=session, member=member, target=target)
@@ -176,6 +178,7 @@ def record_deadline(
         responsible_unit=responsible.unit,
         actor_telegram_id=member.telegram_id,
         now=now,
+        policy=policy,
     )
     return Recorded(deadline.id, deadline.title, deadline.due_at, responsible.label, planned.estimated_calendar)
 

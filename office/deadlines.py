@@ -104,17 +104,18 @@ def leave_return_deadline(end_on: date, tz: tzinfo) -> datetime:
 # --- operations ------------------------------------------------------------------------------
 
 
-def alert_policy() -> AlertPolicy:
-    """The lead times and time zone of the running configuration (`Settings`)."""
-    from bot.settings import get_settings
+DEFAULT_LEAD_TIMES = "3d,1d,09:00,overdue"
+DEFAULT_LEAD_TIMES_BY_KIND = "leave_return=09:00,overdue"  # 销假 is due on the end date itself
 
-    settings = get_settings()
-    return AlertPolicy.from_texts(
-        settings.alert_lead_times,
-        settings.alert_lead_times_by_kind,
-        kinds=[kind.value for kind in DeadlineKind],
-        timezone=settings.timezone,
-    )
+
+def alert_policy(
+    *, lead_times: str = DEFAULT_LEAD_TIMES, lead_times_by_kind: str = DEFAULT_LEAD_TIMES_BY_KIND,
+    timezone: str = "Asia/Shanghai",
+) -> AlertPolicy:
+    """The lead times per deadline kind: the office's configuration (ALERT_LEAD_TIMES*, handed in by
+    the composition root) or, without arguments, the defaults. A mistyped lead time raises LeadTimeError."""
+    return AlertPolicy.from_texts(lead_times, lead_times_by_kind, kinds=[kind.value for kind in DeadlineKind],
+                                  timezone=timezone)
 
 
 def add_deadline(

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from office.dates import AFTERNOON, MORNING, WHOLE_DAY, format_day, half_day_slots
 from office.deadlines import DeadlineKind, add_deadline, close_source_deadlines, leave_return_deadline
+from office.reminders import AlertPolicy
 from office.directory import StaffMember, find_member, member_of
 from office.leave_meetings import NoMeeting, meeting_to_miss
 from office.leave_presence import days_nobody_presides, nobody_presides_warning
@@ -323,7 +324,8 @@ def presiding_warning(*, session: Session, leave: FiledLeave) -> str:
 
 
 def file_leave(
-    *, session: Session, request: LeaveRequest, now: datetime, confirmed_long: bool = False
+    *, session: Session, request: LeaveRequest, now: datetime, confirmed_long: bool = False,
+    policy: AlertPolicy | None = None,
 ) -> FiledLeave:
     """Store a checked request with its approvals (or, for 区长, as recorded and approved)."""
     filer = find_member(session=session, telegram_id=request.telegram_id)
@@ -369,11 +371,11 @@ def file_leave(
         detail={"kind": plan.kind.value, "start": request.start.isoformat(), "end": request.end.isoformat()},
     )
     if route.recorded_only:
-        _add_return_deadline(session, report, now)
+        _add_return_deadline(session, report, now, policy)
     return leave_of(report)
 
 
-def _add_return_deadline(session: Session, report: LeaveReport, now: datetime) -> None:
+def _add_return_deadline(session: Session, report: LeaveReport, now: datetime, policy: AlertPolicy | None) -> None:
     """第八十二条: 销假 is due on the end date; the deadlines dispatcher reminds the filer until /back."""
     add_deadline(
         session=session,
@@ -387,6 +389,7 @@ def _add_return_deadline(session: Session, report: LeaveReport, now: datetime) -
         responsible_unit=report.person.unit,
         actor_telegram_id=None,
         now=now,
+        policy=policy,
     )
 
 
@@ -405,7 +408,8 @@ def _may_decide(approval: LeaveApproval, actor: StaffMember, report: LeaveReport
 
 
 def decide_leave(
-    *, session: Session, approval_id: int, actor_telegram_id: int, approve: bool, note: str | None, now: datetime
+    *, session: Session, approval_id: int, actor_telegram_id: int, approve: bool, note: str | None, now: datetime,
+    policy: AlertPolicy | None = None,
 ) -> Decision:
     """One approver's 同意 / 退回; the report is approved when every approver agreed."""
     approval = approval_by_id(session, approval_id)
@@ -445,7 +449,7 @@ def decide_leave(
     )
     leave, warning = leave_of(report), ""
     if report.state == LeaveState.APPROVED:
-        _add_return_deadline(session, report, now)
+        _add_return_deadline(session, report, now, policy)
         warning = presiding_warning(session=session, leave=leave)
     return Decision(leave=leave, approval=_approval_view(approval), completed=completed, warning=warning)
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from office.dates import format_day
 from office.deadlines import close_source_deadlines
+from office.reminders import AlertPolicy
 from office.meetings import (
     MeetingError,
     _add_materials_deadline,
@@ -38,6 +39,7 @@ def move_meeting(
     admin_ids: Iterable[int],
     tz: tzinfo,
     now: datetime,
+    policy: AlertPolicy | None = None,
 ) -> tuple[Meeting, list[Notice]]:
     """Move the meeting to `starts_at`; returns it and the notices for the proposers of its open items."""
     _check_office(session, actor_telegram_id, admin_ids)
@@ -64,7 +66,7 @@ def move_meeting(
                  detail={"from": old.isoformat(), "to": starts_at.isoformat()})
     close_source_deadlines(session=session, source_type="meeting", source_id=meeting.id, state="cancelled",
                            actor_telegram_id=actor_telegram_id, now=now)
-    _add_materials_deadline(session, meeting, actor_telegram_id, now)
+    _add_materials_deadline(session, meeting, actor_telegram_id, now, policy)
     due = materials_due(meeting)
     due_text = f",议题材料报送截止改为 {format_moment(due, tz)}" if due else ""
     notices = []

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from office.dates import format_day
 from office.deadlines import add_deadline, agenda_deadline, close_source_deadlines
+from office.reminders import AlertPolicy
 from office.directory import StaffMember, all_members, is_admin, members_with_role
 from office.notices import Notice
 from storage import audit
@@ -118,6 +119,7 @@ def register_meetings(
     actor_telegram_id: int | None,
     admin_ids: Iterable[int],
     now: datetime,
+    policy: AlertPolicy | None = None,
 ) -> list[Meeting]:
     """Register one meeting, or `weeks` weekly meetings at the same local time, all or none."""
     _check_office(session, actor_telegram_id, admin_ids)
@@ -156,12 +158,14 @@ def register_meetings(
             entity_id=meeting.id,
             detail={"kind": kind.value, "starts_at": moment.isoformat(), "place": meeting.place, "chair": chair.name},
         )
-        _add_materials_deadline(session, meeting, actor_telegram_id, now)
+        _add_materials_deadline(session, meeting, actor_telegram_id, now, policy)
         meetings.append(meeting)
     return meetings
 
 
-def _add_materials_deadline(session: Session, meeting: Meeting, actor_telegram_id: int | None, now: datetime) -> None:
+def _add_materials_deadline(
+    session: Session, meeting: Meeting, actor_telegram_id: int | None, now: datetime, policy: AlertPolicy | None
+) -> None:
     due = materials_due(meeting)
     if due is None:
         return
@@ -177,6 +181,7 @@ def _add_materials_deadline(session: Session, meeting: Meeting, actor_telegram_i
         responsible_unit=OFFICE_UNIT,
         actor_telegram_id=actor_telegram_id,
         now=now,
+        policy=policy,
     )
 
 

@@ -22,6 +22,7 @@ CORE_FLOWS = ("handlers/messages.py", "handlers/conversation.py", "handlers/form
 
 
 def imported_modules(path: Path) -> set[str]:
+    """Every module the file imports, at the top or inside a function."""
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
         if isinstance(node, ast.Import):
@@ -35,14 +36,20 @@ def _top(name: str) -> str:
     return name.split(".")[0]
 
 
-@pytest.mark.parametrize("package", ["retrieval", "storage"])
-def test_the_lower_layers_import_no_platform_and_nothing_of_bot(package):
+@pytest.mark.parametrize("package", ["retrieval", "storage", "office"])
+def test_the_lower_layers_import_no_platform_and_nothing_above_them(package):
     offenders = {
         str(path.relative_to(ROOT)): sorted(name for name in imported_modules(path)
-                                            if _top(name) in (*PLATFORMS, "bot", "handlers"))
+                                            if _top(name) in (*PLATFORMS, "bot", "handlers", "web"))
         for path in (ROOT / package).rglob("*.py")
     }
     assert {path: names for path, names in offenders.items() if names} == {}
+
+
+def test_telegram_is_imported_in_the_telegram_adapter_package_only():
+    speaking = sorted(str(path.relative_to(ROOT)) for package in ("bot", "handlers", "office", "retrieval", "storage", "web")
+                      for path in (ROOT / package).rglob("*.py") if any(_top(n) == "telegram" for n in imported_modules(path)))
+    assert [path for path in speaking if not path.startswith("bot/")] == []
 
 
 def test_flows_on_the_conversation_core_import_no_platform():
@@ -50,12 +57,11 @@ def test_flows_on_the_conversation_core_import_no_platform():
     assert {flow: names for flow, names in offenders.items() if names} == {}
 
 
-def test_the_web_console_uses_office_operations_and_only_its_notice_sender_speaks_telegram():
+def test_the_web_console_runs_office_operations_and_borrows_only_the_notice_addressing_from_the_flows():
     web_modules = {str(path.relative_to(ROOT)): imported_modules(path) for path in (ROOT / "web").rglob("*.py")}
-    assert {path: sorted(n for n in names if _top(n) == "handlers") for path, names in web_modules.items()
-            if any(_top(n) == "handlers" for n in names)} == {}
-    speaking = sorted(path for path, names in web_modules.items() if any(_top(n) in PLATFORMS for n in names))
-    assert speaking == ["web/notices_out.py"]
+    borrowed = {name for names in web_modules.values() for name in names if _top(name) == "handlers"}
+    assert borrowed <= {"handlers.messages", "handlers.agenda_notify"}
+    assert sorted(path for path, names in web_modules.items() if any(_top(n) in PLATFORMS for n in names)) == []
 
 
 @pytest.mark.parametrize("module", ["office/web_signin.py", "office/console_access.py", "office/console_views.py",

@@ -129,7 +129,7 @@ def action(*, office_only: bool = False) -> Callable:
             if office_only and not viewer.is_office:
                 return forbidden(request)
             outcome: Outcome = await run_in_threadpool(run, request, viewer, form)
-            delivery = await deliver(services_of(request).settings, outcome.notices)
+            delivery = await deliver(services_of(request), outcome.notices)
             status = 400 if outcome.refused else 200
             return render(request, "done.html", {"outcome": outcome, "delivery": delivery}, status_code=status)
 

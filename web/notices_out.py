@@ -1,8 +1,9 @@
-"""Sends the `Notice`s an office operation returned, from the web process, over the Telegram Bot API.
+"""Sends the `Notice`s an office operation returned, from the web process, on each person's channel.
 
-The bot process is not involved: a python-telegram-bot `Bot` with the settings' token and API
-address (as bot/app.py builds it) sends each notice as plain text. The page is told, per
-recipient, who was and who was not reached, so nothing fails silently.
+The domain's notices are addressed as the bot addresses them (handlers/agenda_notify.py: a person on
+every messenger they are registered on, the office group in OFFICE_CHAT_ID) and sent through the
+senders the composition root registered in `Services.outgoing` (bot/outbound.py): Telegram, DingTalk
+or both. The page is told, per recipient, who was and who was not reached, so nothing fails silently.
 """
 
 from __future__ import annotations
@@ -10,13 +11,17 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from telegram import Bot
-from telegram.error import TelegramError
+from starlette.concurrency import run_in_threadpool
 
-from bot.settings import Settings
+from bot.services import Services
+from handlers.agenda_notify import notices_of
+from handlers.messages import Notice as Message
 from office.notices import Notice
+from storage.people import TELEGRAM
 
 logger = logging.getLogger(__name__)
+
+CHANNEL_NAMES = {TELEGRAM: "Telegram", "dingtalk": "钉钉"}
 
 
 @dataclass
@@ -25,32 +30,47 @@ class Delivery:
     not_told: list[str] = field(default_factory=list)
 
 
-def _who(notice: Notice) -> str:
-    if notice.recipient:
-        return notice.recipient
-    return "区政府办公室群" if notice.telegram_id is None else f"Telegram ID {notice.telegram_id}"
+def _who(message: Message) -> str:
+    return message.recipient or "区政府办公室群"
 
 
-async def deliver(settings: Settings, notices: list[Notice]) -> Delivery:
+def _addressed(services: Services, notices: list[Notice]) -> tuple[list[Message], list[str]]:
+    """The messages of `notices`, and why a notice that has none cannot go anywhere."""
+    messages: list[Message] = []
+    nowhere: list[str] = []
+    with services.db.transaction() as session:
+        for notice in notices:
+            addressed = notices_of(session, [notice], services.settings)
+            if addressed:
+                messages += addressed
+            elif notice.person_id is None and notice.telegram_id is None:
+                nowhere.append("区政府办公室群(未配置 OFFICE_CHAT_ID)")
+            else:
+                nowhere.append(f"{notice.recipient or '收件人'}(未登记任何通讯账号)")
+    return messages, nowhere
+
+
+async def deliver(services: Services, notices: list[Notice]) -> Delivery:
     delivery = Delivery()
     if not notices:
         return delivery
-    if not settings.telegram_bot_token:
-        delivery.not_told = [f"{_who(n)}(未配置 TELEGRAM_BOT_TOKEN)" for n in notices]
-        return delivery
-    bot = Bot(settings.telegram_bot_token, base_url=settings.telegram_base_url,
-              base_file_url=settings.telegram_base_file_url)
-    async with bot:
-        for notice in notices:
-            chat_id = notice.telegram_id if notice.telegram_id is not None else settings.office_chat_id
-            if chat_id is None:
-                delivery.not_told.append(f"{_who(notice)}(未配置 OFFICE_CHAT_ID)")
-                continue
-            try:
-                await bot.send_message(chat_id, notice.text)
-            except TelegramError as exc:
-                logger.warning("could not message chat %s: %s", chat_id, exc)
-                delivery.not_told.append(f"{_who(notice)}(Telegram 拒绝:{exc})")
-            else:
-                delivery.told.append(_who(notice))
+    messages, nowhere = await run_in_threadpool(_addressed, services, notices)
+    delivery.not_told += nowhere
+    reached: dict[str, bool] = {}
+    why: dict[str, str] = {}
+    for message in messages:
+        send = services.outgoing.get(message.channel or TELEGRAM)
+        if send is None:
+            arrived = False
+            why.setdefault(_who(message), f"未配置{CHANNEL_NAMES.get(message.channel, message.channel)}")
+        else:
+            arrived = await send(message)
+            if not arrived:
+                why.setdefault(_who(message), f"{CHANNEL_NAMES.get(message.channel, message.channel)} 未能送达")
+        reached[_who(message)] = reached.get(_who(message), False) or arrived
+    for who, arrived in reached.items():
+        if arrived:
+            delivery.told.append(who)
+        else:
+            delivery.not_told.append(f"{who}({why[who]})")
     return delivery

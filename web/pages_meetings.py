@@ -47,7 +47,7 @@ def register(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore
                 starts_at=datetime.combine(day, at, tz), place=str(form.get("place", "")),
                 chair_name=str(form.get("chair", "")).strip() or None, weeks=weeks,
                 actor_telegram_id=viewer.member.telegram_id, admin_ids=services.settings.admin_telegram_ids,
-                now=services.now(),
+                now=services.now(), policy=services.alert_policy,
             )
             labels = [meeting_label(m, tz) for m in created]
             first = created[0].id
@@ -86,7 +86,7 @@ def move(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore[no-
             meeting, notices = move_meeting(
                 session=session, meeting_id=request.path_params["meeting_id"], starts_at=datetime.combine(day, at, tz),
                 actor_telegram_id=viewer.member.telegram_id, admin_ids=services.settings.admin_telegram_ids, tz=tz,
-                now=services.now())
+                now=services.now(), policy=services.alert_policy)
             label = meeting_label(meeting, tz)
     except (DateError, MeetingError) as exc:
         return Outcome(str(exc), back="/meetings", refused=True)

@@ -3,11 +3,11 @@
 Each callback (bot/dingtalk/stream.py) becomes an `Incoming` (bot/dingtalk/incoming.py); the
 core answers it in a worker thread, one at a time per chat (a message DingTalk delivers twice is
 then answered once: the second finds the first applied and delivered); the `Response` goes out
-over the OpenAPI (bot/dingtalk/openapi.py) as DingTalk markdown (bot/dingtalk/markdown.py): a
-reply with buttons as an interactive card, an edit of the pressed message as an update of that
-card, a pop-up (`alert`) as a message in the chat. Notices for people and groups on DingTalk go
-through `send_notice`, registered as `Services.outgoing["dingtalk"]`, so the Telegram adapter and
-the alert dispatcher reach DingTalk too; notices for another channel go through its sender.
+through bot/dingtalk/sender.py: a reply with buttons as an interactive card, an edit of the pressed
+message as an update of that card, a pop-up (`alert`) as a message in the chat. Notices for people
+and groups on DingTalk go through the sender's `send_notice`, registered as
+`Services.outgoing["dingtalk"]`, so the Telegram adapter and the alert dispatcher reach DingTalk
+too; notices for another channel go through its sender.
 
 A reply's file (a CSV or agenda export) is not uploaded to DingTalk: its caption goes out with
 `FILE_NOT_SENT`, which points to where the file can be had.
@@ -17,29 +17,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from types import ModuleType
 from typing import Any
 
-from bot.dingtalk.incoming import CHANNEL, card_track_id, incoming_of_card_press, incoming_of_message
-from bot.dingtalk.markdown import LINE_BREAK, render_markdown, split_markdown, title_of
-from bot.dingtalk.openapi import DingTalkError, OpenApi
+from bot.dingtalk.incoming import CHANNEL, incoming_of_card_press, incoming_of_message
+from bot.dingtalk.openapi import OpenApi
+from bot.dingtalk.sender import DingTalkSender
 from bot.services import Services
 from handlers.conversation import Conversation
-from handlers.messages import APPEND, Button, Incoming, Notice, Reply, Response
+from handlers.messages import Incoming, Notice, Reply, Response
 
 logger = logging.getLogger(__name__)
 
 FILE_NOT_SENT = "(钉钉中暂不能发送文件「{name}」,请在 Telegram 或网页控制台导出。)"
-CARDS_REMEMBERED = 2000  # the newest cards whose text and buttons are kept for edits after a press
-
-
-@dataclass(frozen=True)
-class ShownCard:
-    markdown: str
-    buttons: tuple[tuple[Button, ...], ...]
 
 
 class DingTalkChannel:
@@ -47,10 +39,10 @@ class DingTalkChannel:
         self.services = services
         self.core = Conversation.of_features(services, features)
         self.commands = frozenset(name for name, _ in self.core.commands)
-        self.api = api or OpenApi(services.settings)
-        self._cards: OrderedDict[str, ShownCard] = OrderedDict()
+        self.sender = DingTalkSender(api or OpenApi(services.settings))
+        self.api = self.sender.api
         self._chat_locks: dict[str, tuple[asyncio.Lock, int]] = {}  # a chat's lock and how many wait on it
-        services.outgoing[CHANNEL] = self.send_notice
+        services.outgoing[CHANNEL] = self.sender.send_notice
         if not self.api.card_template_id:
             logger.warning("DINGTALK_CARD_TEMPLATE_ID is not set: DingTalk replies are sent without their buttons")
 
@@ -66,7 +58,7 @@ class DingTalkChannel:
         if incoming is None:
             return
         track_id = data["outTrackId"]
-        shown = self._cards.get(track_id)
+        shown = self.sender.shown(track_id)
         await self._answer(replace(incoming, shown_buttons=shown.buttons if shown else ()), pressed=track_id)
 
     async def _answer(self, incoming: Incoming, *, pressed: str | None) -> None:
@@ -93,15 +85,15 @@ class DingTalkChannel:
         """Replies (edits on the pressed card), then notices, then who could not be told."""
         chat = incoming.chat_id
         if pressed is not None and response.toast and not response.replies:
-            await self._send(chat, Reply.say(response.toast))
+            await self.sender.send(chat, Reply.say(response.toast))
         for reply in response.replies:
             if pressed is not None and reply.edit:
-                await self._edit_card(chat, pressed, reply)
+                await self.sender.edit_card(chat, pressed, reply)
             elif reply.file is not None:
-                await self._send(chat, Reply(reply.text + "\n" + FILE_NOT_SENT.format(name=reply.file.name),
+                await self.sender.send(chat, Reply(reply.text + "\n" + FILE_NOT_SENT.format(name=reply.file.name),
                                              buttons=reply.buttons))
             else:
-                await self._send(chat, Reply(reply.text, buttons=reply.buttons))
+                await self.sender.send(chat, Reply(reply.text, buttons=reply.buttons))
         reached: dict[str, bool] = {}  # recipient → one of their notices arrived
         for notice in response.notices:
             arrived = await self._send_anywhere(notice)
@@ -109,7 +101,7 @@ class DingTalkChannel:
                 reached[notice.recipient] = reached.get(notice.recipient, False) or arrived
         report = response.delivery_report(reached)
         if report is not None:
-            await self._send(chat, report)
+            await self.sender.send(chat, report)
 
     async def _send_anywhere(self, notice: Notice) -> bool:
         send = self.services.outgoing.get(notice.channel or CHANNEL)
@@ -117,45 +109,3 @@ class DingTalkChannel:
             logger.warning("no %s channel runs in this process: notice to %s not sent", notice.channel, notice.chat_id)
             return False
         return await send(notice)
-
-    async def send_notice(self, notice: Notice) -> bool:
-        """A notice to a DingTalk user or group; False (logged) when DingTalk refuses it."""
-        try:
-            await self._send(notice.chat_id, notice.reply)
-        except DingTalkError as error:
-            logger.warning("could not message DingTalk chat %s: %s", notice.chat_id, error)
-            return False
-        if notice.attachment:
-            logger.info("a Telegram file cannot be sent on DingTalk; notice to %s sent without it", notice.chat_id)
-        return True
-
-    async def _send(self, chat_id: str, reply: Reply) -> None:
-        parts = split_markdown(render_markdown(reply.text))
-        title = title_of(reply.text)
-        for index, part in enumerate(parts):
-            if index == len(parts) - 1 and reply.buttons and self.api.card_template_id:
-                track_id = card_track_id(chat_id)
-                await self.api.send_card(chat_id, track_id, part, reply.buttons)
-                self._remember(track_id, ShownCard(part, reply.buttons))
-            else:
-                await self.api.send_markdown(chat_id, title, part)
-
-    async def _edit_card(self, chat_id: str, track_id: str, reply: Reply) -> None:
-        """APPEND a line under the card or REPLACE its text, its buttons becoming the reply's. A card
-        sent before a restart is not remembered: its line comes as a message of its own."""
-        shown = self._cards.get(track_id)
-        text = render_markdown(reply.text)
-        if shown is None:
-            if reply.text.spans:
-                await self._send(chat_id, Reply(reply.text, buttons=reply.buttons))
-            return
-        if reply.edit == APPEND:
-            text = f"{shown.markdown}{LINE_BREAK}{text}" if text else shown.markdown
-        await self.api.update_card(track_id, text, reply.buttons)
-        self._remember(track_id, ShownCard(text, reply.buttons))
-
-    def _remember(self, track_id: str, card: ShownCard) -> None:
-        self._cards[track_id] = card
-        self._cards.move_to_end(track_id)
-        while len(self._cards) > CARDS_REMEMBERED:
-            self._cards.popitem(last=False)
