@@ -3,10 +3,12 @@
 The real `Application` (every handler, the database, the Q&A engine) runs in-process against
 `bot.local_api.LocalBotApi` through `LocalRequest`, so what you see is exactly what the bot does
 on Telegram. You are a person in a private chat with the bot: type a question or a command; the
-bot's replies are printed as plain text, inline buttons as numbered choices ([1] 全文 第四十八条),
-and typing a number presses that button of the newest message that has buttons. Messages the bot
-sends to other chats (a group, another person) are printed with the chat's name. Ctrl-D, /quit or
-/exit ends the chat.
+bot's replies are printed as plain text, inline buttons as numbered choices ([1] 全文 第四十八条).
+Every printed button has its own number (bot/chat_buttons.py), so typing a number presses exactly
+the button printed with it, on whichever card; a number that names no button gets 「没有这个按钮」
+and is not sent (a bare number is never a question). Messages the bot sends to other chats (a
+group, another person of the directory) are printed with the chat's name. The bot's log goes to
+`DATA_DIR/officebot-chat.log`, not into the conversation. Ctrl-D, /quit or /exit ends the chat.
 
 Try it: `officebot chat` (or `make run` without TELEGRAM_BOT_TOKEN).
 """
@@ -17,14 +19,18 @@ import asyncio
 import logging
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from telegram import Update
 
+from bot.chat_buttons import ButtonNumbers
 from bot.local_api import LocalBotApi, LocalRequest
 
 LOCAL_TOKEN = "100000:local-terminal-chat"
 DEFAULT_USER_ID = 10_000
 QUIT = {"/quit", "/exit", "退出"}
+NO_SUCH_BUTTON = "没有这个按钮。请输入按钮前方括号里的编号,例如 1。"
+LOG_FILE = "officebot-chat.log"
 
 
 class TerminalChat:
@@ -36,7 +42,7 @@ class TerminalChat:
         self.user_id = user_id
         self.write = write
         self._seen_events = 0
-        self._buttons: tuple[dict, list[dict]] | None = None  # (message, its buttons in order)
+        self._buttons = ButtonNumbers()
         self._offset = 0
 
     async def handle_line(self, line: str) -> None:
@@ -44,9 +50,15 @@ class TerminalChat:
         line = line.strip()
         if not line:
             return
-        if line.isdigit() and self._buttons and 1 <= int(line) <= len(self._buttons[1]):
-            message, buttons = self._buttons
-            self.api.press_data(self.user_id, message, buttons[int(line) - 1]["callback_data"])
+        # The number is read against the cards as printed, before anything that arrived since is shown.
+        pressed = self._buttons.press(int(line)) if line.isdigit() else None
+        self.print_events()
+        if line.isdigit() and pressed is None:
+            self.write(f"  (提示) {NO_SUCH_BUTTON}")
+            self.write("")
+            return
+        if pressed is not None:
+            self.api.press_data(self.user_id, *pressed)
         else:
             self.api.send_text(self.user_id, line)
         await self._process_pending()
@@ -66,6 +78,8 @@ class TerminalChat:
                 self._print_message(payload)
             elif kind == "edit":
                 self._print_message(payload, edited=True)
+            elif kind == "delete" and payload["chat"]["id"] == self.user_id:
+                self._buttons.forget(payload)
             elif kind == "callback_answer" and payload["text"]:
                 self.write(f"  (提示) {payload['text']}")
         self._seen_events = len(self.api.events)
@@ -78,9 +92,10 @@ class TerminalChat:
             body = f"📎 {message['document']['file_name']} {body}".rstrip()
         self.write(f"{'(已更新) ' if edited else ''}{where}机器人:\n{body}")
         buttons = [b for row in message.get("reply_markup", {}).get("inline_keyboard", []) for b in row if "callback_data" in b]
-        if buttons and chat["id"] == self.user_id:
-            self._buttons = (message, buttons)
-            self.write("  " + "  ".join(f"[{i}] {b['text']}" for i, b in enumerate(buttons, 1)))
+        if chat["id"] == self.user_id:
+            numbers = self._buttons.show(message, buttons)
+            if buttons:
+                self.write("  " + "  ".join(f"[{n}] {b['text']}" for n, b in zip(numbers, buttons)))
         self.write("")
 
 
@@ -99,18 +114,21 @@ def run_chat(*, user_id: int | None = None, name: str = "我") -> int:
     from bot.app import build_application
     from bot.services import Services
     from bot.settings import get_settings
+    from bot.startup_checks import config_problem
 
-    # Routine log lines would interleave with the conversation; warnings and errors still show.
-    root = logging.getLogger()
-    root.setLevel(max(root.level, logging.WARNING))
     settings = get_settings().model_copy(update={"telegram_bot_token": LOCAL_TOKEN})
     if user_id is None:
         user_id = settings.admin_telegram_ids[0] if settings.admin_telegram_ids else DEFAULT_USER_ID
     services = Services.create(settings)
+    problem = config_problem(services)
+    if problem:
+        print(f"错误:{problem}", file=sys.stderr)
+        return 2
+    log_file = settings.data_dir / LOG_FILE
+    log_to(log_file)
 
     async def main() -> None:
-        api = LocalBotApi(LOCAL_TOKEN)
-        api.add_user(user_id, name)
+        api = local_api(services, user_id, name)
         application = build_application(services, request=LocalRequest(api))
         print("正在加载规则库……")
         async with application:
@@ -119,7 +137,8 @@ def run_chat(*, user_id: int | None = None, name: str = "我") -> int:
             await application.start()
             chat = TerminalChat(application, api, user_id)
             chat.print_events()
-            print(f"终端对话已开始(你是用户 {user_id})。输入问题或命令,例如 /help;输入数字按按钮;Ctrl-D 退出。\n")
+            print(f"终端对话已开始(你是用户 {user_id};运行日志写在 {log_file})。"
+                  "输入问题或命令,例如 /help;输入数字按按钮;Ctrl-D 退出。\n")
             try:
                 await chat_loop(chat, lambda: input("你: "))
             finally:
@@ -131,3 +150,31 @@ def run_chat(*, user_id: int | None = None, name: str = "我") -> int:
         pass
     print("再见。", file=sys.stderr)
     return 0
+
+
+def log_to(path: Path) -> None:
+    """The bot's log lines (the alert dispatcher's, a message that could not be delivered, an
+    error's traceback) go to `path`: printed, they would interleave with the conversation."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    logging.captureWarnings(True)
+
+
+def local_api(services, user_id: int, name: str, token: str = LOCAL_TOKEN) -> LocalBotApi:  # type: ignore[no-untyped-def]
+    """The in-memory Telegram of the terminal chat: you (`user_id`), and everyone of the directory
+    with a Telegram id, each with a chat with the bot, so that what the bot sends them (an approval
+    request, a decision) is printed as 「[发往 王区长]」 instead of failing as an unknown chat."""
+    from office.directory import all_members
+
+    api = LocalBotApi(token)
+    with services.db.transaction() as session:
+        for member in all_members(session=session):
+            if member.telegram_id is not None:
+                api.add_user(member.telegram_id, member.name)
+    api.add_user(user_id, name)
+    return api

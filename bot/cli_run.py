@@ -33,6 +33,12 @@ def _run(args: argparse.Namespace) -> int:
         print("未配置 TELEGRAM_BOT_TOKEN,也未配置 DINGTALK_CLIENT_ID / DINGTALK_CLIENT_SECRET(见 .env.example)。"
               "不用 Telegram 试用请运行 officebot chat。", file=sys.stderr)
         return 2
+    from bot.startup_checks import config_problem
+
+    problem = config_problem(services)
+    if problem:
+        print(f"错误:{problem}", file=sys.stderr)
+        return 2
     application = None
     if settings.telegram_bot_token:
         from bot.app import build_application

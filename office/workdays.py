@@ -88,7 +88,17 @@ def parse_schedule(text: str, *, origin: str = "节假日文件") -> OfficeSched
 
 
 def load_schedule(path: Path) -> OfficeSchedule:
-    return parse_schedule(path.read_text(encoding="utf-8"), origin=str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CalendarFileError(f"找不到文件 {path}") from None
+    except UnicodeDecodeError:
+        raise CalendarFileError(f"{path} 不是 UTF-8 文本,请另存为 UTF-8 编码") from None
+    except IsADirectoryError:
+        raise CalendarFileError(f"{path} 是文件夹,请指向节假日安排文件") from None
+    except PermissionError:
+        raise CalendarFileError(f"没有读取 {path} 的权限") from None
+    return parse_schedule(text, origin=str(path))
 
 
 @lru_cache(maxsize=64)

@@ -83,3 +83,12 @@ def test_no_file_configured_means_the_packages_only():
 def test_a_bad_file_line_is_named(line):
     with pytest.raises(CalendarFileError, match="第2行"):
         parse_schedule(f"2027-01-01 休 元旦\n{line}\n")
+
+
+def test_a_file_that_cannot_be_read_is_a_calendar_error_saying_why(tmp_path):
+    with pytest.raises(CalendarFileError, match="找不到文件"):
+        calendar_from_file(tmp_path / "missing.txt")
+    gbk = tmp_path / "holidays.txt"
+    gbk.write_bytes("2027-10-01 休 国庆节\n".encode("gbk"))
+    with pytest.raises(CalendarFileError, match="不是 UTF-8 文本"):
+        calendar_from_file(gbk)
