@@ -1,7 +1,9 @@
 """The persistent index: every article, each of its sentences and its example questions
 (retrieval/examples.py), with their vectors, in one Chroma collection (through langchain-chroma).
 The collection is the single source of truth: the in-memory lexical index and the article texts
-are rebuilt from it at start-up, and dense retrieval is Chroma's own query.
+are rebuilt from it at start-up, and dense retrieval is Chroma's own query. Every write renews a
+generation token in the collection's metadata (`generation`), so that processes sharing one Chroma
+server notice another's ingest or removal and rebuild their in-memory side (retrieval/service.py).
 
 Dense retrieval asks Chroma for the similarity of every chunk (`n_results` = all of them, distances
 only), because the searcher needs a dense score for every article: the fusion scales each signal
@@ -22,11 +24,13 @@ Example::
     index.remove(key, removed_at=now)   # every chunk of that document gone; remembered in `withdrawn()`
     chunks = index.chunks()        # every stored chunk (id, article, text, kind)
     index.similarities(vector)     # {chunk id: cosine similarity} for every chunk
+    index.generation()             # 'c0ffee…': changes with every replace/remove, by any process
 """
 
 from __future__ import annotations
 
 import threading
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -42,6 +46,7 @@ from retrieval.document import Article, RuleDocument
 from retrieval.embeddings import collection_suffix
 
 ARTICLE, SENTENCE, EXAMPLE = "article", "sentence", "example"  # the kinds of chunk
+GENERATION = "officebot_generation"  # collection metadata key: renewed by every write
 _BATCH = 256
 
 
@@ -182,6 +187,7 @@ class RulesIndex:
             if stale:
                 collection.delete(ids=stale)
             self._withdrawn.delete(ids=[document.key])
+            self._renew_generation()
 
     def remove(self, key: str, removed_at: datetime) -> int:
         """Delete every chunk of the document `key` and remember that it was removed; the number of
@@ -192,7 +198,20 @@ class RulesIndex:
             self._withdrawn.upsert(ids=[key], embeddings=[[1.0]], metadatas=[{"removed_at": removed_at.isoformat()}])
             for start in range(0, len(ids), _BATCH):
                 collection.delete(ids=ids[start : start + _BATCH])
+            self._renew_generation()
         return len(ids)
+
+    def generation(self) -> str | None:
+        """A token renewed by every `replace` and `remove`, whichever process wrote (None before the
+        first write). Read from the server each time: one small request."""
+        collection = self._store._client.get_collection(self._store._collection.name, embedding_function=None)
+        return (collection.metadata or {}).get(GENERATION)
+
+    def _renew_generation(self) -> None:
+        # Written after the records, so a reader that sees the new token also sees the write. Chroma
+        # replaces the whole metadata and refuses to be sent "hnsw:space" again; the distance stays
+        # in the collection's configuration.
+        self._store._collection.modify(metadata={GENERATION: uuid.uuid4().hex})
 
     def withdrawn(self) -> set[str]:
         """The keys of documents removed on purpose and not ingested again since."""

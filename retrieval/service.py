@@ -102,7 +102,21 @@ class RulesQA:
         self._answerer = answerer or ExtractiveAnswerer(RefusalPolicy())
         self._rephraser = rephraser
         self._ingest_lock = threading.Lock()
-        self.searcher = self._new_searcher()
+        self._reload_lock = threading.Lock()
+        self._loaded = self._load()  # (the index's generation, the searcher built from it)
+
+    @property
+    def searcher(self) -> HybridSearcher:
+        """The searcher over the index as it is now. Processes that share one Chroma server see each
+        other's writes: when the index's generation (renewed by every ingest or removal, whichever
+        process made it) differs from the one the searcher was built at, it is rebuilt first."""
+        generation = self._index.generation()
+        if generation != self._loaded[0]:
+            with self._reload_lock:
+                if generation != self._loaded[0]:  # not already reloaded by another thread
+                    log.info("The rules index was changed by another process: reloading it")
+                    self._loaded = self._load()
+        return self._loaded[1]
 
     def ensure_indexed(self, corpus: list[Path]) -> None:
         """At start: an empty index is first built from `corpus`; a full one is only checked for a
@@ -181,7 +195,7 @@ class RulesQA:
                 known[document.key] = document.sha256
                 report.articles += len(document.articles)
             if report.changed:
-                self.searcher = self._new_searcher()
+                self._loaded = self._load()
         return report
 
     def find_document(self, reference: str) -> RuleDocument:
@@ -210,7 +224,7 @@ class RulesQA:
                     "重新导入时也不再自动包含它。确需删除,请明确确认。"
                 )
             self._index.remove(document.key, removed_at=self._now())
-            self.searcher = self._new_searcher()
+            self._loaded = self._load()
         return document
 
     def _stands_alone(self, question: str, hits: list[ScoredArticle]) -> bool:
@@ -220,8 +234,10 @@ class RulesQA:
             return False
         return len(_CONTENT.findall(_FOLLOW_UP_FRAME.sub("", question))) >= _STANDALONE_MIN_CHARS
 
-    def _new_searcher(self) -> HybridSearcher:
-        return HybridSearcher(self._index, self._embeddings, self._tokenizer, self._glossary, self._weights)
+    def _load(self) -> tuple[str | None, HybridSearcher]:
+        """The generation is read before the records, so a write landing meanwhile is picked up next time."""
+        generation = self._index.generation()
+        return generation, HybridSearcher(self._index, self._embeddings, self._tokenizer, self._glossary, self._weights)
 
 
 def _sub_questions(question: str) -> list[str]:
