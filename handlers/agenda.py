@@ -33,6 +33,13 @@ from office.dates import DateError, parse_date
 from office.meetings import parse_meeting_pick
 
 COMMANDS = [("agenda", "议题:提交议题、查看议程和待办")]
+HELP_LINES = [
+    ("/agenda 2026-12-09 常务会议 关于XX的请示", "提交议题"),
+    ("/agenda 2026-12-09", "当天会议的议程"),
+    ("/agenda mine", "本单位的议题"),
+    ("/agenda todo", "待我审核、批准的议题和我的草稿"),
+    ("/agenda export 2026-12-09 docx", "导出议程(办公室)"),
+]
 BUTTON_PREFIX = ("ag:sub:", "ag:del:", agenda_form.PREFIX)
 FORMS = [agenda_form.FORM]
 

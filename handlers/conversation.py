@@ -3,6 +3,8 @@
 A feature module written against the plain types (handlers/messages.py) exposes::
 
     COMMANDS: list[tuple[str, str]]   # (command, Chinese description) for the menu and /help
+    HELP_LINES: list[tuple[str, str]] # optional: further forms of its commands for /help only,
+                                      # e.g. ("/agenda todo", "待我审核、批准的议题")
     BUTTON_PREFIX: str | tuple[str, ...]  # the start of its buttons' data, e.g. "dl:" ("" takes any button)
     FORMS: list[Form]                 # its guided forms (handlers/forms.py)
     ASKS_GROUP_ADMIN: frozenset[str]  # optional: commands that need to know if a group's admin sent them
@@ -12,7 +14,7 @@ A feature module written against the plain types (handlers/messages.py) exposes:
     def handle(turn: Turn) -> Response
 
 `Conversation.respond` sends an answer to an open form (text, a form's button, an uploaded file)
-to that form, /cancel to the open form, a command or a button to the feature that owns it (the
+to that form, /cancel to the open form (with none open it is start's command: nothing to give up), a command or a button to the feature that owns it (the
 first in the list whose prefix matches), and other plain text (in a group: only text addressed
 to the bot) to the feature that takes text. Each runs in one transaction that also records the
 update's id, so a redelivered update changes nothing (and gets the answer it never got, if the
@@ -40,8 +42,10 @@ CANCEL = "cancel"
 
 class Conversation:
     def __init__(self, services: Services, features: list[ModuleType], *,
-                 commands: list[tuple[str, str]] | None = None) -> None:
-        """`commands`: every command of the bot, for /help (default: those of `features`)."""
+                 commands: list[tuple[str, str]] | None = None,
+                 help_lines: list[tuple[str, str]] | None = None) -> None:
+        """`commands`, `help_lines`: every command of the bot and the further forms of them, for /help
+        (default: those of `features`)."""
         if not features:
             raise ValueError("no features given")
         self._services = services
@@ -51,6 +55,7 @@ class Conversation:
         self._takes_text = next((f for f in features if getattr(f, "TAKES_TEXT", False)), None)
         self.commands = tuple(commands if commands is not None else
                               [command for feature in features for command in feature.COMMANDS])
+        self.help_lines = tuple(help_lines if help_lines is not None else _help_lines(features))
         forms = [form for feature in features for form in feature.FORMS]
         self.forms = FormRunner(services, forms) if forms else None
 
@@ -59,7 +64,8 @@ class Conversation:
         """The core of those of `features` that are on it (they have `handle`), in their order; /help
         lists the commands of all of them (bot/app.py FEATURES: every channel adapter builds it so)."""
         return cls(services, [feature for feature in features if hasattr(feature, "handle")],
-                   commands=[command for feature in features for command in feature.COMMANDS])
+                   commands=[command for feature in features for command in feature.COMMANDS],
+                   help_lines=_help_lines(features))
 
     def feature_for(self, incoming: Incoming) -> ModuleType | None:
         """The feature a button, a command or free text is for (an open form is asked first: `answers_form`)."""
@@ -103,7 +109,8 @@ class Conversation:
         now = self._services.now()
         with self._services.db.transaction() as session:
             return applied_once(session, incoming, now, lambda: feature.handle(
-                Turn(incoming, session, now, self._services, self.forms, commands=self.commands, prepared=prepared)))
+                Turn(incoming, session, now, self._services, self.forms, commands=self.commands,
+                     help_lines=self.help_lines, prepared=prepared)))
 
     def delivered(self, incoming: Incoming) -> None:
         """Called by the adapter once the response to `incoming` is sent (see `applied_once`)."""
@@ -115,3 +122,7 @@ class Conversation:
             return False
         with self._services.db.transaction() as session:
             return applied_before(session, channel=incoming.channel, update_id=incoming.update_id)
+
+
+def _help_lines(features: Sequence[ModuleType]) -> list[tuple[str, str]]:
+    return [line for feature in features for line in getattr(feature, "HELP_LINES", ())]

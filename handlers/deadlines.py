@@ -36,6 +36,7 @@ COMMANDS = [
     ("foreign", "登记外事活动(提前7个工作日请示)"),
     ("incident", "登记重大舆情(24小时内回应)"),
 ]
+HELP_LINES = [("/deadline 2026-12-05 17:00 提交整改报告", "一句话设置;不带参数发送则逐步填写")]
 BUTTON_PREFIX = "dl:"
 FORMS = [deadline_form.FORM]
 
@@ -150,7 +151,8 @@ def _alert_button(turn: Turn) -> Response:
                 until = None
             else:
                 _, until = snooze_alerts(
-                    session=turn.session, deadline_id=deadline_id, chat_id=int(incoming.chat_id), member=member,
+                    session=turn.session, deadline_id=deadline_id, chats=[(incoming.channel, incoming.chat_id)],
+                    member=member,
                     actor_telegram_id=member.telegram_id, is_admin=admin, calendar=turn.services.workdays, tz=tz,
                     now=turn.now,
                 )

@@ -42,6 +42,7 @@ class Turn:
     services: Services
     forms: FormRunner | None = None
     commands: tuple[tuple[str, str], ...] = ()  # every command of the bot (core or not), for /help
+    help_lines: tuple[tuple[str, str], ...] = ()  # further forms of those commands, for /help
     prepared: Any = None  # what the feature's `prepare` found before this transaction (handlers/conversation.py)
 
 

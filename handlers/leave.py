@@ -23,6 +23,7 @@ from office.leave_meetings import registered_meeting_named
 from office.leave_routing import LeaveKind
 
 COMMANDS = [("leave", "请假报备(出差、休假、会议请假等)")]
+HELP_LINES = [("/leave 出差 2026-12-01 2026-12-03 上海 事由", "一句话提交;不带参数发送 /leave 则逐步填写")]
 BUTTON_PREFIX = "lv:card:"  # before handlers/leave_decisions.py's "lv:" in the feature list
 FORMS = [leave_form.FORM]
 

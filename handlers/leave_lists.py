@@ -19,6 +19,7 @@ from office.leave_notices import return_notices
 from office.leave_views import away_on, export_csv, my_leaves, pending_for
 
 COMMANDS = [("leaves", "我的请假、待我审批;办公室可查某日外出人员"), ("back", "销假(外出返回)")]
+HELP_LINES = [("/leaves 明天", "当天外出人员(办公室;日期也可写 2026-12-01、下周一)")]
 BUTTON_PREFIX = "lv:lists:"  # no buttons: nothing starts with it
 FORMS: list = []
 

@@ -1,7 +1,9 @@
 """/start and /help, written once for every messenger: what the bot does and every command it
-understands (the whole bot's, handed to the core as `Turn.commands`).
+understands (the whole bot's, handed to the core as `Turn.commands`, each with the further forms
+its feature lists in `HELP_LINES`). Also /cancel when no form is open: an open form takes /cancel
+first (handlers/conversation.py), so here there is nothing to give up, and the person is told so.
 
-Try it: send /start or /help to the bot (or type them in `officebot chat`).
+Try it: send /start, /help or /cancel to the bot (or type them in `officebot chat`).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from handlers.forms import Turn
 from handlers.messages import Reply, Response
 
-COMMANDS = [("start", "开始使用"), ("help", "使用说明和命令列表")]
+COMMANDS = [("start", "开始使用"), ("help", "使用说明和命令列表"), ("cancel", "放弃正在填写的内容")]
 BUTTON_PREFIX = "start:"  # no buttons: nothing starts with it
 FORMS: list = []
 
@@ -22,8 +24,18 @@ WELCOME = (
 )
 
 
+NOTHING_TO_CANCEL = "现在没有正在填写的内容,无需放弃。"
+INDENT = "\u3000"  # a full-width space: the further forms of a command line up under it
+
+
 def handle(turn: Turn) -> Response:
     if turn.incoming.command == "start":
         return Response([Reply.say(WELCOME + "\n\n发送 /help 查看全部命令。")])
-    lines = [f"/{command} — {description}" for command, description in turn.commands]
+    if turn.incoming.command == "cancel":
+        return Response([Reply.say(NOTHING_TO_CANCEL)])
+    lines = []
+    for command, description in turn.commands:
+        lines.append(f"/{command} — {description}")
+        lines += [f"{INDENT}{usage} — {text}" for usage, text in turn.help_lines
+                  if usage.split()[0] == f"/{command}"]
     return Response([Reply.say(WELCOME + "\n\n可用命令:\n" + "\n".join(lines))])
