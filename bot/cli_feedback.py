@@ -1,4 +1,5 @@
 """`officebot feedback --csv [FILE]`: the rated answers (👍/👎), so the office sees where the bot misses.
+The file is office/feedback_export.py's, the same the web console's 反馈 page offers.
 
 Try it: `officebot feedback --csv feedback.csv` (or without FILE to print to the terminal).
 """
@@ -6,12 +7,7 @@ Try it: `officebot feedback --csv feedback.csv` (or without FILE to print to the
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
-
-from storage.feedback import rated_answers
-
-COLUMNS = ["id", "time_utc", "telegram_user_id", "chat_id", "question", "answered", "citations", "rating", "rated_at_utc"]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,36 +17,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=_export)
 
 
-def write_feedback_csv(session, stream) -> int:
-    """Write every rated answer as one CSV row; returns the number of rows."""
-    writer = csv.writer(stream)
-    writer.writerow(COLUMNS)
-    rows = rated_answers(session)
-    for row in rows:
-        writer.writerow([
-            row.id,
-            row.at.isoformat(timespec="seconds") if row.at else "",
-            row.telegram_user_id or "",
-            row.chat_id or "",
-            row.question,
-            "是" if row.answered else "否",
-            "; ".join(row.citations or []),
-            row.rating,
-            row.rated_at.isoformat(timespec="seconds") if row.rated_at else "",
-        ])
-    return len(rows)
-
-
 def _export(args: argparse.Namespace) -> int:
     from bot.services import Services
+    from office.feedback_export import feedback_csv
 
     services = Services.create()
     with services.db.transaction() as session:
-        if args.file is None:
-            write_feedback_csv(session, sys.stdout)
-            return 0
-        # The BOM makes Excel read the Chinese text as UTF-8.
-        with open(args.file, "w", encoding="utf-8-sig", newline="") as stream:
-            count = write_feedback_csv(session, stream)
+        content, count = feedback_csv(session=session, timezone=services.settings.timezone)
+    if args.file is None:
+        sys.stdout.write(content.removeprefix("\ufeff"))
+        return 0
+    with open(args.file, "w", encoding="utf-8", newline="") as stream:
+        stream.write(content)
     print(f"已导出 {count} 条评价到 {args.file}")
     return 0

@@ -1,16 +1,14 @@
 """反馈 (/feedback, office only): the answers people rated 👎, with their question and citations, to review;
-every rated answer as CSV (the same file `officebot feedback --csv` writes)."""
+every rated answer as CSV (office/feedback_export.py: the same file `officebot feedback --csv` writes)."""
 
 from __future__ import annotations
-
-import io
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.cli_feedback import write_feedback_csv
 from office.console_access import Viewer
+from office import feedback_export
 from storage.feedback import rated_answers
 from web.auth import page, services_of
 from web.rendering import render
@@ -25,10 +23,10 @@ def feedback(request: Request, viewer: Viewer) -> Response:
 
 @page(office_only=True)
 def feedback_csv(request: Request, viewer: Viewer) -> Response:
-    stream = io.StringIO()
-    with services_of(request).db.transaction() as session:
-        write_feedback_csv(session, stream)
-    return Response(stream.getvalue().encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
+    services = services_of(request)
+    with services.db.transaction() as session:
+        content, _ = feedback_export.feedback_csv(session=session, timezone=services.settings.timezone)
+    return Response(content.encode("utf-8"), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=feedback.csv"})
 
 

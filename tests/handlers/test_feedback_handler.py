@@ -8,7 +8,7 @@ import io
 import pytest
 from qa_bot import qa_bot
 
-from bot.cli_feedback import write_feedback_csv
+from office.feedback_export import feedback_csv
 from storage.feedback import rated_answers
 
 ASKER, OTHER = 601, 602
@@ -57,10 +57,10 @@ async def test_feedback_csv_lists_rated_answers_only(bot, db):
     bot.reply(await bot.send(ASKER, "今天天气怎么样?"))
     await bot.press(ASKER, rated, "👍")
 
-    stream = io.StringIO()
     with db.transaction() as session:
-        assert write_feedback_csv(session, stream) == 1
-    (row,) = csv.DictReader(io.StringIO(stream.getvalue()))
-    assert row["question"] == "常务会议材料提前几天报送?"
-    assert row["rating"] == "up" and row["answered"] == "是"
-    assert row["citations"] == "《通州区人民政府工作规则》第四十八条(第十章 会议制度)"
+        content, count = feedback_csv(session=session, timezone="Asia/Shanghai")
+    assert count == 1
+    (row,) = csv.DictReader(io.StringIO(content.removeprefix("\ufeff")))
+    assert row["问题"] == "常务会议材料提前几天报送?"
+    assert row["评价"] == "有用" and row["找到规定"] == "是"
+    assert row["引用条款"] == "《通州区人民政府工作规则》第四十八条(第十章 会议制度)"
