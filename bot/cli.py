@@ -12,13 +12,14 @@ import sys
 from collections.abc import Sequence
 
 from bot import cli_db, cli_deadlines, cli_documents, cli_feedback, cli_meetings, cli_qa, cli_run, cli_users, cli_web
+from bot.cli_parser import ArgumentParser
 
 # Modules that contribute sub-commands, in the order `--help` lists them.
 COMMAND_MODULES = (cli_db, cli_qa, cli_documents, cli_run, cli_feedback, cli_users, cli_meetings, cli_deadlines, cli_web)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="officebot", description="区政府办公助手 officebot")
+    parser = ArgumentParser(prog="officebot", description="区政府办公助手 officebot")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.register(subparsers)

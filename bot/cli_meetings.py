@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 
 from office.agenda_export import FORMATS
+
+LISTING = "officebot meetings list"  # where the command line sees the coming meetings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -76,14 +78,17 @@ def _day(text: str, today: date):  # type: ignore[no-untyped-def]
 
 def _add(args: argparse.Namespace) -> int:
     from office.dates import DateError
-    from office.meetings import MeetingError, format_moment, materials_due, meeting_label, parse_meeting_type, register_meetings
+    from office.meetings import (MeetingError, format_moment, materials_due, meeting_label, parse_meeting_time,
+                                 parse_meeting_type, register_meetings)
 
     services, tz = _services()
+    at = parse_meeting_time(args.time)
+    if at is None:
+        return _fail(f"看不懂时间「{args.time}」,请按 24 小时制写成 --time 09:00 或 --time 15:30")
     try:
-        hour, minute = (int(part) for part in args.time.replace(":", ":").split(":"))
-        starts_at = datetime.combine(_day(args.date, services.now().date()), time(hour, minute), tz)
-    except (ValueError, DateError) as exc:
-        return _fail(f"日期或时间有误({exc});请写成 --date 2026-12-09 --time 09:00")
+        starts_at = datetime.combine(_day(args.date, services.now().date()), at, tz)
+    except DateError as exc:
+        return _fail(f"{exc},请写成 --date 2026-12-09")
     try:
         with services.db.transaction() as session:
             meetings = register_meetings(
@@ -140,7 +145,7 @@ def _export(args: argparse.Namespace) -> int:
         pick = MeetingPick(kind=parse_meeting_type(args.type) if args.type else None, at=at, meeting_id=args.id)
         with services.db.transaction() as session:
             meeting = find_meeting(session=session, day=day, pick=pick, tz=tz,
-                                   example="加 --time {time} 或 --id {id}")
+                                   example="加 --time {time} 或 --id {id}", listing=LISTING)
             name, content = export_agenda(session=session, meeting=meeting, fmt=args.format, tz=tz)
     except (DateError, MeetingError) as exc:
         return _fail(str(exc))

@@ -293,11 +293,12 @@ def _candidate(meeting: Meeting, tz: tzinfo) -> str:
 
 
 def find_meeting(
-    *, session: Session, day: date, tz: tzinfo, pick: MeetingPick = MeetingPick(), example: str = PICK_EXAMPLE
+    *, session: Session, day: date, tz: tzinfo, pick: MeetingPick = MeetingPick(), example: str = PICK_EXAMPLE,
+    listing: str = "/meetings",
 ) -> Meeting:
     """The one meeting held on `day` that `pick` names, or a MeetingError saying what exists; when
     several fit, it lists them and shows how to pick one (`example`, formatted with the first one's
-    {time}, {id} and {kind})."""
+    {time}, {id} and {kind}); with none that day it points at `listing` (the chat's /meetings)."""
     on_day = meetings_on_day(session=session, day=day, tz=tz)
     wanted = [m for m in on_day if pick.matches(m, tz)]
     matches = [m for m in wanted if not m.cancelled]
@@ -307,7 +308,7 @@ def find_meeting(
         raise MeetingError(f"{meeting_label(wanted[0], tz)},取消原因:{wanted[0].cancel_reason}。")
     live = [m for m in on_day if not m.cancelled]
     if not live:
-        raise MeetingError(f"{format_day(day)} 没有已登记的会议,请用 /meetings 查看近期会议。")
+        raise MeetingError(f"{format_day(day)} 没有已登记的会议,请用 {listing} 查看近期会议。")
     if not matches:
         listed = ";".join(meeting_label(m, tz) for m in live)
         raise MeetingError(f"{format_day(day)} 没有{pick.describe()},当天的会议:{listed}")

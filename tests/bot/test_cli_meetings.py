@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from bot.cli import main
+from office.dates import format_day
 from office.directory import add_member
 from office.meetings import register_meetings
 from storage.agenda import MeetingType
@@ -40,3 +41,28 @@ def test_export_picks_one_of_two_meetings_of_a_type_by_time_or_number(db, tmp_pa
     assert "第二会议室" in (tmp_path / "afternoon.md").read_text(encoding="utf-8")
     assert "第一会议室" in (tmp_path / "morning.md").read_text(encoding="utf-8")
     assert "看不懂时间「25:00」" in bad_time
+
+
+def test_mistyped_dates_and_times_are_explained_in_chinese_with_command_line_hints(db, tmp_path, monkeypatch, capsys,
+                                                                                   clock):
+    day = clock.now().date() + timedelta(days=10)
+    monkeypatch.setenv("DATABASE_URL", db.url)
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("CLOCK_SHIFT_SECONDS", str(clock.shift.total_seconds()))
+    from bot.settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        errors = []
+        for argv in (["meetings", "add", "--date", day.isoformat(), "--time", "25:00", "--type", "常务会议"],
+                     ["meetings", "add", "--date", "2026-13-09", "--time", "09:00", "--type", "常务会议"],
+                     ["agenda", "export", "--date", day.isoformat()]):
+            assert main(argv) == 2
+            errors.append(capsys.readouterr().err.strip())
+    finally:
+        get_settings.cache_clear()
+    assert errors == [
+        "错误:看不懂时间「25:00」,请按 24 小时制写成 --time 09:00 或 --time 15:30",
+        "错误:「2026-13-09」不是有效日期,请写成 --date 2026-12-09",
+        f"错误:{format_day(day)} 没有已登记的会议,请用 officebot meetings list 查看近期会议。",
+    ]
