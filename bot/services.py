@@ -53,7 +53,7 @@ class Services:
         """The rules Q&A engine, loaded on first use (index built on first ever start)."""
         from bot.qa_engine import open_rules_qa
 
-        return open_rules_qa(self.settings)
+        return open_rules_qa(self.settings, clock=self.clock, workdays=self.workdays)
 
     @cached_property
     def alert_policy(self) -> AlertPolicy:

@@ -145,8 +145,10 @@ def _passage(passage: Passage) -> Rich:
 
 
 def render_answer(answer: Answer) -> Rich:
-    """The reply: summary line, each quoted article (answering sentences in bold), its citation."""
-    blocks: list[str | Rich] = [bold(answer.summary)]
+    """The reply: the computed date when the question names one (📅 …), the summary line, each quoted
+    article (answering sentences in bold), its citation."""
+    blocks: list[str | Rich] = [bold(f"📅 {answer.computed}")] if answer.computed else []
+    blocks.append(bold(answer.summary))
     blocks += [_passage(passage) for passage in answer.passages]
     if not answer.answered:
         # Saying what was searched shows the asker whether the bot read the question right.

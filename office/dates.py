@@ -5,6 +5,10 @@ Understood (each optionally followed by 上午 / 下午 for a half day)::
     2026-12-01  2026/12/1  2026.12.1  2026年12月1日  12月1日  12月1号  十二月一日  12-01  12/1
     今天  明天  后天  大后天  3天后  周五  星期五  本周五  下周一  下下周一
 
+`find_moment` finds such a date inside a sentence (a question to the rules Q&A), with the clock
+time after it if one is given (上午9点, 下午三点半, 14:30) and the past days an incident is told
+with (昨天, 前天, 昨晚).
+
 A year-less date means this year, unless that is more than half a year ago (then next year), so a
 date typed a few days late is reported as past instead of silently moving a year ahead.
 Try it::
@@ -20,7 +24,7 @@ import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 WHOLE_DAY = "全天"
 MORNING = "上午"
@@ -161,3 +165,83 @@ def half_day_slots(start: date, start_period: str, end: date, end_period: str) -
 
 def day_of_slot(slot: int) -> date:
     return date.fromordinal(slot // 2)
+
+
+# --- dates inside a sentence -------------------------------------------------------------------
+
+# The forms of `parse_day` as they occur inside a sentence: a month-day needs its 日/号 (12月 alone
+# is a month), 12-22 must not touch other digits, and 每周一 is a habit, not a date.
+_DAY_IN_TEXT = re.compile(
+    r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}[日号]?"
+    r"|(?<!\d)\d{1,2}月\d{1,2}[日号]"
+    r"|(?<![\d.:/-])\d{1,2}[-/]\d{1,2}(?![\d.:/-])"
+    r"|大后天|后天|今天|今日|明天|明日|昨天|昨日|前天|[今明昨](?=[早晚])"
+    r"|(?<!\d)\d{1,3}天[后之]后?"
+    r"|(?<!每)(?:下下|下|本|这)?(?:周|星期|礼拜)[一二三四五六日天](?!年)"
+)
+PAST_DAYS = {"昨天": -1, "昨日": -1, "前天": -2, "昨": -1}  # an incident is told in the past
+_SHORT_DAYS = {"今": "今天", "明": "明天"}  # 今晚, 明早
+_CLOCK_AFTER = re.compile(
+    r"^(?:的)?(上午|下午|晚上|早上|中午|凌晨|傍晚|早|晚)?"
+    r"(?:(\d{1,2})(?:[:：](\d{2})|[点时](?:(半)|(\d{1,2})分?)?))?"
+)
+_AFTERNOON_WORDS = ("下午", "晚上", "傍晚", "晚")
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A date found in a sentence, with its clock time when one follows it (`at`), else its half day."""
+
+    day: date
+    at: time | None = None
+    period: str = WHOLE_DAY
+    text: str = ""  # as written, e.g. 下周三上午9点
+
+
+def _clock_numerals(text: str) -> str:
+    """九点 → 9点, 十点半 → 10点半 (Chinese numerals before 点/时/分)."""
+    return re.sub(r"[零〇一二两三四五六七八九十]+(?=[点时分])", lambda m: _chinese_to_int(m.group()), text)
+
+
+def _clock(match: re.Match[str]) -> tuple[time | None, str]:
+    word, hour, minute, half, minutes = match.groups()
+    period = MORNING if word in ("上午", "早上", "凌晨", "早") else AFTERNOON if word in (*_AFTERNOON_WORDS, "中午") else WHOLE_DAY
+    if hour is None:
+        return None, period
+    value = int(hour)
+    if word in _AFTERNOON_WORDS and value < 12 or word == "中午" and value < 11:
+        value += 12
+    mins = 30 if half else int(minute or minutes or 0)
+    if value > 23 or mins > 59:
+        return None, period
+    return time(value, mins), WHOLE_DAY
+
+
+def find_moments(text: str, *, today: date) -> list[Moment]:
+    """Every date of the grammar written inside `text`, in order, with the clock time after it.
+    Relative dates are read from `today` (the office's date); unreadable candidates are skipped."""
+    normalised = _clock_numerals(_normalise_keeping_spaces(text))
+    moments = []
+    for match in _DAY_IN_TEXT.finditer(normalised):
+        written = match.group()
+        try:
+            if written in PAST_DAYS:
+                day = today + timedelta(days=PAST_DAYS[written])
+            else:
+                day = parse_day(_SHORT_DAYS.get(written, written), today=today).day
+        except DateError:
+            continue
+        rest = normalised[match.end() :].lstrip()
+        clock = _CLOCK_AFTER.match(rest)
+        if clock is None or not any(clock.groups()):
+            moments.append(Moment(day, None, WHOLE_DAY, written))
+            continue
+        at, period = _clock(clock)
+        moments.append(Moment(day, at, period, written + clock.group()))
+    return moments
+
+
+def _normalise_keeping_spaces(text: str) -> str:
+    """NFKC and Chinese month/day numerals as digits, like `_normalise`, but spaces kept (2026-12-22 09:00)."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[零〇一二两三四五六七八九十]+(?=[月日号])", lambda m: _chinese_to_int(m.group()), text)

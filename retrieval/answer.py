@@ -59,6 +59,9 @@ class Answer:
     summary: str  # the one-line answer, or NOT_FOUND
     passages: tuple[Passage, ...] = ()  # primary article first; empty when not answered
     related: tuple[Citation, ...] = field(default=())  # "may be related" / other candidates
+    # The date a cited article's deadline falls on for the moment the question names, computed by
+    # the office's deadline rules (see `ExtractiveAnswerer`); shown before the summary. '' when none.
+    computed: str = ""
 
     @property
     def citations(self) -> list[Citation]:
@@ -67,7 +70,7 @@ class Answer:
     @property
     def text(self) -> str:
         """The whole reply a person reads, as plain text."""
-        lines = [self.summary]
+        lines = [self.computed, self.summary] if self.computed else [self.summary]
         for passage in self.passages:
             lines += ["", f"{passage.citation.reference}", passage.text]
         if self.related:

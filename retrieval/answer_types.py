@@ -51,6 +51,14 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     ),
     # Not 这几天 / 最近几天 / 过几天 (the coming or recent days); 提前几天, 会前几天, 会后几天 are deadlines.
     AnswerType("days", "具体天数", re.compile(r"(?<![这那近过头])几天|多少天|几个?工作日|多少个?工作日|(?<!月)几日"), re.compile(_SPAN)),
+    # A calendar date (哪天报, 几号截止; 几月几日 is `month`): stated by a time limit to count from, a date,
+    # or a recurrence.
+    AnswerType(
+        "date",
+        "具体日期",
+        re.compile(r"哪一?天|哪一?日(?!子)|(?<!月)几号"),
+        re.compile(rf"{_SPAN}|\d{{1,2}}月\d{{1,2}}[日号]|\d{{4}}-\d\d-\d\d|每(?:年|月|周|季度|半年)|当[日天]|之日"),
+    ),
     AnswerType("hours", "具体小时数", re.compile(r"几个?小时|多少个?小时"), re.compile(_SPAN)),
     AnswerType("minutes", "具体分钟数", re.compile(r"几分钟|多少分钟"), re.compile(_SPAN)),
     # 几月几日 asks for a date, which a month also answers.

@@ -6,11 +6,16 @@ Example::
     answerer = ExtractiveAnswerer(RefusalPolicy())
     answer = answerer.run("常务会议材料提前几天报送?", searcher.search(question, k=5))
     answer.summary   # '依据第四十八条:…会前3天…'
+
+A question naming a date ("下周三的外宾座谈会,请示最晚哪天报?") gets the date the cited article's
+deadline falls on from `deadlines` (built by the composition root from the office's deadline rules,
+bot/qa_engine.py), shown first as `Answer.computed`; that line also answers a question for a date
+or weekday ("最晚这周几?") that the article's text alone does not state.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from retrieval.answer import NOT_FOUND, Answer, Citation, Passage
@@ -20,6 +25,19 @@ from retrieval.search import ScoredArticle
 from retrieval.tokens import ChineseTokenizer
 
 SUMMARY_MAX_CHARS = 160
+
+
+
+@dataclass(frozen=True)
+class ComputedDeadline:
+    """The date one cited article's deadline falls on, as a line for the answer."""
+
+    citation: Citation  # the article whose deadline it is
+    text: str
+
+
+# (question, the cited articles, best first) → the computed deadline, or None.
+DeadlineStatements = Callable[[str, Sequence[Citation]], "ComputedDeadline | None"]
 
 
 @dataclass(frozen=True)
@@ -77,6 +95,7 @@ class ExtractiveAnswerer:
         support_ratio: float = 0.85,
         max_related: int = 3,
         answer_types: AnswerTypeCheck | None = None,
+        deadlines: DeadlineStatements | None = None,
     ) -> None:
         if max_supporting < 0 or max_related < 0 or not 0 < support_ratio <= 1:
             raise ValueError("max_supporting/max_related must be ≥ 0 and 0 < support_ratio ≤ 1")
@@ -85,6 +104,7 @@ class ExtractiveAnswerer:
         self.max_supporting = max_supporting
         self.support_ratio = support_ratio
         self.max_related = max_related
+        self.deadlines = deadlines
 
     def run(
         self, question: str, hits: list[ScoredArticle], *, part_hits: Sequence[tuple[str, ScoredArticle]] = ()
@@ -112,9 +132,16 @@ class ExtractiveAnswerer:
             if _key(hit) not in seen and len(supporting) < self.max_supporting:
                 supporting.append(hit)
                 seen.add(_key(hit))
+        computed = self.deadlines(question, [_citation(h) for h in [top, *supporting]]) if self.deadlines else None
+        if computed is not None:  # the article whose date is given is the one the answer rests on
+            wanted = (computed.citation.document_key, computed.citation.article)
+            cited = [top, *supporting]
+            cited.sort(key=lambda hit: _key(hit) != wanted)
+            top, supporting = cited[0], cited[1:]
+        stated = [computed.text] if computed else []  # the computed date states a date, a weekday, a time
         clauses = asking_clauses(question)
         parts = answering_parts or ([(c, top) for c in clauses] if len(clauses) > 1 else [(question, top)])
-        missing = [self.answer_types.missing(part, [top.article.text, hit.article.text]) for part, hit in parts]
+        missing = [self.answer_types.missing(part, [top.article.text, hit.article.text, *stated]) for part, hit in parts]
         if all(missing):
             related = _unique(tuple(_citation(h) for h in [top, *supporting, *hits[1:]]))[: self.max_related]
             summary = f"{NOT_FOUND}相关条款没有写明{'、'.join(dict.fromkeys(m for ms in missing for m in ms))}。"
@@ -128,6 +155,7 @@ class ExtractiveAnswerer:
             summary=_summary(passages[0]) + (f"(规则未写明{unstated}。)" if unstated else ""),
             passages=passages,
             related=others,
+            computed=computed.text if computed else "",
         )
 
 

@@ -130,3 +130,17 @@ def test_an_answer_lost_in_a_crash_before_sending_is_sent_on_redelivery_without_
 
     assert again == crashed and any(span.quoted for span in again.replies[0].text.spans)
     assert len(engine.asked) == 1
+
+
+def test_a_computed_deadline_is_shown_first_in_bold_before_the_cited_answer():
+    from handlers.messages import BOLD
+    from retrieval.answer import Answer, Citation, Passage
+
+    citation = Citation("通州区人民政府工作规则", "rules", 65, "第六十五条", "", 1.0)
+    answer = Answer("下周三的外事活动最晚哪天报?", True, "依据第六十五条:…提前7个工作日…",
+                    passages=(Passage(citation, "均应提前7个工作日以书面形式报区政府外事办。"),),
+                    computed="按第六十五条计算:…最晚须于 2026-11-30(周一)18:00 前报区政府外事办")
+    rendered = qa.render_answer(answer)
+    assert rendered.plain().startswith("📅 按第六十五条计算")
+    assert rendered.plain().index("2026-11-30") < rendered.plain().index("依据第六十五条")
+    assert rendered.spans[0].style == BOLD

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 
-from office.dates import DateError, DayPart, format_day, parse_date, parse_day
+from office.dates import DateError, DayPart, find_moments, format_day, parse_date, parse_day
 from office.leave import LeaveError
 from office.leave_line import parse_leave_line
 
@@ -128,3 +128,29 @@ def test_absurd_years_are_refused_clearly(text):
     # Year 1 or 9999 are typos; further on they overflow the deadline arithmetic.
     with pytest.raises(DateError, match="年份"):
         parse_day(text, today=TODAY)
+
+
+# --- dates inside a sentence (find_moments, for the Q&A's computed deadlines) ---------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "day", "at"),
+    [
+        ("下周三的外宾座谈会想请副区长参加", date(2026, 12, 2), None),
+        ("下周三上午9点开常务会", date(2026, 12, 2), time(9, 0)),
+        ("12月22日下午3点半召开专题会议", date(2026, 12, 22), time(15, 30)),
+        ("十二月二十二日上午九点开会", date(2026, 12, 22), time(9, 0)),
+        ("2026-12-22 09:00 召开常务会议", date(2026, 12, 22), time(9, 0)),
+        ("昨晚10点发生舆情", date(2026, 11, 25), time(22, 0)),
+        ("今天上午8点30分出现舆情", date(2026, 11, 26), time(8, 30)),
+        ("出差明天结束", date(2026, 11, 27), None),
+    ],
+)
+def test_a_date_and_its_time_are_found_inside_a_sentence(sentence, day, at):
+    (moment,) = find_moments(sentence, today=TODAY)
+    assert (moment.day, moment.at) == (day, at)
+
+
+@pytest.mark.parametrize("sentence", ["每周一开常务会吗?", "材料提前3.5天报?", "12月份的会议多吗?", "周几开会?"])
+def test_habits_months_and_numbers_are_not_dates(sentence):
+    assert find_moments(sentence, today=TODAY) == []

@@ -130,3 +130,9 @@ def test_people_and_years_are_not_read_into_other_words(check: AnswerTypeCheck) 
 def test_a_date_asked_as_month_and_day_is_not_a_number_of_days(check: AnswerTypeCheck) -> None:
     assert [t.name for t in check.asked("全体会议几月几日开?")] == ["month"]
     assert check.missing("全体会议几月几日开?", ["全体会议一般于每年1月召开。"]) == ()
+
+
+def test_a_day_asked_for_needs_a_time_limit_or_a_date(check: AnswerTypeCheck) -> None:
+    assert check.missing("会议纪要最晚哪天印发?", ["区政府常务会议的纪要由区长签发。"]) == ("具体日期",)
+    assert check.missing("请示最晚哪天报外事办?", ["均应提前7个工作日以书面形式报区政府外事办。"]) == ()
+    assert check.missing("最晚几号备案?", ["自公布之日起30日内备案。"]) == ()
