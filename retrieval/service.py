@@ -28,6 +28,7 @@ from retrieval.answer import Answer, Citation, Passage
 from retrieval.answering import ExtractiveAnswerer, RefusalPolicy
 from retrieval.document import RuleDocument
 from retrieval.index import RulesIndex
+from retrieval.question_text import NOT_UNDERSTOOD, asks_something
 from retrieval.rephrase import LLMRephraser
 from retrieval.search import FusionWeights, HybridSearcher, ScoredArticle, clean_question
 from retrieval.sources import bundled_corpus_paths, bundled_keys, document_key, read_document
@@ -147,12 +148,15 @@ class RulesQA:
         cleaned = clean_question(question)
         if not _CONTENT.search(cleaned):
             raise QuestionError("问题里没有可检索的文字(只有表情或符号):请用文字描述想查询的规定。")
+        if not asks_something(question):  # a number, a bare date, hello, markup, SQL …
+            raise QuestionError(NOT_UNDERSTOOD)
         searcher = self.searcher
         hits = searcher.search(cleaned, k=5)
         # The previous question is read along only when this one is elliptical and cannot be
         # answered on its own; an unrelated question ("今天天气怎么样") is answered or refused alone.
         if context and _is_follow_up(cleaned) and not self._stands_alone(cleaned, hits):
-            hits = searcher.search(f"{clean_question(context)} {cleaned}", k=5)
+            previous = clean_question(context)
+            hits = self._on_previous_topic(searcher, searcher.search(f"{previous} {cleaned}", k=5), cleaned, previous)
         # A question that asks two things ("…几天报?…报谁批?") gets each part searched too, so
         # the article answering the second part is cited beside the first.
         parts = _sub_questions(cleaned)
@@ -226,6 +230,27 @@ class RulesQA:
             self._index.remove(document.key, removed_at=self._now())
             self._loaded = self._load()
         return document
+
+    def _on_previous_topic(
+        self, searcher: HybridSearcher, hits: list[ScoredArticle], question: str, previous: str
+    ) -> list[ScoredArticle]:
+        """An elliptical follow-up asks the previous question again about something else ("副区长请假
+        找谁?" → "那部门一把手呢?"), so the article that answered the previous question stays first when
+        it is nearly as strong (within the answerer's support ratio) and names something the follow-up
+        brings in (正职 for 一把手, as a word of its own); a neighbour that merely shares the new words (第五十三条's
+        会议请假 of 主要负责人) does not take over the topic."""
+        before = searcher.search(previous, k=1)
+        if not before or self._answerer.refusal.refuses(before[0]) or not hits:
+            return hits
+        wanted = (before[0].document.key, before[0].article.number)
+        position = next((i for i, hit in enumerate(hits) if (hit.document.key, hit.article.number) == wanted), None)
+        if not position or hits[position].score < self._answerer.support_ratio * hits[0].score:
+            return hits
+        terms, glossary = searcher.tokenizer.terms, searcher.glossary
+        brought_in = terms(glossary.expand(_FOLLOW_UP_FRAME.sub("", question))) - terms(glossary.expand(previous))
+        if not brought_in & terms(hits[position].article.text):  # 常务副区长 does not name 副区长
+            return hits
+        return [hits[position], *hits[:position], *hits[position + 1 :]]
 
     def _stands_alone(self, question: str, hits: list[ScoredArticle]) -> bool:
         """The question alone is answered with confidence: it is not refused and still says what it

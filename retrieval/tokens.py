@@ -56,6 +56,11 @@ class ChineseTokenizer:
             tokens += [w for w in self._jieba.cut_for_search(run) if len(w) > 1 and w not in _STOPWORDS]
         return tokens + _LATIN_WORD.findall(text.lower())
 
+    def terms(self, text: str) -> set[str]:
+        """Whole words as jieba reads the sentence (precise mode: 常务副区长 stays one word and does
+        not also yield 副区长, as `words`' search mode does), for telling which subjects a text names."""
+        return {w for run in _CJK_RUN.findall(text) for w in self._jieba.lcut(run) if len(w) > 1 and w not in _STOPWORDS}
+
     @staticmethod
     def chinese_bigrams(text: str) -> list[str]:
         """Bigrams of the Chinese runs only (no Latin words or digits)."""

@@ -17,7 +17,7 @@ from starlette.routing import Route
 
 from office.console_access import Viewer
 from retrieval.document import RuleDocument
-from retrieval.service import BundledDocumentError, DocumentError
+from retrieval.service import BundledDocumentError, DocumentError, QuestionError
 from retrieval.sources import SUPPORTED_SUFFIXES, CorpusError, bundled_keys, read_document
 from storage import audit
 from web.auth import Outcome, action, page, services_of
@@ -45,11 +45,15 @@ def documents(request: Request, viewer: Viewer) -> Response:
     services = services_of(request)
     question = request.query_params.get("q", "").strip()
     qa = services.qa
-    answer = qa.ask(question) if question else None
+    answer, unsearchable = None, ""
+    try:
+        answer = qa.ask(question) if question else None
+    except QuestionError as error:  # noise, only emoji …: the engine says what to ask instead
+        unsearchable = str(error)
     bundled = bundled_keys()
     rows = [_row(request, document, document.key in bundled) for document in qa.searcher.documents]
-    return render(request, "documents.html", {"documents": rows, "question": question,
-                                              "answer": answer, "suffixes": "、".join(SUPPORTED_SUFFIXES)})
+    return render(request, "documents.html", {"documents": rows, "question": question, "answer": answer,
+                                              "unsearchable": unsearchable, "suffixes": "、".join(SUPPORTED_SUFFIXES)})
 
 
 def _row(request: Request, document: RuleDocument, bundled: bool) -> dict:

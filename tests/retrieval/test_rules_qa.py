@@ -189,3 +189,24 @@ def test_short_questions_sharing_the_rule_books_words_are_answered(qa: RulesQA, 
 def test_full_width_question_marks_split_a_two_part_question() -> None:
     cleaned = clean_question("全体会一年开几次\uff1f常务会一年至少请几次代表列席\uff1f")
     assert _sub_questions(cleaned) == ["全体会一年开几次", "常务会一年至少请几次代表列席"]
+
+
+@pytest.mark.parametrize(
+    "noise", ["4", "hello", "12月22日", "１２３", "<b>x</b> &amp;", "SELECT * FROM users WHERE id=1; DROP TABLE users;--"]
+)
+def test_a_message_without_a_question_gets_examples_instead_of_an_article(qa: RulesQA, noise: str) -> None:
+    with pytest.raises(QuestionError, match="没看懂,可以这样问") as refused:
+        qa.ask(noise)
+    assert "常务会议材料提前几天报送?" in str(refused.value)
+
+
+@pytest.mark.parametrize("previous", ["副区长请假找谁?", "请假找谁批?"])
+def test_a_follow_up_keeps_the_previous_answers_article_when_it_names_the_new_subject(qa: RulesQA, previous: str) -> None:
+    assert qa.ask(previous).citations[0].article == 82
+    answer = qa.ask("那部门一把手呢?", context=previous)
+    assert answer.citations[0].article == 82  # 行政正职 …向区长、分管副区长请假, not 第五十三条's 会议请假
+
+
+def test_a_follow_up_moves_on_when_the_previous_article_does_not_name_the_new_subject(qa: RulesQA) -> None:
+    assert qa.ask("区长出差要向谁请示?").citations[0].article == 7
+    assert qa.ask("那副区长呢?", context="区长出差要向谁请示?").citations[0].article == 82  # 常务副区长 is not 副区长
