@@ -75,11 +75,14 @@ class DispatchStats:
     retried: int = 0
     failed: int = 0
     uncertain: int = 0
-    chats_gone: list[int] = field(default_factory=list)
+    chats_gone: list[str] = field(default_factory=list)
 
 
 class Dispatcher:
-    """Claims, sends and records reminders for one process (`worker` names it in the claims)."""
+    """Claims, sends and records the reminders of `channels` for one process (`worker` names it in
+    the claims). This one sends on Telegram; bot/dingtalk/alerts.py sends DingTalk's rows."""
+
+    channels: tuple[str, ...] = ("telegram",)
 
     def __init__(self, db: Database, render: Render, *, worker: str | None = None,
                  clock: Callable[[], datetime]) -> None:
@@ -97,11 +100,12 @@ class Dispatcher:
         # The database work runs off the event loop: a busy SQLite lock must not freeze the bot.
         return await asyncio.to_thread(self._transaction, function, **kwargs)
 
-    async def run(self, bot: Bot, *, keep_going: Callable[[], bool] = lambda: True) -> DispatchStats:
-        """Send every reminder that is due now, one at a time; returns what happened."""
+    async def run(self, bot: Any, *, keep_going: Callable[[], bool] = lambda: True) -> DispatchStats:
+        """Send every reminder that is due now, one at a time, through `bot` (the channel's sender);
+        returns what happened."""
         stats = DispatchStats()
         while keep_going():
-            claim = await self._db(reminders.claim_next, worker=self.worker, now=self.clock())
+            claim = await self._db(reminders.claim_next, worker=self.worker, now=self.clock(), channels=self.channels)
             if claim is None:
                 break
             if isinstance(claim, Throttled):
@@ -121,7 +125,7 @@ class Dispatcher:
         text, markup = self.render(claim)
         heartbeat = asyncio.create_task(self._heartbeat(claim))
         try:
-            message = await bot.send_message(claim.chat_id, text, reply_markup=markup, parse_mode="HTML",
+            message = await bot.send_message(int(claim.chat_id), text, reply_markup=markup, parse_mode="HTML",
                                               **SEND_TIMEOUTS)
         except RetryAfter as error:
             heartbeat.cancel()
@@ -133,7 +137,7 @@ class Dispatcher:
         except ChatMigrated as error:
             heartbeat.cancel()
             await self._db(reminders.record_chat_migrated, claim=claim, worker=self.worker,
-                           new_chat_id=error.new_chat_id)
+                           new_chat_id=str(error.new_chat_id))
             stats.retried += 1
         except (Forbidden, BadRequest) as error:
             heartbeat.cancel()

@@ -37,8 +37,6 @@ ASKS_GROUP_ADMIN = frozenset(name for name, _ in COMMANDS)
 
 GROUPS_ONLY = "请在需要接收提醒的群里使用此命令。"
 NOT_ALLOWED = "只有本群管理员或区政府办公室人员可以设置本群的期限提醒。"
-# The reminder outbox addresses Telegram chats only so far (office/reminders.py).
-ONLY_TELEGRAM_GROUPS = "期限提醒目前只能发往 Telegram 群,本群暂不能订阅。"
 NOT_REGISTERED = "您尚未登记在区政府人员名录中,不能为本群订阅期限提醒。请联系区政府办公室登记。"
 
 
@@ -66,27 +64,26 @@ def handle(turn: Turn) -> Response:
     refused = _refusal(turn)
     if refused is not None:
         return Response([Reply.say(refused)])
-    if turn.incoming.channel != TELEGRAM:
-        return Response([Reply.say(ONLY_TELEGRAM_GROUPS)])
-    incoming, chat_id = turn.incoming, int(turn.incoming.chat_id)
-    actor = int(incoming.account) if incoming.account and incoming.account.isdecimal() else None
+    incoming = turn.incoming
+    chat = {"channel": incoming.channel, "chat_id": incoming.chat_id}
+    actor = int(incoming.account) if incoming.channel == TELEGRAM and (incoming.account or "").isdecimal() else None
     try:
         kinds = parse_kinds(incoming.arguments.split())
     except SubscriptionError as error:
         return Response([Reply.say(str(error))])
     if incoming.command == "unsubscribe":
-        ended = unsubscribe(session=turn.session, chat_id=chat_id, kinds=kinds or None, actor_telegram_id=actor)
-        current = subscribed_kinds(session=turn.session, chat_id=chat_id)
+        ended = unsubscribe(session=turn.session, **chat, kinds=kinds or None, actor_telegram_id=actor)
+        current = subscribed_kinds(session=turn.session, **chat)
         if not ended:
             return Response([Reply.say("本群没有订阅这些类型的提醒。")])
         rest = f"仍订阅:{_labels(current)}。" if current else "本群不再接收期限提醒。"
         return Response([Reply.say(f"已退订:{_labels(ended)}。{rest}")])
     if not kinds:
-        current = subscribed_kinds(session=turn.session, chat_id=chat_id)
+        current = subscribed_kinds(session=turn.session, **chat)
         now_text = _labels(current) if current else "无"
         return Response([Reply.say(f"本群当前订阅:{now_text}。\n用法:/subscribe 类型…(可选:{KIND_CHOICES})")])
-    added = subscribe(session=turn.session, chat_id=chat_id, kinds=kinds, actor_telegram_id=actor, now=turn.now,
+    added = subscribe(session=turn.session, **chat, kinds=kinds, actor_telegram_id=actor, now=turn.now,
                       tz=turn.services.settings.tz)
-    current = subscribed_kinds(session=turn.session, chat_id=chat_id)
+    current = subscribed_kinds(session=turn.session, **chat)
     new_text = f"已订阅:{_labels(added)}。" if added else "这些类型本群已订阅。"
     return Response([Reply.say(f"{new_text}本群当前订阅:{_labels(current)}。")])

@@ -155,7 +155,7 @@ def audit_entries(*, session: Session, entity: str = "", actor: int | None = Non
 @dataclass(frozen=True)
 class TroubledReminder:
     deadline_title: str
-    chat_id: int
+    chat: str  # "telegram:-1001…", "dingtalk:cid…"
     lead: str
     state: str
     error: str
@@ -164,7 +164,7 @@ class TroubledReminder:
 def failed_reminders(*, session: Session, viewer: Viewer, visible_ids: set[int], limit: int = 20) -> list[TroubledReminder]:
     """Reminders Telegram refused or whose delivery is unknown, of the deadlines the viewer sees (office: all)."""
     rows = deadline_store.troubled_reminders(session, limit=limit)
-    return [TroubledReminder(r.deadline.title, r.chat_id, r.lead, REMINDER_STATES.get(ReminderState(r.state), r.state),
+    return [TroubledReminder(r.deadline.title, f"{r.channel}:{r.chat_id}", r.lead, REMINDER_STATES.get(ReminderState(r.state), r.state),
                              r.last_error or "") for r in rows if viewer.is_office or r.deadline_id in visible_ids]
 
 

@@ -16,6 +16,7 @@ transaction with its audit row and its reminder outbox rows (`office.reminders`)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
@@ -250,7 +251,7 @@ def snooze_alerts(
     *,
     session: Session,
     deadline_id: int,
-    chat_id: int,
+    chats: Iterable[tuple[str, str]],
     member: StaffMember | None,
     actor_telegram_id: int,
     is_admin: bool,
@@ -259,7 +260,8 @@ def snooze_alerts(
     now: datetime,
     morning: time = time(9, 0),
 ) -> tuple[Deadline, datetime]:
-    """The 推迟 button: this chat's alerts of the deadline pause until the next working day's morning."""
+    """The 推迟 button: the alerts of the deadline to `chats` ((channel, chat) pairs: the chat the button
+    was pressed in, or a person's own chats on every messenger) pause until the next working day's morning."""
     deadline = get_deadline(session=session, deadline_id=deadline_id)
     if not may_manage(session=session, deadline=deadline, member=member, is_admin=is_admin):
         raise DeadlineError("只有责任人、责任单位负责人、创建人或区政府办公室可以推迟提醒。")
@@ -267,14 +269,17 @@ def snooze_alerts(
         raise DeadlineError(f"期限 {deadline_id} 已关闭,不再提醒。")
     next_day = calendar.add_working_days(now.astimezone(tz).date(), 1)
     until = datetime.combine(next_day, morning, tzinfo=tz)
-    held = snooze(session=session, deadline=deadline, chat_id=chat_id, until=until)
+    chats = list(chats)
+    held = sum(snooze(session=session, deadline=deadline, channel=channel, chat_id=chat_id, until=until)
+               for channel, chat_id in chats)
     audit.record(
         session,
         actor_telegram_id=actor_telegram_id,
         action="snoozed",
         entity="deadline",
         entity_id=deadline.id,
-        detail={"chat_id": chat_id, "until": until.isoformat(), "held": held},
+        detail={"chats": [f"{channel}:{chat_id}" for channel, chat_id in chats], "until": until.isoformat(),
+                "held": held},
     )
     return deadline, until
 

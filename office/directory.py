@@ -61,6 +61,12 @@ class StaffMember:
         return self.dingtalk_id if channel == DINGTALK else None
 
     @property
+    def chats(self) -> list[tuple[str, str]]:
+        """Their private chats, (channel, account), on every messenger they are registered on."""
+        return [(channel, account) for channel in (TELEGRAM, DINGTALK)
+                if (account := self.account_on(channel)) is not None]
+
+    @property
     def ids(self) -> str:
         """How the directory names them: 1001, 钉钉:manager4521, or both."""
         parts = [str(self.telegram_id)] if self.telegram_id is not None else []

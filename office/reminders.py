@@ -151,24 +151,26 @@ def plans_overdue(deadline: Deadline) -> bool:
 
 @dataclass(frozen=True)
 class Recipient:
-    chat_id: int
+    channel: str  # the messenger: "telegram", "dingtalk"
+    chat_id: str  # its chat: a person's account there, or a group
     person_id: int | None  # None for a group chat
 
 
 def recipients_of(*, session: Session, deadline: Deadline) -> list[Recipient]:
-    """The responsible person (else the 部门正职 of the responsible unit), then subscribed groups."""
-    people = store.responsible_people(session, deadline)
-    # The outbox addresses Telegram chats only so far: a person registered on DingTalk alone gets no row.
-    found = {person.telegram_id: Recipient(person.telegram_id, person.id) for person in people
-             if person.telegram_id is not None}
-    for chat_id in store.subscribed_chats(session, kind=deadline.kind):
-        found.setdefault(chat_id, Recipient(chat_id, None))
+    """The responsible person (else the 部门正职 of the responsible unit) on every messenger they are
+    registered on, then the subscribed groups; each chat once."""
+    found: dict[tuple[str, str], Recipient] = {}
+    for person in store.responsible_people(session, deadline):
+        for account in person.accounts:
+            found.setdefault((account.channel, account.account), Recipient(account.channel, account.account, person.id))
+    for channel, chat_id in store.subscribed_chats(session, kind=deadline.kind):
+        found.setdefault((channel, chat_id), Recipient(channel, chat_id, None))
     return list(found.values())
 
 
 def _row(deadline_id: int, lead: str, recipient: Recipient, send_at: datetime) -> dict:
-    return {"deadline_id": deadline_id, "lead": lead, "chat_id": recipient.chat_id, "person_id": recipient.person_id,
-            "send_at": send_at}
+    return {"deadline_id": deadline_id, "lead": lead, "channel": recipient.channel, "chat_id": recipient.chat_id,
+            "person_id": recipient.person_id, "send_at": send_at}
 
 
 def _rows_for(
@@ -196,18 +198,22 @@ def schedule_deadline(*, session: Session, deadline: Deadline, now: datetime, tz
     return store.insert_reminders(session, rows)
 
 
-def schedule_for_chat(*, session: Session, chat_id: int, kinds: Iterable[str], now: datetime, tz: tzinfo) -> int:
+def schedule_for_chat(
+    *, session: Session, channel: str, chat_id: str, kinds: Iterable[str], now: datetime, tz: tzinfo
+) -> int:
     """Rows for a group that just subscribed: the remaining alerts of the open deadlines of `kinds`."""
     rows = []
     for deadline in store.open_deadlines_of_kinds(session, kinds=kinds):
-        rows += _rows_for(deadline, [Recipient(chat_id, None)], now=now, tz=tz, catch_up=False)
+        rows += _rows_for(deadline, [Recipient(channel, chat_id, None)], now=now, tz=tz, catch_up=False)
     return store.insert_reminders(session, rows)
 
 
-def snooze(*, session: Session, deadline: Deadline, chat_id: int, until: datetime) -> int:
+def snooze(*, session: Session, deadline: Deadline, channel: str, chat_id: str, until: datetime) -> int:
     """Hold this chat's alerts of `deadline` until `until`, then one alert; returns alerts held back."""
-    held = store.skip_pending_until(session, deadline_id=deadline.id, chat_id=chat_id, until=until, reason="推迟")
-    recipient = Recipient(chat_id, store.person_id_of_chat(session, deadline_id=deadline.id, chat_id=chat_id))
+    held = store.skip_pending_until(session, deadline_id=deadline.id, channel=channel, chat_id=chat_id, until=until,
+                                    reason="推迟")
+    person_id = store.person_id_of_chat(session, deadline_id=deadline.id, channel=channel, chat_id=chat_id)
+    recipient = Recipient(channel, chat_id, person_id)
     store.insert_reminders(session, [_row(deadline.id, f"snooze:{int(until.timestamp())}", recipient, until)])
     return held
 
@@ -217,7 +223,8 @@ class Claim:
     """A reminder this dispatcher now owns until `expires_at`: send it, then report the outcome."""
 
     reminder_id: int
-    chat_id: int
+    channel: str
+    chat_id: str
     lead: str
     attempts: int
     expires_at: datetime
@@ -236,8 +243,11 @@ class Throttled:
     until: datetime
 
 
-def claim_next(*, session: Session, worker: str, now: datetime) -> Claim | Throttled | None:
-    """Claim the oldest due reminder this worker may send now, or None when nothing is due.
+def claim_next(
+    *, session: Session, worker: str, now: datetime, channels: Iterable[str] = ("telegram",)
+) -> Claim | Throttled | None:
+    """Claim the oldest due reminder on `channels` (those this worker sends on) that may go out
+    now, or None when nothing is due.
 
     Catch-up rule: a due row with a newer due row for the same deadline and chat is skipped, so
     after downtime each deadline and chat gets only its latest alert. Claiming an alert of a
@@ -246,7 +256,8 @@ def claim_next(*, session: Session, worker: str, now: datetime) -> Claim | Throt
     if store.claims_since(session, since=now - timedelta(seconds=1)) >= OVERALL_PER_SECOND:
         return Throttled(until=now + timedelta(seconds=1))
     while True:
-        row = store.lock_next_due(session, now=now, group_window=timedelta(minutes=1), group_quota=GROUP_PER_MINUTE)
+        row = store.lock_next_due(session, now=now, channels=channels, group_window=timedelta(minutes=1),
+                                  group_quota=GROUP_PER_MINUTE)
         if row is None:
             return None
         if store.has_newer_due(session, row, now=now):
@@ -258,13 +269,15 @@ def claim_next(*, session: Session, worker: str, now: datetime) -> Claim | Throt
         deadline = row.deadline
         if plans_overdue(deadline):
             key, at = next_overdue_slot(due_at=deadline.due_at, now=now)
-            store.insert_reminders(session, [_row(deadline.id, key, Recipient(row.chat_id, row.person_id), at)])
+            store.insert_reminders(session, [_row(deadline.id, key, Recipient(row.channel, row.chat_id, row.person_id),
+                                                  at)])
         row.state = ReminderState.SENDING.value
         row.attempts += 1
         row.claimed_by, row.claimed_at, row.claim_expires_at = worker, now, now + CLAIM_LEASE
         session.flush()
         return Claim(
             reminder_id=row.id,
+            channel=row.channel,
             chat_id=row.chat_id,
             lead=row.lead,
             attempts=row.attempts,
@@ -290,7 +303,7 @@ def keep_claim(*, session: Session, claim: Claim, worker: str, now: datetime) ->
     return store.extend_claim(session, reminder_id=claim.reminder_id, worker=worker, until=now + CLAIM_LEASE)
 
 
-def record_sent(*, session: Session, claim: Claim, worker: str, message_id: int, now: datetime) -> bool:
+def record_sent(*, session: Session, claim: Claim, worker: str, message_id: int | None, now: datetime) -> bool:
     """False when the claim had been taken over (only if this dispatcher stalled past its lease)."""
     return store.mark_sent(session, reminder_id=claim.reminder_id, worker=worker, message_id=message_id, now=now)
 
@@ -319,8 +332,9 @@ def record_chat_gone(*, session: Session, claim: Claim, worker: str, error: str)
     Returns the subscription kinds that were disabled (empty for a private chat).
     """
     store.finish_claim(session, reminder_id=claim.reminder_id, worker=worker, state=ReminderState.FAILED, error=error)
-    ended = store.deactivate_subscriptions(session, chat_id=claim.chat_id, kinds=None, reason=error[:200])
-    stopped = store.cancel_chat(session, chat_id=claim.chat_id, reason=error[:200])
+    ended = store.deactivate_subscriptions(session, channel=claim.channel, chat_id=claim.chat_id, kinds=None,
+                                           reason=error[:200])
+    stopped = store.cancel_chat(session, channel=claim.channel, chat_id=claim.chat_id, reason=error[:200])
     for subscription in ended:
         audit.record(
             session,
@@ -328,14 +342,15 @@ def record_chat_gone(*, session: Session, claim: Claim, worker: str, error: str)
             action="disabled",
             entity="alert_subscription",
             entity_id=subscription.id,
-            detail={"chat_id": claim.chat_id, "kind": subscription.kind, "reason": error[:200], "stopped": stopped},
+            detail={"channel": claim.channel, "chat_id": claim.chat_id, "kind": subscription.kind,
+                    "reason": error[:200], "stopped": stopped},
         )
     return [subscription.kind for subscription in ended]
 
 
-def record_chat_migrated(*, session: Session, claim: Claim, worker: str, new_chat_id: int) -> None:
+def record_chat_migrated(*, session: Session, claim: Claim, worker: str, new_chat_id: str) -> None:
     """A group became a supergroup: its subscriptions and pending alerts (this one too) follow it."""
-    store.move_chat(session, old_chat_id=claim.chat_id, new_chat_id=new_chat_id)
+    store.move_chat(session, channel=claim.channel, old_chat_id=claim.chat_id, new_chat_id=new_chat_id)
     store.release_claim(
         session, reminder_id=claim.reminder_id, worker=worker, not_before=None, error=f"chat moved to {new_chat_id}"
     )

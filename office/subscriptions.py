@@ -54,36 +54,40 @@ def parse_kinds(words: Iterable[str]) -> list[str]:
 
 
 def subscribe(
-    *, session: Session, chat_id: int, kinds: list[str], actor_telegram_id: int, now: datetime, tz: tzinfo
+    *, session: Session, channel: str, chat_id: str, kinds: list[str], actor_telegram_id: int | None, now: datetime,
+    tz: tzinfo,
 ) -> list[str]:
-    """Subscribe the group to `kinds`; returns the kinds that were new."""
+    """Subscribe the group (`chat_id` on `channel`) to `kinds`; returns the kinds that were new."""
     added = []
     for kind in kinds:
-        row = store.activate_subscription(session, chat_id=chat_id, kind=kind, actor_telegram_id=actor_telegram_id)
+        row = store.activate_subscription(session, channel=channel, chat_id=chat_id, kind=kind,
+                                          actor_telegram_id=actor_telegram_id)
         if row is None:
             continue
         added.append(kind)
         audit.record(
             session, actor_telegram_id=actor_telegram_id, action="subscribed", entity="alert_subscription",
-            entity_id=row.id, detail={"chat_id": chat_id, "kind": kind},
+            entity_id=row.id, detail={"channel": channel, "chat_id": chat_id, "kind": kind},
         )
     if added:
-        schedule_for_chat(session=session, chat_id=chat_id, kinds=added, now=now, tz=tz)
+        schedule_for_chat(session=session, channel=channel, chat_id=chat_id, kinds=added, now=now, tz=tz)
     return added
 
 
-def unsubscribe(*, session: Session, chat_id: int, kinds: list[str] | None, actor_telegram_id: int) -> list[str]:
+def unsubscribe(
+    *, session: Session, channel: str, chat_id: str, kinds: list[str] | None, actor_telegram_id: int | None
+) -> list[str]:
     """End the group's subscriptions to `kinds` (all when None); returns the kinds ended."""
-    ended = store.deactivate_subscriptions(session, chat_id=chat_id, kinds=kinds, reason="已退订")
+    ended = store.deactivate_subscriptions(session, channel=channel, chat_id=chat_id, kinds=kinds, reason="已退订")
     for row in ended:
         audit.record(
             session, actor_telegram_id=actor_telegram_id, action="unsubscribed", entity="alert_subscription",
-            entity_id=row.id, detail={"chat_id": chat_id, "kind": row.kind},
+            entity_id=row.id, detail={"channel": channel, "chat_id": chat_id, "kind": row.kind},
         )
     if ended:
-        store.cancel_unsubscribed(session, chat_id=chat_id)
+        store.cancel_unsubscribed(session, channel=channel, chat_id=chat_id)
     return [row.kind for row in ended]
 
 
-def subscribed_kinds(*, session: Session, chat_id: int) -> list[str]:
-    return [row.kind for row in store.chat_subscriptions(session, chat_id=chat_id)]
+def subscribed_kinds(*, session: Session, channel: str, chat_id: str) -> list[str]:
+    return [row.kind for row in store.chat_subscriptions(session, channel=channel, chat_id=chat_id)]

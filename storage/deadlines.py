@@ -25,6 +25,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    tuple_,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -32,9 +33,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from storage.base import Base, UTCDateTime, utcnow
-from storage.people import Person, Role
+from storage.people import TELEGRAM, Person, Role
 
 ALL_KINDS = "all"  # a subscription to every deadline kind
+CHAT = String(128)
 
 
 class DeadlineState(StrEnum):
@@ -83,17 +85,19 @@ class Reminder(Base):
 
     __tablename__ = "reminders"
     __table_args__ = (
-        UniqueConstraint("deadline_id", "lead", "chat_id"),
+        UniqueConstraint("deadline_id", "lead", "channel", "chat_id"),
         Index("ix_reminders_due", "state", "send_at"),
-        Index("ix_reminders_chat_claimed", "chat_id", "claimed_at"),
+        Index("ix_reminders_chat_claimed", "channel", "chat_id", "claimed_at"),
         Index("ix_reminders_claimed_at", "claimed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id", ondelete="CASCADE"))
     lead: Mapped[str] = mapped_column(String(32))  # "3d", "09:00", "overdue:2", "snooze:<epoch>"
-    chat_id: Mapped[int] = mapped_column(BigInteger)
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    # The messenger and its chat: a Telegram chat id as text, a DingTalk user id or openConversationId.
+    channel: Mapped[str] = mapped_column(String(16), default=TELEGRAM, server_default=TELEGRAM)
+    chat_id: Mapped[str] = mapped_column(CHAT)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))  # None: a group
     send_at: Mapped[datetime] = mapped_column(UTCDateTime)
     not_before: Mapped[datetime | None] = mapped_column(UTCDateTime)  # Telegram's RetryAfter
     state: Mapped[str] = mapped_column(String(16), default=ReminderState.PENDING.value)
@@ -113,10 +117,11 @@ class Subscription(Base):
     """A group chat that receives the alerts of one deadline kind ("all" = every kind)."""
 
     __tablename__ = "alert_subscriptions"
-    __table_args__ = (UniqueConstraint("chat_id", "kind"),)
+    __table_args__ = (UniqueConstraint("channel", "chat_id", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    channel: Mapped[str] = mapped_column(String(16), default=TELEGRAM, server_default=TELEGRAM)
+    chat_id: Mapped[str] = mapped_column(CHAT, index=True)
     kind: Mapped[str] = mapped_column(String(32))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_by_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
@@ -208,7 +213,7 @@ def insert_reminders(session: Session, rows: list[dict]) -> int:
     statement = (
         insert(Reminder)
         .values(values)
-        .on_conflict_do_nothing(index_elements=["deadline_id", "lead", "chat_id"])
+        .on_conflict_do_nothing(index_elements=["deadline_id", "lead", "channel", "chat_id"])
         .returning(Reminder.id)
     )
     return len(session.execute(statement).all())
@@ -224,12 +229,15 @@ def cancel_pending(session: Session, *, deadline_id: int) -> int:
     return session.execute(statement).rowcount
 
 
-def skip_pending_until(session: Session, *, deadline_id: int, chat_id: int, until: datetime, reason: str) -> int:
+def skip_pending_until(
+    session: Session, *, deadline_id: int, channel: str, chat_id: str, until: datetime, reason: str
+) -> int:
     """Hold back a chat's pending alerts of one deadline due up to `until` (推迟)."""
     statement = (
         update(Reminder)
         .where(
             Reminder.deadline_id == deadline_id,
+            Reminder.channel == channel,
             Reminder.chat_id == chat_id,
             Reminder.state == ReminderState.PENDING.value,
             Reminder.send_at <= until,
@@ -239,8 +247,9 @@ def skip_pending_until(session: Session, *, deadline_id: int, chat_id: int, unti
     return session.execute(statement).rowcount
 
 
-def person_id_of_chat(session: Session, *, deadline_id: int, chat_id: int) -> int | None:
-    query = select(Reminder.person_id).where(Reminder.deadline_id == deadline_id, Reminder.chat_id == chat_id).limit(1)
+def person_id_of_chat(session: Session, *, deadline_id: int, channel: str, chat_id: str) -> int | None:
+    query = select(Reminder.person_id).where(Reminder.deadline_id == deadline_id, Reminder.channel == channel,
+                                             Reminder.chat_id == chat_id).limit(1)
     return session.scalars(query).first()
 
 
@@ -260,22 +269,26 @@ def _due(now: datetime):  # type: ignore[no-untyped-def]
     return or_(pending, abandoned)
 
 
-def lock_next_due(session: Session, *, now: datetime, group_window: timedelta, group_quota: int) -> Reminder | None:
-    """Lock the oldest due reminder of an open deadline whose chat is under its quota.
+def lock_next_due(
+    session: Session, *, now: datetime, channels: Iterable[str], group_window: timedelta, group_quota: int
+) -> Reminder | None:
+    """Lock the oldest due reminder on one of `channels` of an open deadline whose group chat is
+    under its quota (a group's rows have no person).
 
     PostgreSQL: `FOR UPDATE SKIP LOCKED`, so replicas each get a different row. SQLite: the
     transaction already holds the database's write lock (BEGIN IMMEDIATE).
     """
     busy_groups = (
-        select(Reminder.chat_id)
-        .where(Reminder.chat_id < 0, Reminder.claimed_at > now - group_window)
-        .group_by(Reminder.chat_id)
+        select(Reminder.channel, Reminder.chat_id)
+        .where(Reminder.person_id.is_(None), Reminder.claimed_at > now - group_window)
+        .group_by(Reminder.channel, Reminder.chat_id)
         .having(func.count() >= group_quota)
     )
     query = (
         select(Reminder)
         .join(Deadline, Deadline.id == Reminder.deadline_id)
-        .where(_due(now), Deadline.state == DeadlineState.OPEN.value, Reminder.chat_id.not_in(busy_groups))
+        .where(_due(now), Deadline.state == DeadlineState.OPEN.value, Reminder.channel.in_(list(channels)),
+               tuple_(Reminder.channel, Reminder.chat_id).not_in(busy_groups))
         .order_by(Reminder.send_at, Reminder.id)
         .limit(1)
         .with_for_update(skip_locked=True, of=Reminder)
@@ -288,6 +301,7 @@ def has_newer_due(session: Session, row: Reminder, *, now: datetime) -> bool:
     later = or_(Reminder.send_at > row.send_at, and_(Reminder.send_at == row.send_at, Reminder.id > row.id))
     query = select(Reminder.id).where(
         Reminder.deadline_id == row.deadline_id,
+        Reminder.channel == row.channel,
         Reminder.chat_id == row.chat_id,
         Reminder.send_at <= now,
         later,
@@ -302,8 +316,8 @@ def _owned(reminder_id: int, worker: str):  # type: ignore[no-untyped-def]
     )
 
 
-def mark_sent(session: Session, *, reminder_id: int, worker: str, message_id: int, now: datetime) -> bool:
-    """Record Telegram's acceptance; False if this worker no longer owned the claim."""
+def mark_sent(session: Session, *, reminder_id: int, worker: str, message_id: int | None, now: datetime) -> bool:
+    """Record the messenger's acceptance; False if this worker no longer owned the claim."""
     statement = (
         update(Reminder)
         .where(_owned(reminder_id, worker))
@@ -345,27 +359,33 @@ def reminder_by_id(session: Session, reminder_id: int) -> Reminder | None:
 # --- subscriptions ---------------------------------------------------------------------------
 
 
-def subscribed_chats(session: Session, *, kind: str) -> list[int]:
-    query = select(Subscription.chat_id).where(
+def subscribed_chats(session: Session, *, kind: str) -> list[tuple[str, str]]:
+    """The (channel, chat) of every group subscribed to `kind`."""
+    query = select(Subscription.channel, Subscription.chat_id).where(
         Subscription.active.is_(True), Subscription.kind.in_([kind, ALL_KINDS])
     )
-    return sorted(set(session.scalars(query)))
+    return sorted({(channel, chat_id) for channel, chat_id in session.execute(query)})
 
 
-def chat_subscriptions(session: Session, *, chat_id: int) -> list[Subscription]:
-    query = select(Subscription).where(Subscription.chat_id == chat_id, Subscription.active.is_(True))
+def _of_chat(model, channel: str, chat_id: str):  # type: ignore[no-untyped-def]
+    return and_(model.channel == channel, model.chat_id == chat_id)
+
+
+def chat_subscriptions(session: Session, *, channel: str, chat_id: str) -> list[Subscription]:
+    query = select(Subscription).where(_of_chat(Subscription, channel, chat_id), Subscription.active.is_(True))
     return list(session.scalars(query.order_by(Subscription.kind)))
 
 
 def activate_subscription(
-    session: Session, *, chat_id: int, kind: str, actor_telegram_id: int | None
+    session: Session, *, channel: str, chat_id: str, kind: str, actor_telegram_id: int | None
 ) -> Subscription | None:
-    """Subscribe `chat_id` to `kind`; None when it already was."""
+    """Subscribe the chat to `kind`; None when it already was."""
     row = session.scalars(
-        select(Subscription).where(Subscription.chat_id == chat_id, Subscription.kind == kind)
+        select(Subscription).where(_of_chat(Subscription, channel, chat_id), Subscription.kind == kind)
     ).one_or_none()
     if row is None:
-        row = Subscription(chat_id=chat_id, kind=kind, active=True, created_by_telegram_id=actor_telegram_id)
+        row = Subscription(channel=channel, chat_id=chat_id, kind=kind, active=True,
+                           created_by_telegram_id=actor_telegram_id)
         session.add(row)
     elif row.active:
         return None
@@ -377,10 +397,10 @@ def activate_subscription(
 
 
 def deactivate_subscriptions(
-    session: Session, *, chat_id: int, kinds: Iterable[str] | None, reason: str
+    session: Session, *, channel: str, chat_id: str, kinds: Iterable[str] | None, reason: str
 ) -> list[Subscription]:
     """End the chat's subscriptions (all when `kinds` is None); returns the ones ended."""
-    query = select(Subscription).where(Subscription.chat_id == chat_id, Subscription.active.is_(True))
+    query = select(Subscription).where(_of_chat(Subscription, channel, chat_id), Subscription.active.is_(True))
     if kinds is not None:
         query = query.where(Subscription.kind.in_(list(kinds)))
     ended = list(session.scalars(query.order_by(Subscription.kind)))
@@ -390,10 +410,10 @@ def deactivate_subscriptions(
     return ended
 
 
-def cancel_unsubscribed(session: Session, *, chat_id: int) -> int:
+def cancel_unsubscribed(session: Session, *, channel: str, chat_id: str) -> int:
     """Cancel a group's pending alerts of deadlines whose kind it no longer subscribes to."""
-    kinds = {row.kind for row in chat_subscriptions(session, chat_id=chat_id)}
-    query = update(Reminder).where(Reminder.chat_id == chat_id, Reminder.state == ReminderState.PENDING.value)
+    kinds = {row.kind for row in chat_subscriptions(session, channel=channel, chat_id=chat_id)}
+    query = update(Reminder).where(_of_chat(Reminder, channel, chat_id), Reminder.state == ReminderState.PENDING.value)
     if ALL_KINDS in kinds:
         return 0
     if kinds:
@@ -403,11 +423,11 @@ def cancel_unsubscribed(session: Session, *, chat_id: int) -> int:
     return session.execute(statement, execution_options={"synchronize_session": False}).rowcount
 
 
-def cancel_chat(session: Session, *, chat_id: int, reason: str) -> int:
+def cancel_chat(session: Session, *, channel: str, chat_id: str, reason: str) -> int:
     """Cancel every pending alert to a chat that can no longer receive messages."""
     statement = (
         update(Reminder)
-        .where(Reminder.chat_id == chat_id, Reminder.state == ReminderState.PENDING.value)
+        .where(_of_chat(Reminder, channel, chat_id), Reminder.state == ReminderState.PENDING.value)
         .values(state=ReminderState.CANCELLED.value, last_error=reason)
     )
     return session.execute(statement).rowcount
@@ -419,17 +439,18 @@ def extend_claim(session: Session, *, reminder_id: int, worker: str, until: date
     return session.execute(statement).rowcount == 1
 
 
-def move_chat(session: Session, *, old_chat_id: int, new_chat_id: int) -> None:
+def move_chat(session: Session, *, channel: str, old_chat_id: str, new_chat_id: str) -> None:
     """Point a migrated group's subscriptions and pending alerts at its new chat id."""
-    session.execute(update(Subscription).where(Subscription.chat_id == old_chat_id).values(chat_id=new_chat_id))
+    session.execute(update(Subscription).where(_of_chat(Subscription, channel, old_chat_id))
+                    .values(chat_id=new_chat_id))
     session.execute(
         update(Reminder)
-        .where(Reminder.chat_id == old_chat_id, Reminder.state == ReminderState.PENDING.value)
+        .where(_of_chat(Reminder, channel, old_chat_id), Reminder.state == ReminderState.PENDING.value)
         .values(chat_id=new_chat_id)
     )
 
 
-def move_reminder(session: Session, *, reminder_id: int, chat_id: int) -> None:
+def move_reminder(session: Session, *, reminder_id: int, chat_id: str) -> None:
     session.execute(update(Reminder).where(Reminder.id == reminder_id).values(chat_id=chat_id))
 
 

@@ -55,7 +55,7 @@ def snooze(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore[n
     try:
         with services.db.transaction() as session:
             deadline, until = snooze_alerts(
-                session=session, deadline_id=request.path_params["deadline_id"], chat_id=viewer.member.telegram_id,
+                session=session, deadline_id=request.path_params["deadline_id"], chats=viewer.member.chats,
                 member=viewer.member, actor_telegram_id=viewer.member.telegram_id, is_admin=viewer.is_office,
                 calendar=services.workdays, tz=tz, now=services.now())
             title = deadline.title

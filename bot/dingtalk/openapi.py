@@ -35,7 +35,13 @@ TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 
 
 class DingTalkError(Exception):
-    """DingTalk refused a call (its HTTP status and body), or could not be reached."""
+    """DingTalk refused a call (its HTTP `status` and body), or could not be reached. `left` is
+    False when the request certainly never reached DingTalk (so sending again cannot duplicate)."""
+
+    def __init__(self, message: str, *, status: int | None = None, left: bool = True) -> None:
+        super().__init__(message)
+        self.status = status
+        self.left = left
 
 
 def buttons_param(rows: tuple[tuple[Button, ...], ...]) -> str:
@@ -70,13 +76,16 @@ class OpenApi:
             headers = {"x-acs-dingtalk-access-token": await self._access_token()} if token else {}
             try:
                 response = await self._client.request(method, self._base + path, json=body, headers=headers)
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as error:
+                raise DingTalkError(f"{path}: {error!r}", left=False) from error
             except httpx.HTTPError as error:
                 raise DingTalkError(f"{path}: {error!r}") from error
             if response.status_code == 401 and token and attempt == 1:
                 self._token = ""  # expired early or revoked: fetch a new one once
                 continue
             if response.status_code >= 400:
-                raise DingTalkError(f"{path}: HTTP {response.status_code} {response.text[:300]}")
+                raise DingTalkError(f"{path}: HTTP {response.status_code} {response.text[:300]}",
+                                    status=response.status_code)
             return response.json() if response.content else {}
         raise AssertionError("unreachable")
 

@@ -59,7 +59,7 @@ def world(db):
     with db.transaction() as session:
         head = add_member(session=session, actor_telegram_id=None, telegram_id=PERSON, name="孙局长", unit="区财政局",
                           role=Role.UNIT_HEAD)
-        subscribe(session=session, chat_id=GROUP, kinds=["all"], actor_telegram_id=None, now=NOW, tz=TZ)
+        subscribe(session=session, channel="telegram", chat_id=str(GROUP), kinds=["all"], actor_telegram_id=None, now=NOW, tz=TZ)
         add_deadline(session=session, title="提交整改报告", due_at=NOW + timedelta(days=2), kind="custom", rule_article=None,
                      source_type=None, source_id=None, responsible_person_id=head.person_id, responsible_unit=None,
                      actor_telegram_id=None, policy=POLICY, now=NOW)
@@ -68,8 +68,9 @@ def world(db):
 
 
 def states(db) -> dict[tuple[str, int], str]:  # type: ignore[no-untyped-def]
+    """(lead, Telegram chat) → state of every reminder."""
     with db.transaction() as session:
-        return {(r.lead, r.chat_id): r.state for r in session.scalars(select(Reminder))}
+        return {(r.lead, int(r.chat_id)): r.state for r in session.scalars(select(Reminder))}
 
 
 async def test_due_alerts_go_out_once_with_buttons_and_the_time_left(world):
@@ -131,7 +132,7 @@ async def test_a_group_that_removed_the_bot_loses_its_subscription_not_the_perso
 
     bot.send_message = kicked_from_group
     stats = await dispatcher.run(bot)
-    assert stats.chats_gone == [GROUP] and stats.sent == 1
+    assert stats.chats_gone == [str(GROUP)] and stats.sent == 1
     with db.transaction() as session:
         assert [s.active for s in session.scalars(select(Subscription))] == [False]
     assert states(db)[("overdue:0", GROUP)] == "cancelled"
@@ -177,7 +178,7 @@ async def test_a_group_that_became_a_supergroup_gets_the_alert_at_its_new_id(wor
     await dispatcher.run(bot)
     assert sorted(chat for chat, _ in bot.delivered) == [NEW_GROUP, PERSON]
     with db.transaction() as session:
-        assert [s.chat_id for s in session.scalars(select(Subscription))] == [NEW_GROUP]
+        assert [s.chat_id for s in session.scalars(select(Subscription))] == [str(NEW_GROUP)]
 
 
 async def test_a_slow_send_keeps_its_claim_so_no_other_dispatcher_repeats_it(world, monkeypatch):

@@ -100,11 +100,3 @@ def test_a_dropped_stream_is_opened_again_and_keeps_working(bot):
     bot.send(CLERK, "副区长出差跟谁请假?")
 
     assert "第八十二条" in bot.reply(to=CLERK, after=after).text
-
-
-def test_a_dingtalk_group_is_told_that_it_cannot_subscribe_to_alerts_yet(bot):
-    bot.add_person("office5", "王主任", "办公室", "区政府办公室")
-    after = len(bot.sent())
-    bot.send_group("office5", GROUP, "subscribe all")
-
-    assert "期限提醒目前只能发往 Telegram 群" in bot.reply(to=GROUP, after=after).text

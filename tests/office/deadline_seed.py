@@ -51,12 +51,19 @@ def new_deadline(session, *, due_at: datetime, person_id: int | None = None, uni
     )
 
 
-def reminders(session, deadline_id: int | None = None) -> list[tuple[str, int, datetime, str]]:  # type: ignore[no-untyped-def]
-    """(lead, chat, send_at in Shanghai, state) of the outbox, in send order."""
+def telegram_chat(chat_id: int) -> dict:
+    """The keyword arguments that name a Telegram chat (user or group) to the subscription operations."""
+    return {"channel": "telegram", "chat_id": str(chat_id)}
+
+
+def reminders(session, deadline_id: int | None = None) -> list[tuple[str, int | str, datetime, str]]:  # type: ignore[no-untyped-def]
+    """(lead, chat, send_at in Shanghai, state) of the outbox, in send order; a Telegram chat as the
+    number the test directory gives it, another messenger's as "channel:id"."""
     query = select(Reminder).order_by(Reminder.send_at, Reminder.id)
     if deadline_id is not None:
         query = query.where(Reminder.deadline_id == deadline_id)
-    return [(r.lead, r.chat_id, r.send_at.astimezone(TZ), r.state) for r in session.scalars(query)]
+    return [(r.lead, int(r.chat_id) if r.channel == "telegram" else f"{r.channel}:{r.chat_id}",
+             r.send_at.astimezone(TZ), r.state) for r in session.scalars(query)]
 
 
 def at(days: float = 0, hours: float = 0, minutes: float = 0) -> datetime:

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from deadline_seed import (
-    CLERK, HEAD, NOW, OFFICE, OFFICE_GROUP, OTHER_HEAD, POLICY, TZ, VICE, at, member, new_deadline, reminders,
+    CLERK, HEAD, NOW, OFFICE, OFFICE_GROUP, OTHER_HEAD, POLICY, TZ, VICE, at, member, new_deadline, reminders, telegram_chat,
     seed_directory,
 )
 from sqlalchemy import select
@@ -88,7 +88,7 @@ def test_add_deadline_stores_it_with_audit_and_reminders_to_the_person(directory
 
 def test_a_unit_without_a_person_is_reminded_through_its_head_and_subscribed_groups(directory):
     with directory.transaction() as session:
-        subscribe(session=session, chat_id=OFFICE_GROUP, kinds=["agenda"], actor_telegram_id=OFFICE, now=NOW, tz=TZ)
+        subscribe(session=session, **telegram_chat(OFFICE_GROUP), kinds=["agenda"], actor_telegram_id=OFFICE, now=NOW, tz=TZ)
         deadline = new_deadline(session, due_at=at(days=5), unit="区财政局", kind="agenda")
         chats = {chat for _, chat, _, _ in reminders(session, deadline.id)}
     assert chats == {HEAD, OFFICE_GROUP}  # the 部门正职, not the 科员
@@ -198,7 +198,7 @@ def test_snooze_holds_this_chats_alerts_until_the_next_working_morning(directory
         deadline_id = new_deadline(session, due_at=datetime(2026, 11, 30, 9, 30, tzinfo=TZ), person_id=head.person_id,
                                    now=friday_evening).id
     with directory.transaction() as session:
-        _, until = snooze_alerts(session=session, deadline_id=deadline_id, chat_id=HEAD, member=head,
+        _, until = snooze_alerts(session=session, deadline_id=deadline_id, chats=[("telegram", str(HEAD))], member=head,
                                  actor_telegram_id=HEAD, is_admin=False, calendar=CALENDAR, tz=TZ, now=friday_evening)
         rows = reminders(session, deadline_id)
     assert until == datetime(2026, 11, 30, 9, 0, tzinfo=TZ)  # Monday, not Saturday
@@ -217,7 +217,7 @@ def test_snooze_needs_the_same_rights_as_done(directory):
     clerk = member(directory, CLERK)
     with pytest.raises(DeadlineError, match="推迟"):
         with directory.transaction() as session:
-            snooze_alerts(session=session, deadline_id=deadline_id, chat_id=CLERK, member=clerk,
+            snooze_alerts(session=session, deadline_id=deadline_id, chats=[("telegram", str(CLERK))], member=clerk,
                           actor_telegram_id=CLERK, is_admin=False, calendar=CALENDAR, tz=TZ, now=NOW)
 
 

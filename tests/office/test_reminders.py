@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from deadline_seed import HEAD, NOW, OFFICE, OFFICE_GROUP, TZ, at, member, new_deadline, reminders, seed_directory
+from deadline_seed import (
+    HEAD, NOW, OFFICE, OFFICE_GROUP, TZ, at, member, new_deadline, reminders, seed_directory, telegram_chat,
+)
 
 from office.deadlines import close_source_deadlines
 from office.reminders import (
@@ -95,7 +97,7 @@ def test_a_group_subscribing_late_gets_only_the_alerts_still_ahead(directory):
     head = member(directory, HEAD)
     with directory.transaction() as session:
         deadline = new_deadline(session, due_at=at(days=2), person_id=head.person_id)
-        subscribe(session=session, chat_id=OFFICE_GROUP, kinds=["custom"], actor_telegram_id=OFFICE,
+        subscribe(session=session, **telegram_chat(OFFICE_GROUP), kinds=["custom"], actor_telegram_id=OFFICE,
                   now=at(hours=1), tz=TZ)
         group = [(lead, when) for lead, chat, when, _ in reminders(session, deadline.id) if chat == OFFICE_GROUP]
     assert group == [("1d", at(days=1)), ("09:00", at(days=2, hours=-1)), ("overdue:0", at(days=2))]
@@ -127,7 +129,7 @@ def test_nothing_is_claimed_before_it_is_due_and_once_after(directory):
         new_deadline(session, due_at=at(days=5), person_id=head.person_id)
     assert _claim(directory, at(days=2) - timedelta(seconds=1)) is None
     claim = _claim(directory, at(days=2))
-    assert isinstance(claim, Claim) and claim.lead == "3d" and claim.chat_id == HEAD and claim.title == "提交整改报告"
+    assert isinstance(claim, Claim) and claim.lead == "3d" and claim.chat_id == str(HEAD) and claim.title == "提交整改报告"
     _sent(directory, claim, at(days=2))
     assert _claim(directory, at(days=2, minutes=1)) is None
 
@@ -200,7 +202,7 @@ def test_retry_after_puts_it_back_for_after_the_wait(directory):
 
 def test_a_group_gets_at_most_its_quota_a_minute(directory):
     with directory.transaction() as session:
-        subscribe(session=session, chat_id=OFFICE_GROUP, kinds=["all"], actor_telegram_id=OFFICE, now=NOW, tz=TZ)
+        subscribe(session=session, **telegram_chat(OFFICE_GROUP), kinds=["all"], actor_telegram_id=OFFICE, now=NOW, tz=TZ)
         for _ in range(GROUP_PER_MINUTE + 1):
             new_deadline(session, due_at=at(days=5))
     moment = at(days=2)
@@ -214,7 +216,7 @@ def test_a_group_gets_at_most_its_quota_a_minute(directory):
 def test_the_overall_rate_is_throttled(directory, monkeypatch):
     with directory.transaction() as session:
         for chat in range(OVERALL_PER_SECOND + 1):
-            subscribe(session=session, chat_id=-1000 - chat, kinds=["all"], actor_telegram_id=OFFICE, now=NOW, tz=TZ)
+            subscribe(session=session, **telegram_chat(-1000 - chat), kinds=["all"], actor_telegram_id=OFFICE, now=NOW, tz=TZ)
         new_deadline(session, due_at=at(days=5))
     moment = at(days=2)
     claims = [_claim(directory, moment) for _ in range(OVERALL_PER_SECOND)]
@@ -230,18 +232,18 @@ def test_a_group_subscribing_later_gets_the_remaining_alerts_only(directory):
     with directory.transaction() as session:
         deadline_id = new_deadline(session, due_at=at(days=5), kind="agenda", unit="区财政局").id
     with directory.transaction() as session:
-        subscribe(session=session, chat_id=OFFICE_GROUP, kinds=["agenda"], actor_telegram_id=OFFICE, now=at(days=3), tz=TZ)
+        subscribe(session=session, **telegram_chat(OFFICE_GROUP), kinds=["agenda"], actor_telegram_id=OFFICE, now=at(days=3), tz=TZ)
         group_rows = [lead for lead, chat, _, _ in reminders(session, deadline_id) if chat == OFFICE_GROUP]
     assert group_rows == ["1d", "09:00", "overdue:0"]
 
 
 def test_unsubscribing_stops_the_groups_pending_alerts(directory):
     with directory.transaction() as session:
-        subscribe(session=session, chat_id=OFFICE_GROUP, kinds=["agenda", "custom"], actor_telegram_id=OFFICE, now=NOW, tz=TZ)
+        subscribe(session=session, **telegram_chat(OFFICE_GROUP), kinds=["agenda", "custom"], actor_telegram_id=OFFICE, now=NOW, tz=TZ)
         agenda_id = new_deadline(session, due_at=at(days=5), kind="agenda").id
         custom_id = new_deadline(session, due_at=at(days=5), kind="custom").id
     with directory.transaction() as session:
-        assert unsubscribe(session=session, chat_id=OFFICE_GROUP, kinds=["agenda"], actor_telegram_id=OFFICE) == ["agenda"]
+        assert unsubscribe(session=session, **telegram_chat(OFFICE_GROUP), kinds=["agenda"], actor_telegram_id=OFFICE) == ["agenda"]
     with directory.transaction() as session:
         assert {state for *_, state in reminders(session, agenda_id)} == {"cancelled"}
         assert {state for *_, state in reminders(session, custom_id)} == {"pending"}
@@ -249,7 +251,7 @@ def test_unsubscribing_stops_the_groups_pending_alerts(directory):
 
 def test_a_chat_that_is_gone_ends_its_subscriptions_instead_of_failing_forever(directory):
     with directory.transaction() as session:
-        subscribe(session=session, chat_id=OFFICE_GROUP, kinds=["all"], actor_telegram_id=OFFICE, now=NOW, tz=TZ)
+        subscribe(session=session, **telegram_chat(OFFICE_GROUP), kinds=["all"], actor_telegram_id=OFFICE, now=NOW, tz=TZ)
         deadline_id = new_deadline(session, due_at=at(days=5)).id
     claim = _claim(directory, at(days=2))
     with directory.transaction() as session:

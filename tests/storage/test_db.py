@@ -13,7 +13,7 @@ from storage.db import Database
 from storage.migrate import current_revision, upgrade
 from storage.people import TELEGRAM, Oversight, Person, Role, overseers_of, person_by_account
 
-HEAD = "0012_leave_meeting"  # the newest migration (0009_qa_context is re-chained onto 0010_web_links)
+HEAD = "0013_alert_channels"  # the newest migration (0009_qa_context is re-chained onto 0010_web_links)
 
 
 def test_upgrade_is_idempotent_and_ends_on_one_head(db):

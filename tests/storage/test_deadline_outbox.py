@@ -44,7 +44,7 @@ def test_the_unique_key_holds_in_the_database_itself(db):
     deadline_id = _deadline(db, chats=1)
     with pytest.raises(IntegrityError):
         with db.transaction() as session:
-            session.add(Reminder(deadline_id=deadline_id, lead="1d", chat_id=10_000, send_at=NOW, state="pending",
+            session.add(Reminder(deadline_id=deadline_id, lead="1d", chat_id="10000", send_at=NOW, state="pending",
                                  attempts=0))
 
 
