@@ -18,14 +18,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import warnings
+from dataclasses import dataclass
 
 from telegram import BotCommand
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
 from bot import telegram_errors, telegram_flows
+from bot.scheduler import Dispatcher
 from bot.services import Services
 from bot.update_inbox import InboxQueue
 from bot.update_order import PerChatUpdateProcessor
@@ -65,9 +67,24 @@ def bot_commands() -> list[BotCommand]:
     return [BotCommand(name, description) for module in FEATURES for name, description in module.COMMANDS]
 
 
+@dataclass
+class BotData:
+    """The Telegram application's `bot_data`, typed: what its handlers and jobs share."""
+
+    services: Services | None = None
+    dispatcher: Dispatcher | None = None
+
+
+def services_of(application: Application) -> Services:
+    services = application.bot_data.services
+    if services is None:
+        raise RuntimeError("build_application stores the services before the application starts")
+    return services
+
+
 async def _post_init(application: Application) -> None:
     await application.bot.set_my_commands(bot_commands())
-    services: Services = application.bot_data["services"]
+    services = services_of(application)
     # Load the Q&A index before taking updates, so the first question is not the slow one.
     # A broken index must not keep the other features down: questions then get the error reply.
     try:
@@ -100,6 +117,7 @@ def build_application(
         .rate_limiter(AIORateLimiter(max_retries=3))
         .concurrent_updates(PerChatUpdateProcessor())
         .post_init(_post_init)
+        .context_types(ContextTypes(bot_data=BotData))
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
@@ -108,7 +126,7 @@ def build_application(
     application = builder.build()
     if update_queue is not None:
         application.update_processor.after = update_queue.done  # type: ignore[attr-defined]
-    application.bot_data["services"] = services
+    application.bot_data.services = services
     telegram_flows.register(application, services, FEATURES)
     application.add_error_handler(telegram_errors.on_error)
     return application

@@ -87,7 +87,7 @@ async def _telegram(application, stop: asyncio.Event) -> None:  # type: ignore[n
     run_polling / run_webhook, until `stop` is set."""
     from bot.update_inbox import InboxPolling
 
-    settings = application.bot_data["services"].settings
+    settings = application.bot_data.services.settings
     async with application:  # initialize … shutdown
         if application.post_init is not None:
             await application.post_init(application)

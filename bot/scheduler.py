@@ -185,9 +185,9 @@ class Dispatcher:
 
 def schedule(application: Application, render: Render) -> None:
     """Tick the dispatcher every ALERT_POLL_SECONDS from the start of `application`."""
-    services = application.bot_data["services"]
+    services = application.bot_data.services
     dispatcher = Dispatcher(services.db, render, clock=services.clock.utcnow)
-    application.bot_data["dispatcher"] = dispatcher
+    application.bot_data.dispatcher = dispatcher
 
     async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
         await dispatcher.run(context.bot, keep_going=lambda: context.application.running)

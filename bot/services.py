@@ -1,6 +1,8 @@
 """The long-lived objects a running bot shares: settings, database, clock, Q&A engine.
 
-Handlers reach them through `services_of(context)`; the CLI builds them with `Services.create()`.
+Each process builds them once (`Services.create()`) and hands them to its adapters: the Telegram
+application keeps them in its typed `bot_data` (bot/app.py `BotData`), the DingTalk channel and the
+web console hold them, and every flow gets them in its `Turn`.
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ class Services:
     settings: Settings
     db: Database
     clock: Clock = None  # type: ignore[assignment]  # default: the settings' clock
-    extras: dict[str, Any] = field(default_factory=dict)
     # The outgoing messenger of each channel running in this process ("telegram", "dingtalk"):
     # sends one notice, True when it arrived. Each channel adapter registers its own at start.
     outgoing: dict[str, Callable[[Notice], Awaitable[bool]]] = field(default_factory=dict)
@@ -72,7 +73,3 @@ class Services:
         """The office's local time: its date is "today" for every rule (leave dates, deadlines, agenda)."""
         return self.clock.now()
 
-
-def services_of(context: Any) -> Services:
-    """The `Services` stored in a PTB context's `bot_data` by `bot.app.build_application`."""
-    return context.bot_data["services"]
