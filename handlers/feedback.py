@@ -1,9 +1,9 @@
 """👍 / 👎 under an answer, written once for every messenger: the rating is stored with the
 question, the citations and the asker (office/answer_feedback.py).
 
-Only the person who asked may rate an answer (in a group, others' opinions would drown the
-asker's); pressing again changes the rating, and the chosen button gets a ✅. Button data
-"qa:fb:<answer id>:up|down". `officebot feedback --csv` exports the ratings.
+Only the person who asked may rate an answer, on the messenger they asked on (in a group, others'
+opinions would drown the asker's); pressing again changes the rating, and the chosen button gets
+a ✅. Button data "qa:fb:<answer id>:up|down". `officebot feedback --csv` exports the ratings.
 Try it: ask a question in `officebot chat` and press the number shown next to 👍.
 """
 
@@ -13,7 +13,7 @@ import re
 
 from handlers.expired import EXPIRED
 from handlers.forms import Turn
-from handlers.messages import APPEND, Button, Incoming, Reply, Response, Rich
+from handlers.messages import APPEND, Button, Reply, Response, Rich
 from office.answer_feedback import Rating, rate_answer
 
 COMMANDS: list[tuple[str, str]] = []
@@ -28,13 +28,6 @@ THANKS = "已记录,谢谢您的反馈!"
 NOT_YOURS = "只有提问的人可以评价这条回答。"
 
 REPLIES = {Rating.RECORDED: THANKS, Rating.NOT_YOURS: NOT_YOURS, Rating.UNKNOWN_ANSWER: EXPIRED}
-
-
-def asker_id(incoming: Incoming) -> int | None:
-    """The id the answer log keeps for whoever asks or rates. Anyone may ask, registered or not,
-    so there is no directory entry to go through; the log holds Telegram user ids."""
-    account = incoming.account
-    return int(account) if incoming.channel == "telegram" and account and account.isdecimal() else None
 
 
 def rating_buttons(answer_id: int) -> tuple[Button, ...]:
@@ -55,13 +48,10 @@ def marked(rows: tuple[tuple[Button, ...], ...], chosen: str) -> tuple[tuple[But
 def handle(turn: Turn) -> Response:
     incoming = turn.incoming
     match = PATTERN.match(incoming.button or "")
-    user_id = asker_id(incoming)
     if match is None:
         return Response(toast=EXPIRED)
-    if user_id is None:
-        return Response(toast=NOT_YOURS)
-    result = rate_answer(session=turn.session, answer_id=int(match.group(1)), user_id=user_id,
-                         rating=match.group(2), now=turn.now)
+    result = rate_answer(session=turn.session, answer_id=int(match.group(1)), channel=incoming.channel,
+                         account=incoming.account, rating=match.group(2), now=turn.now)
     response = Response(toast=REPLIES[result])
     if result is Rating.RECORDED:
         buttons = marked(incoming.shown_buttons, incoming.button or "")

@@ -24,7 +24,7 @@ from datetime import timedelta
 
 from bot.services import Services
 from handlers.expired import EXPIRED
-from handlers.feedback import asker_id, rating_buttons
+from handlers.feedback import rating_buttons
 from handlers.forms import Turn
 from handlers.messages import Button, Incoming, Reply, Response, Rich, bold, quote
 from office.answer_feedback import record_answer
@@ -106,8 +106,7 @@ def handle(turn: Turn) -> Response:
     if not isinstance(found, Answer):  # not searched: a redelivery, whose answer went out the first time
         return Response()
     answer_id = record_answer(
-        session=turn.session, user_id=asker_id(incoming),
-        chat_id=int(incoming.chat_id) if incoming.chat_id.lstrip("-").isdecimal() else None,
+        session=turn.session, channel=incoming.channel, account=incoming.account, chat_id=incoming.chat_id,
         question=question, answered=found.answered,
         citations=[citation.reference for citation in found.citations or found.related], now=turn.now,
     )

@@ -1,14 +1,17 @@
 """Answers the bot gave and the 👍 / 👎 their askers left: the record behind `officebot feedback`.
 
-Only the person who asked may rate an answer (in a group, others' opinions would drown the
-asker's); rating again changes the rating.
+Only the person who asked may rate an answer, on the messenger they asked on (in a group, others'
+opinions would drown the asker's); rating again changes the rating. The asker is their account on
+that messenger (channel, account), registered in the directory or not.
 
 Example::
 
     with db.transaction() as session:
-        answer_id = record_answer(session=session, user_id=1001, chat_id=1001, question="…",
-                                  answered=True, citations=["《通州区人民政府工作规则》第四十八条"], now=now)
-        rate_answer(session=session, answer_id=answer_id, user_id=1001, rating="up", now=now)   # Rating.RECORDED
+        answer_id = record_answer(session=session, channel="dingtalk", account="manager4521",
+                                  chat_id="manager4521", question="…", answered=True,
+                                  citations=["《通州区人民政府工作规则》第四十八条"], now=now)
+        rate_answer(session=session, answer_id=answer_id, channel="dingtalk", account="manager4521",
+                    rating="up", now=now)   # Rating.RECORDED
 """
 
 from __future__ import annotations
@@ -32,8 +35,9 @@ class Rating(Enum):
 def record_answer(
     *,
     session: Session,
-    user_id: int | None,
-    chat_id: int | None,
+    channel: str,
+    account: str | None,
+    chat_id: str,
     question: str,
     answered: bool,
     citations: list[str],
@@ -41,19 +45,22 @@ def record_answer(
 ) -> int:
     """Log one answer; returns the id its rating buttons carry."""
     row = log_answer(
-        session, telegram_user_id=user_id, chat_id=chat_id, question=question, answered=answered, citations=citations,
-        at=now,
+        session, channel=channel, account=account, chat_id=chat_id, question=question, answered=answered,
+        citations=citations, at=now,
     )
     return row.id
 
 
-def rate_answer(*, session: Session, answer_id: int, user_id: int, rating: str, now: datetime) -> Rating:
+def rate_answer(
+    *, session: Session, answer_id: int, channel: str, account: str | None, rating: str, now: datetime
+) -> Rating:
+    """Store the rating if whoever pressed (`account` on `channel`) asked; `account` None is nobody."""
     if rating not in RATINGS:
         raise ValueError(f"rating must be one of {RATINGS}")
     row = answer_by_id(session, answer_id)
     if row is None:
         return Rating.UNKNOWN_ANSWER
-    if row.telegram_user_id != user_id:
+    if account is None or (row.channel, row.account) != (channel, account):
         return Rating.NOT_YOURS
     row.rating, row.rated_at = rating, now
     return Rating.RECORDED

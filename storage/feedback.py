@@ -1,13 +1,15 @@
-"""Answer feedback (👍 / 👎) with the question and the citations it was about."""
+"""Answer feedback (👍 / 👎) with the question and the citations it was about. Who asked is their
+account on the messenger they asked on (channel, account); the chat is text, as messengers name it."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, String, Text, select
+from sqlalchemy import JSON, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.base import Base, UTCDateTime
+from storage.people import TELEGRAM
 
 
 class AnswerLog(Base):
@@ -17,8 +19,9 @@ class AnswerLog(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
-    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger)
-    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    channel: Mapped[str] = mapped_column(String(16), default=TELEGRAM, server_default=TELEGRAM)
+    account: Mapped[str | None] = mapped_column(String(64))  # None: no person could be named (anonymous admin)
+    chat_id: Mapped[str | None] = mapped_column(String(128))
     question: Mapped[str] = mapped_column(Text)
     answered: Mapped[bool] = mapped_column()
     citations: Mapped[list] = mapped_column(JSON, default=list)
@@ -29,8 +32,9 @@ class AnswerLog(Base):
 def log_answer(
     session: Session,
     *,
-    telegram_user_id: int | None,
-    chat_id: int | None,
+    channel: str,
+    account: str | None,
+    chat_id: str,
     question: str,
     answered: bool,
     citations: list[str],
@@ -38,7 +42,8 @@ def log_answer(
 ) -> AnswerLog:
     row = AnswerLog(
         at=at,
-        telegram_user_id=telegram_user_id,
+        channel=channel,
+        account=account,
         chat_id=chat_id,
         question=question,
         answered=answered,

@@ -8,12 +8,14 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select, text
 
+from office.answer_feedback import Rating, rate_answer
 from storage import audit
 from storage.db import Database
+from storage.feedback import rated_answers
 from storage.migrate import current_revision, upgrade
 from storage.people import TELEGRAM, Oversight, Person, Role, overseers_of, person_by_account
 
-HEAD = "0013_alert_channels"  # the newest migration (0009_qa_context is re-chained onto 0010_web_links)
+HEAD = "0014_answer_log_channels"  # the newest migration (0009_qa_context is re-chained onto 0010_web_links)
 
 
 def test_upgrade_is_idempotent_and_ends_on_one_head(db):
@@ -50,6 +52,30 @@ def test_the_telegram_ids_of_the_directory_become_accounts_without_losing_a_pers
         assert person_by_account(session, TELEGRAM, "1001").oversees == ["区审计局"]  # the table rebuild kept it
         assert person_by_account(session, TELEGRAM, "7000000000") is None  # inactive
         assert person_by_account(session, TELEGRAM, "7000000000", active_only=False).name == "李四"
+    database.dispose()
+
+
+def test_a_rated_telegram_answer_keeps_its_asker_and_rating_when_the_log_learns_channels(database_url):
+    database = Database(database_url)
+    upgrade(database.engine, "0013_alert_channels")
+    with database.engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO answer_log (id, at, telegram_user_id, chat_id, question, answered, citations, rating, rated_at)"
+            " VALUES (7, '2026-12-01 01:30:00+00:00', 7000000000, -1001234567890, '常务会议材料提前几天报送?', true,"
+            " '[\"第四十八条\"]', 'down', '2026-12-01 01:32:00+00:00'),"
+            " (8, '2026-12-01 01:40:00+00:00', NULL, NULL, '区长外出谁主持工作?', false, '[]', 'up', NULL)"
+        ))
+    upgrade(database.engine)
+    with database.transaction() as session:
+        first, second = rated_answers(session)
+        assert (first.id, first.channel, first.account, first.chat_id, first.rating, first.citations) == (
+            7, TELEGRAM, "7000000000", "-1001234567890", "down", ["第四十八条"])
+        assert first.rated_at == datetime(2026, 12, 1, 1, 32, tzinfo=timezone.utc)
+        assert (second.id, second.channel, second.account, second.chat_id, second.rating) == (
+            8, TELEGRAM, None, None, "up")
+        # The asker may still change their rating from Telegram.
+        assert rate_answer(session=session, answer_id=7, channel=TELEGRAM, account="7000000000", rating="up",
+                           now=first.rated_at) is Rating.RECORDED
     database.dispose()
 
 

@@ -193,11 +193,13 @@ def test_a_bad_date_gets_a_clear_message(client, sign_in):
 def test_the_office_reviews_answers_rated_down_and_others_cannot(client, services, sign_in):
     from office.answer_feedback import rate_answer, record_answer
 
-    with services.db.transaction() as session:
-        for question, rating in (("常务会议材料提前几天报送?", "down"), ("区长外出谁主持工作?", "up")):
-            answer_id = record_answer(session=session, user_id=CLERK, chat_id=CLERK, question=question,
-                                      answered=True, citations=["第四十八条"], now=services.now())
-            rate_answer(session=session, answer_id=answer_id, user_id=CLERK, rating=rating, now=services.now())
+    with services.db.transaction() as session:  # one asked on DingTalk, one on Telegram
+        for channel, account, question, rating in (("dingtalk", "clerk2001", "常务会议材料提前几天报送?", "down"),
+                                                    ("telegram", str(CLERK), "区长外出谁主持工作?", "up")):
+            answer_id = record_answer(session=session, channel=channel, account=account, chat_id=account,
+                                      question=question, answered=True, citations=["第四十八条"], now=services.now())
+            rate_answer(session=session, answer_id=answer_id, channel=channel, account=account, rating=rating,
+                        now=services.now())
     sign_in(CLERK)
     assert client.get("/feedback").status_code == 403
     client.cookies.clear()
