@@ -3,9 +3,13 @@ writing to the robot privately and in a group, the stream dropped and messages d
 
 from __future__ import annotations
 
+import csv
+import io
+import subprocess
 from datetime import timedelta
 
 import pytest
+from harness import officebot_command
 
 CLERK = "clerk2001"
 STRANGER = "stranger9"
@@ -40,6 +44,25 @@ def test_the_full_article_button_on_the_card_sends_the_article(bot):
     bot.acked(bot.press(CLERK, card, "全文 第八十二条"))
     article = bot.reply(to=CLERK, after=pressed_after, contains="《通州区人民政府工作规则》第八十二条")
     assert "副区长离京出访" in article.text
+
+
+def test_thumbs_down_on_the_answer_card_is_recorded_for_the_asker_and_exported(bot):
+    question = "区长专题会议多久开一次?"
+    after = len(bot.sent())
+    bot.send_group(CLERK, GROUP, question)
+    card = bot.reply(to=GROUP, after=after)
+    refused_after = len(bot.sent())
+
+    bot.acked(bot.press(STRANGER, card, "👎"))
+    assert "只有提问的人可以评价这条回答。" in bot.reply(to=GROUP, after=refused_after).text
+    bot.acked(bot.press(CLERK, card, "👎"))
+    bot.wait(lambda: "✅👎" in card.button_labels(), what="the card marks the asker's 👎")
+
+    export = subprocess.run(officebot_command("feedback", "--csv"), env=bot.env, cwd=bot.workdir,
+                            capture_output=True, text=True, timeout=120)
+    assert export.returncode == 0, export.stderr
+    (row,) = [r for r in csv.DictReader(io.StringIO(export.stdout)) if r["问题"] == question]
+    assert (row["提问人"], row["提问人ID"], row["会话ID"], row["评价"]) == ("李科长", f"钉钉:{CLERK}", f"钉钉:{GROUP}", "没用")
 
 
 def test_in_a_group_only_the_mention_is_answered(bot):
