@@ -31,27 +31,37 @@ def meetings(request: Request, viewer: Viewer) -> Response:
                                                  "today": services.now().date()})
 
 
+class UnreadableTime(ValueError):
+    """The form's start time is not HH:MM."""
+
+
+def _starts_at(form, services) -> datetime:  # type: ignore[no-untyped-def]
+    """The moment the form's date and time name, in the office's time zone."""
+    day = parse_date(str(form.get("date", "")), today=services.now().date())
+    at = parse_meeting_time(str(form.get("time", "")))
+    if at is None:
+        raise UnreadableTime("看不懂开始时间,请写成 09:00。")
+    return datetime.combine(day, at, services.settings.tz)
+
+
 @action(office_only=True)
 def register(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore[no-untyped-def]
     services = services_of(request)
     tz = services.settings.tz
     try:
-        day = parse_date(str(form.get("date", "")), today=services.now().date())
-        at = parse_meeting_time(str(form.get("time", "")))
-        if at is None:
-            return Outcome("看不懂开始时间,请写成 09:00。", back="/meetings", refused=True)
+        starts_at = _starts_at(form, services)
         weeks = int(str(form.get("weeks") or "1"))
         with services.db.transaction() as session:
             created = register_meetings(
                 session=session, kind=parse_meeting_type(str(form.get("kind", ""))),
-                starts_at=datetime.combine(day, at, tz), place=str(form.get("place", "")),
+                starts_at=starts_at, place=str(form.get("place", "")),
                 chair_name=str(form.get("chair", "")).strip() or None, weeks=weeks,
                 actor_telegram_id=viewer.member.telegram_id, admin_ids=services.settings.admin_telegram_ids,
                 now=services.now(), policy=services.alert_policy,
             )
             labels = [meeting_label(m, tz) for m in created]
             first = created[0].id
-    except (DateError, MeetingError) as exc:
+    except (DateError, MeetingError, UnreadableTime) as exc:
         return Outcome(str(exc), back="/meetings", refused=True)
     except ValueError:
         return Outcome("连续周数应为数字。", back="/meetings", refused=True)
@@ -78,17 +88,14 @@ def move(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore[no-
     services = services_of(request)
     tz = services.settings.tz
     try:
-        day = parse_date(str(form.get("date", "")), today=services.now().date())
-        at = parse_meeting_time(str(form.get("time", "")))
-        if at is None:
-            return Outcome("看不懂开始时间,请写成 09:00。", back="/meetings", refused=True)
+        starts_at = _starts_at(form, services)
         with services.db.transaction() as session:
             meeting, notices = move_meeting(
-                session=session, meeting_id=request.path_params["meeting_id"], starts_at=datetime.combine(day, at, tz),
+                session=session, meeting_id=request.path_params["meeting_id"], starts_at=starts_at,
                 actor_telegram_id=viewer.member.telegram_id, admin_ids=services.settings.admin_telegram_ids, tz=tz,
                 now=services.now(), policy=services.alert_policy)
             label = meeting_label(meeting, tz)
-    except (DateError, MeetingError) as exc:
+    except (DateError, MeetingError, UnreadableTime) as exc:
         return Outcome(str(exc), back="/meetings", refused=True)
     return Outcome(f"已改期:{label};已告知 {len(notices)} 项议题的提出人。", back=f"/meetings/{meeting.id}", notices=notices)
 
