@@ -65,10 +65,10 @@ def test_thumbs_up_is_stored_and_exported(bot):
                             capture_output=True, text=True, timeout=120)
     assert export.returncode == 0, export.stderr
     rows = list(csv.DictReader(io.StringIO(export.stdout)))
-    row = next(r for r in rows if r["question"] == question)
-    assert row["rating"] == "up"
-    assert row["telegram_user_id"] == str(ASKER)
-    assert "第八十二条" in row["citations"]
+    row = next(r for r in rows if r["问题"] == question)
+    assert row["评价"] == "有用"
+    assert row["提问人ID"] == str(ASKER)
+    assert "第八十二条" in row["引用条款"]
 
 
 def test_only_the_asker_may_rate_an_answer(bot):
