@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     dingtalk_robot_code: str | None = None  # default: the client id (DingTalk's robotCode of an app's robot)
     dingtalk_card_template_id: str | None = None
     dingtalk_api_url: str = "https://api.dingtalk.com"
+    # The office's DingTalk group (its openConversationId): 报备 and office notices go there too.
+    dingtalk_office_conversation_id: str | None = None
 
     # Storage
     data_dir: Path = Path("data")

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.settings import Settings
 from handlers.messages import Button, Notice, Reply, Response, Rich
-from handlers.recipients import to_person
+from handlers.recipients import to_office_group, to_person
 from office import notices as office
 from storage.people import TELEGRAM, person_by_account
 
@@ -64,8 +64,7 @@ def _addressed(session: Session, notice: office.Notice, settings: Settings) -> l
             return [Notice(str(notice.telegram_id), reply, channel=TELEGRAM, recipient=notice.recipient)]
         person_id = person.id
     if person_id is None:
-        chat = settings.office_chat_id
-        return [] if chat is None else [Notice(str(chat), reply, channel=TELEGRAM, recipient=notice.recipient)]
+        return to_office_group(settings, reply=reply, recipient=notice.recipient)
     return [replace(sent, recipient=notice.recipient) for sent in to_person(session, person_id=person_id, reply=reply)]
 
 

@@ -13,8 +13,17 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from bot.settings import Settings
 from handlers.messages import Notice, Reply
-from storage.people import Person
+from storage.people import DINGTALK, TELEGRAM, Person
+
+
+def to_office_group(settings: Settings, *, reply: Reply, recipient: str = "") -> list[Notice]:
+    """One notice per office group configured: OFFICE_CHAT_ID on Telegram, DINGTALK_OFFICE_CONVERSATION_ID
+    on DingTalk (none when neither is set)."""
+    groups = [(TELEGRAM, str(settings.office_chat_id) if settings.office_chat_id is not None else None),
+              (DINGTALK, settings.dingtalk_office_conversation_id)]
+    return [Notice(chat, reply, channel=channel, recipient=recipient) for channel, chat in groups if chat]
 
 
 def to_person(session: Session, *, person_id: int, reply: Reply) -> list[Notice]:
