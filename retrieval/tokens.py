@@ -10,6 +10,7 @@ Example::
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -89,6 +90,7 @@ class Glossary:
         if any(not key or not terms for key, terms in entries.items()):
             raise ValueError("glossary entries need a word and at least one term")
         self._entries = entries
+        self._english = [w for w in entries if w.isascii()]
         chinese = sorted((w for w in entries if not w.isascii()), key=len, reverse=True)
         # Longest word first, so that 领导名章 is replaced as a whole rather than as 名章.
         self._chinese_word = re.compile("|".join(map(re.escape, chinese))) if chinese else None
@@ -119,6 +121,21 @@ class Glossary:
         ]
         return question + (" " + " ".join(dict.fromkeys(extra)) if extra else "")
 
+    def translate(self, question: str) -> str:
+        """An English question as a Chinese query: the rule terms of the English words it contains,
+        in the question's order, a longer phrase taking precedence over the words inside it
+        (executive deputy mayor → 常务副区长, not 副区长 and 区长 too). Empty when it knows none."""
+        lowered = question.lower()
+        found: list[tuple[int, int, str]] = []
+        for word in self._english:
+            found += [(m.start(), m.end(), word) for m in _english_word(word).finditer(lowered)]
+        taken: list[tuple[int, int, str]] = []
+        for start, end, word in sorted(found, key=lambda f: (f[0] - f[1], f[0])):  # longest first
+            if all(end <= s or start >= e for s, e, _ in taken):
+                taken.append((start, end, word))
+        terms = [term for _, _, word in sorted(taken) for term in self._entries[word]]
+        return " ".join(dict.fromkeys(terms))
+
     def rewrite(self, question: str) -> str:
         """The question with each colloquial Chinese word replaced by its first rule term, in one
         left-to-right pass (a replaced word is never rewritten again). A sentence that reads like
@@ -145,7 +162,15 @@ def _said_formally(lowered_question: str, word: str, terms: tuple[str, ...]) -> 
 
 def _mentions(lowered_question: str, word: str) -> bool:
     """Chinese words match as substrings; English words and numbers as whole words, which may touch
-    Chinese characters (打12345投诉) but not other letters or digits (seal ≠ sealed is fine to miss)."""
+    Chinese characters (打12345投诉) but not other letters or digits."""
     if not word.isascii():
         return word in lowered_question
-    return re.search(rf"(?<![a-z0-9]){re.escape(word)}s?(?![a-z0-9])", lowered_question) is not None
+    return _english_word(word).search(lowered_question) is not None
+
+
+@functools.cache
+def _english_word(word: str) -> re.Pattern[str]:
+    """An English glossary word with its plain inflections (meetings, submitted, sealed, signing);
+    irregular forms need entries of their own."""
+    inflections = rf"(?:s|es|d|{re.escape(word[-1])}?ed|{re.escape(word[-1])}?ing)?"
+    return re.compile(rf"(?<![a-z0-9]){re.escape(word)}{inflections}(?![a-z0-9])")

@@ -84,6 +84,13 @@ def test_rewrite_puts_the_rule_term_in_place_of_the_colloquial_word(glossary: Gl
     assert glossary.rewrite(question) == rewritten
 
 
+def test_english_is_translated_in_its_own_order_longest_phrase_first(glossary: Glossary) -> None:
+    assert glossary.translate("Who chairs the executive meeting?") == "主持 常务会议"
+    assert glossary.translate("Which executive deputy mayor signs?") == "常务副区长 签发"
+    assert glossary.translate("Were the materials submitted?") == "材料 报送 提交"  # plain inflections
+    assert glossary.translate("What about lunch?") == ""
+
+
 def test_rewrite_keeps_words_that_already_read_as_a_rule_term(glossary: Glossary) -> None:
     # 常务会 inside 常务会议, 谁签 inside 谁签发: replacing either would garble the rule term.
     assert glossary.rewrite("常务会议材料几天报?") == "常务会议材料几天报?"
