@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install ingest chat eval bench clean
+.PHONY: run test install browser ingest chat eval bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,18 @@ run: ingest
 chat: ingest
 	$(BIN)/officebot chat
 
+# The web console's browser test drives Debian's chromium (never a downloaded browser); the CJK font
+# makes its screenshots readable. Installed here when missing (needs root and Debian's apt).
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! fc-list 2>/dev/null | grep -qi wenquanyi; then \
+		echo "安装浏览器测试所需的 chromium、chromium-driver 和中文字体"; \
+		apt-get install -y -q chromium chromium-driver fonts-wqy-zenhei >/dev/null 2>&1 \
+			|| (apt-get update -q >/dev/null && apt-get install -y -q chromium chromium-driver fonts-wqy-zenhei >/dev/null) \
+			|| echo "无法安装 chromium:浏览器测试将失败并说明原因"; \
+	fi
+
 # The whole suite at the real time, then the time-dependent tests again under pinned moments (issue 11).
-test: install
+test: install browser
 	$(BIN)/pytest
 	$(BIN)/python tests/pinned_moments.py
 
