@@ -19,7 +19,7 @@ ingest: install
 
 # The Telegram bot when TELEGRAM_BOT_TOKEN is configured (env or .env), else the terminal chat.
 run: ingest
-	@if $(BIN)/python -c "import sys; from bot.settings import get_settings; sys.exit(0 if get_settings().telegram_bot_token else 1)"; then \
+	@if $(BIN)/python -c "import sys; from bootstrap.settings import get_settings; sys.exit(0 if get_settings().telegram_bot_token else 1)"; then \
 		$(BIN)/officebot run; \
 	else \
 		echo "未配置 TELEGRAM_BOT_TOKEN:打开终端对话 (officebot chat)"; \

@@ -40,7 +40,7 @@ IDLE_SECONDS = 3.0  # a replica stops after this long with nothing left to send
 async def _replica(database_url: str, api_url: str, token: str, name: str) -> None:
     from telegram import Bot
 
-    from bot.clock import Clock
+    from bootstrap.clock import Clock
     from bot.scheduler import Dispatcher
     from bot.telegram_flows import alert_renderer
     from storage.db import Database

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.settings import get_settings
+from bootstrap.settings import get_settings
 from retrieval.evaluation import load_questions
 from retrieval.search import clean_question, dense_query
-from bot.qa_engine import open_rules_qa
+from bootstrap.qa_engine import open_rules_qa
 
 
 def main() -> None:

@@ -25,8 +25,8 @@ import sys
 import time
 from pathlib import Path
 
-from bot.qa_engine import open_rules_qa
-from bot.settings import get_settings
+from bootstrap.qa_engine import open_rules_qa
+from bootstrap.settings import get_settings
 from retrieval.evaluation import load_questions
 
 REPO = Path(__file__).resolve().parents[1]

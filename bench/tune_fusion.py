@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.qa_engine import open_rules_qa
-from bot.settings import get_settings
+from bootstrap.qa_engine import open_rules_qa
+from bootstrap.settings import get_settings
 from retrieval.answering import RefusalPolicy
 from retrieval.evaluation import load_questions
 from retrieval.search import FusionWeights

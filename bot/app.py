@@ -28,7 +28,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot import telegram_errors, telegram_flows
 from bot.scheduler import Dispatcher
-from bot.services import Services
+from bootstrap.services import Services
 from bot.update_inbox import InboxQueue
 from bot.update_order import PerChatUpdateProcessor
 from handlers import console, expired, feedback, leave, leave_decisions, leave_lists, qa, staff, start

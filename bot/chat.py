@@ -112,8 +112,8 @@ async def chat_loop(chat: TerminalChat, read_line: Callable[[], str]) -> None:
 
 def run_chat(*, user_id: int | None = None, name: str = "我") -> int:
     from bot.app import build_application
-    from bot.services import Services
-    from bot.settings import get_settings
+    from bootstrap.services import Services
+    from bootstrap.settings import get_settings
     from bot.startup_checks import config_problem
 
     settings = get_settings().model_copy(update={"telegram_bot_token": LOCAL_TOKEN})

@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from bot.settings import get_settings
+    from bootstrap.settings import get_settings
 
     logging.basicConfig(
         level=get_settings().log_level,

@@ -13,7 +13,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _upgrade(args: argparse.Namespace) -> int:
-    from bot.services import Services
+    from bootstrap.services import Services
     from storage.migrate import current_revision
 
     services = Services.create()

@@ -22,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _alerts(args: argparse.Namespace) -> int:
-    from bot.services import Services
+    from bootstrap.services import Services
     from storage.deadlines import outbox_counts, troubled_reminders
 
     services = Services.create()

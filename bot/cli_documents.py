@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.settings import get_settings
+from bootstrap.settings import get_settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -33,7 +33,7 @@ def _fail(message: str) -> int:
 
 
 def _open_qa():  # type: ignore[no-untyped-def]
-    from bot.qa_engine import open_rules_qa
+    from bootstrap.qa_engine import open_rules_qa
 
     return open_rules_qa(get_settings(), build_if_empty=False)
 
@@ -59,7 +59,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _remove(args: argparse.Namespace) -> int:
-    from bot.services import Services
+    from bootstrap.services import Services
     from retrieval.service import BundledDocumentError, DocumentError
     from storage import audit
 

@@ -18,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from bot.services import Services
+    from bootstrap.services import Services
     from office.feedback_export import feedback_csv
 
     services = Services.create()

@@ -59,7 +59,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _services():  # type: ignore[no-untyped-def]
-    from bot.services import Services
+    from bootstrap.services import Services
 
     services = Services.create()
     return services, services.settings.tz

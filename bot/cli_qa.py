@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from bot.settings import get_settings
+from bootstrap.settings import get_settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -48,7 +48,7 @@ def _fail(message: str) -> int:
 
 
 def _open_qa(*, build_if_empty: bool = True):
-    from bot.qa_engine import open_rules_qa
+    from bootstrap.qa_engine import open_rules_qa
 
     return open_rules_qa(get_settings(), build_if_empty=build_if_empty)
 
@@ -87,7 +87,7 @@ def _ask(args: argparse.Namespace) -> int:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from bot.qa_engine import default_corpus
+    from bootstrap.qa_engine import default_corpus
 
     settings = get_settings()
     try:

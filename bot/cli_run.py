@@ -25,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from bot.services import Services
+    from bootstrap.services import Services
 
     services = Services.create()
     settings = services.settings

@@ -88,7 +88,7 @@ def _units(text: str | None) -> list[str] | None:
 
 def _run(change) -> int:  # type: ignore[no-untyped-def]
     """Run one directory change in a transaction; print the result or the refusal."""
-    from bot.services import Services
+    from bootstrap.services import Services
     from office.directory import DirectoryError
 
     services = Services.create()
@@ -138,7 +138,7 @@ def _remove(args: argparse.Namespace) -> int:
 
 
 def _reassign(args: argparse.Namespace) -> int:
-    from bot.settings import get_settings
+    from bootstrap.settings import get_settings
     from office.reassign import reassign_open_decisions
 
     def change(session) -> str:  # type: ignore[no-untyped-def]
@@ -153,7 +153,7 @@ def _reassign(args: argparse.Namespace) -> int:
 
 
 def _transfer(args: argparse.Namespace) -> int:
-    from bot.settings import get_settings
+    from bootstrap.settings import get_settings
     from office.reassign import transfer_unit
 
     def change(session) -> str:  # type: ignore[no-untyped-def]
@@ -167,7 +167,7 @@ def _transfer(args: argparse.Namespace) -> int:
 
 
 def _export_leaves(args: argparse.Namespace) -> int:
-    from bot.services import Services
+    from bootstrap.services import Services
     from office.leave_views import export_csv
 
     services = Services.create()

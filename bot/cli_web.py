@@ -28,7 +28,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from bot.outbound import outgoing_messengers
-    from bot.services import Services
+    from bootstrap.services import Services
     from web.app import create_app
 
     services = Services.create()
@@ -39,7 +39,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _link(args: argparse.Namespace) -> int:
-    from bot.services import Services
+    from bootstrap.services import Services
     from office.web_signin import LINK_LIFETIME, SigninError, create_link
     from storage.people import DINGTALK, TELEGRAM
 

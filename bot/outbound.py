@@ -15,7 +15,7 @@ from telegram import Bot
 
 from bot.dingtalk.openapi import OpenApi
 from bot.dingtalk.sender import DingTalkSender
-from bot.services import Services
+from bootstrap.services import Services
 from bot.telegram_flows import send_notice
 from storage.people import DINGTALK, TELEGRAM
 

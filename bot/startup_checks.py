@@ -7,7 +7,7 @@ an 出错了 at the first deadline that needs the calendar.
 
 from __future__ import annotations
 
-from bot.services import Services
+from bootstrap.services import Services
 from office.workdays import CalendarFileError
 
 

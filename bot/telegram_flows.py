@@ -30,7 +30,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, BaseHandler, ContextTypes, MessageHandler, filters
 
 from bot import scheduler
-from bot.services import Services
+from bootstrap.services import Services
 from handlers.conversation import Conversation
 from handlers.deadlines import alert_reply
 from handlers.html import escape, split_html

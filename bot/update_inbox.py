@@ -28,7 +28,7 @@ from telegram.error import NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application
 
 from bot.scheduler import retry_delay
-from bot.services import Services
+from bootstrap.services import Services
 from storage import inbox
 
 logger = logging.getLogger(__name__)

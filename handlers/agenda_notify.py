@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
-from bot.settings import Settings
+from bootstrap.settings import Settings
 from handlers.messages import Button, Notice, Reply, Response, Rich
 from handlers.recipients import to_office_group, to_person
 from office import notices as office

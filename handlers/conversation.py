@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from types import ModuleType
 
-from bot.services import Services
+from bootstrap.services import Services
 from handlers.forms import FormRunner, Turn, applied_once, mark_delivered
 from handlers.messages import Incoming, Response
 from storage.dialogs import applied_before

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.services import Services
+from bootstrap.services import Services
 from handlers import response_codec
 from handlers.messages import Incoming, Reply, Response
 from storage import dialogs

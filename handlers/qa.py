@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.services import Services
+from bootstrap.services import Services
 from handlers.expired import EXPIRED
 from handlers.feedback import rating_buttons
 from handlers.forms import Turn

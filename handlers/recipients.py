@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.settings import Settings
+from bootstrap.settings import Settings
 from handlers.messages import Notice, Reply
 from storage.people import DINGTALK, TELEGRAM, Person
 

@@ -9,7 +9,7 @@ Example::
 
 A question naming a date ("下周三的外宾座谈会,请示最晚哪天报?") gets the date the cited article's
 deadline falls on from `deadlines` (built by the composition root from the office's deadline rules,
-bot/qa_engine.py), shown first as `Answer.computed`; that line also answers a question for a date
+bootstrap/qa_engine.py), shown first as `Answer.computed`; that line also answers a question for a date
 or weekday ("最晚这周几?") that the article's text alone does not state.
 """
 

@@ -2,7 +2,7 @@
 
 Example::
 
-    qa = open_rules_qa(get_settings())             # bot/qa_engine.py: opens (or first builds) the index
+    qa = open_rules_qa(get_settings())             # bootstrap/qa_engine.py: opens (or first builds) the index
     answer = qa.ask("副区长出差跟谁请假?")
     answer.citations[0].label                      # '第八十二条'
     qa.ask("那区长呢?", context="副区长出差跟谁请假?")

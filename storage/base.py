@@ -50,6 +50,6 @@ class UTCDateTime(TypeDecorator[datetime]):
 def utcnow() -> datetime:
     """When a row is written (column defaults, write stamps): the system's record, not the office's clock.
 
-    Every time a rule reads ("today", due times, reminders) is passed in from `bot.clock.Clock`.
+    Every time a rule reads ("today", due times, reminders) is passed in from `bootstrap.clock.Clock`.
     """
     return datetime.now(UTC)

@@ -27,9 +27,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bot.settings import Settings
-from bot.clock import Clock
-from bot.qa_engine import open_rules_qa
+from bootstrap.settings import Settings
+from bootstrap.clock import Clock
+from bootstrap.qa_engine import open_rules_qa
 from retrieval.service import RulesQA
 from storage.db import Database
 from storage.migrate import upgrade

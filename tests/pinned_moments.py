@@ -26,8 +26,8 @@ import chinese_calendar
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.settings import Settings  # noqa: E402
-from bot.qa_engine import open_rules_qa  # noqa: E402
+from bootstrap.settings import Settings  # noqa: E402
+from bootstrap.qa_engine import open_rules_qa  # noqa: E402
 
 
 def first_unknown_year() -> int:

@@ -52,6 +52,21 @@ def test_telegram_is_imported_in_the_telegram_adapter_package_only():
     assert [path for path in speaking if not path.startswith("bot/")] == []
 
 
+@pytest.mark.parametrize("package", ["handlers", "web", "bootstrap"])
+def test_flows_the_console_and_the_composition_root_import_no_adapter(package):
+    """Only the adapters' package (bot/) may import the flows and the composition root, never the reverse."""
+    offenders = {str(path.relative_to(ROOT)): sorted(n for n in imported_modules(path) if _top(n) == "bot")
+                 for path in (ROOT / package).rglob("*.py")}
+    assert {path: names for path, names in offenders.items() if names} == {}
+
+
+def test_the_composition_root_imports_no_platform_nor_the_flows_above_it():
+    offenders = {str(path.relative_to(ROOT)): sorted(n for n in imported_modules(path)
+                                                     if _top(n) in (*PLATFORMS, "handlers", "web"))
+                 for path in (ROOT / "bootstrap").rglob("*.py")}
+    assert {path: names for path, names in offenders.items() if names} == {}
+
+
 def test_flows_on_the_conversation_core_import_no_platform():
     offenders = {flow: sorted(n for n in imported_modules(ROOT / flow) if _top(n) in PLATFORMS) for flow in CORE_FLOWS}
     assert {flow: names for flow, names in offenders.items() if names} == {}

@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from bot.services import Services
+from bootstrap.services import Services
 from web import pages_documents, pages_feedback, pages_leave, pages_meetings, pages_records, pages_signin, pages_staff, pages_today
 from web.auth import cookie_signer
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from starlette.concurrency import run_in_threadpool
 
-from bot.services import Services
+from bootstrap.services import Services
 from handlers.agenda_notify import notices_of
 from handlers.messages import Notice as Message
 from office.notices import Notice

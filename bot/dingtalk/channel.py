@@ -25,7 +25,7 @@ from typing import Any
 from bot.dingtalk.incoming import CHANNEL, incoming_of_card_press, incoming_of_message
 from bot.dingtalk.openapi import OpenApi
 from bot.dingtalk.sender import DingTalkSender
-from bot.services import Services
+from bootstrap.services import Services
 from handlers.conversation import Conversation
 from handlers.messages import Incoming, Notice, Reply, Response
 

@@ -25,7 +25,7 @@ from typing import Any
 import httpx
 
 from bot.dingtalk.incoming import is_group
-from bot.settings import Settings
+from bootstrap.settings import Settings
 from handlers.messages import Button
 
 logger = logging.getLogger(__name__)

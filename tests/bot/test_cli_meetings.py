@@ -22,7 +22,7 @@ def test_export_picks_one_of_two_meetings_of_a_type_by_time_or_number(db, tmp_pa
     monkeypatch.setenv("DATABASE_URL", db.url)
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     monkeypatch.setenv("CLOCK_SHIFT_SECONDS", str(clock.shift.total_seconds()))
-    from bot.settings import get_settings
+    from bootstrap.settings import get_settings
 
     get_settings.cache_clear()
     try:
@@ -49,7 +49,7 @@ def test_mistyped_dates_and_times_are_explained_in_chinese_with_command_line_hin
     monkeypatch.setenv("DATABASE_URL", db.url)
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     monkeypatch.setenv("CLOCK_SHIFT_SECONDS", str(clock.shift.total_seconds()))
-    from bot.settings import get_settings
+    from bootstrap.settings import get_settings
 
     get_settings.cache_clear()
     try:

@@ -12,7 +12,7 @@ from office.directory import find_member
 def cli(db, tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", db.url)
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
-    from bot.settings import get_settings
+    from bootstrap.settings import get_settings
 
     get_settings.cache_clear()
     yield main

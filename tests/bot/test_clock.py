@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.clock import Clock
-from bot.services import Services
-from bot.settings import Settings
+from bootstrap.clock import Clock
+from bootstrap.services import Services
+from bootstrap.settings import Settings
 
 TZ = ZoneInfo("Asia/Shanghai")
 ROOT = Path(__file__).resolve().parents[2]
-# Reads of the system time allowed outside bot/clock.py, each for a reason that is not the office's "now".
+# Reads of the system time allowed outside bootstrap/clock.py, each for a reason that is not the office's "now".
 ALLOWED = {
     "storage/base.py": "the moment a row is written (write stamps)",
     "bot/local_api.py": "the in-memory Telegram server stamps its own messages, as Telegram does",
@@ -51,7 +51,7 @@ def test_the_product_reads_the_time_only_through_the_clock():
     for package in ("bot", "handlers", "office", "retrieval", "storage", "web"):
         for path in sorted((ROOT / package).rglob("*.py")):
             relative = path.relative_to(ROOT).as_posix()
-            if relative == "bot/clock.py" or relative in ALLOWED:
+            if relative == "bootstrap/clock.py" or relative in ALLOWED:
                 continue
             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
                 code = line.split("#")[0]

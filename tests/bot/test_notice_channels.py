@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.services import Services
-from bot.settings import Settings
+from bootstrap.services import Services
+from bootstrap.settings import Settings
 from bot.telegram_flows import send_anywhere
 from handlers.messages import Notice, Reply
 from handlers.recipients import to_person

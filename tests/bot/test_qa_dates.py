@@ -1,5 +1,5 @@
 """Questions that name a date get the date the rule's deadline falls on (issue 16), through the real
-engine as the composition root builds it (bot/qa_engine.py): bench/questions/dates.jsonl, each asked at
+engine as the composition root builds it (bootstrap/qa_engine.py): bench/questions/dates.jsonl, each asked at
 its own pinned moment. The expected dates there were counted by hand from the 2026 State Council holiday
 notice (and, for 2027, the estimated schedule), never by office/ code."""
 
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import Clock
-from bot.qa_engine import open_rules_qa
-from bot.settings import Settings
+from bootstrap.clock import Clock
+from bootstrap.qa_engine import open_rules_qa
+from bootstrap.settings import Settings
 from retrieval.service import RulesQA
 
 CASES = [json.loads(line) for line in (Path(__file__).parents[2] / "bench/questions/dates.jsonl").read_text("utf-8").splitlines()

@@ -14,7 +14,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Time
 
 from bot.cli import main
 from bot.scheduler import Dispatcher
-from bot.settings import get_settings
+from bootstrap.settings import get_settings
 from bot.telegram_flows import alert_renderer
 from office import reminders as reminder_rules
 from office.deadlines import DeadlineKind, add_deadline

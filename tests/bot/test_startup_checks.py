@@ -4,8 +4,8 @@ message naming the line, instead of a traceback (or 出错了) at the first dead
 from __future__ import annotations
 
 from bot.chat import run_chat
-from bot.services import Services
-from bot.settings import Settings
+from bootstrap.services import Services
+from bootstrap.settings import Settings
 from bot.startup_checks import config_problem
 
 
@@ -31,7 +31,7 @@ def test_the_terminal_chat_refuses_to_start_on_a_bad_calendar(tmp_path, monkeypa
     path.write_text("2027-10-01 放假\n", encoding="utf-8")
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     monkeypatch.setenv("HOLIDAY_CALENDAR_FILE", str(path))
-    from bot.settings import get_settings
+    from bootstrap.settings import get_settings
 
     get_settings.cache_clear()
     try:

@@ -11,8 +11,8 @@ import pytest
 from bot.app import build_application
 from bot.chat import TerminalChat, chat_loop, local_api, log_to
 from bot.local_api import LocalRequest
-from bot.services import Services
-from bot.settings import Settings
+from bootstrap.services import Services
+from bootstrap.settings import Settings
 from office.directory import add_member
 from retrieval.answer import Answer, Citation, Passage
 from storage.people import Role

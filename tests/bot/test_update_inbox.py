@@ -8,8 +8,8 @@ import asyncio
 
 from telegram import Update
 
-from bot.services import Services
-from bot.settings import Settings
+from bootstrap.services import Services
+from bootstrap.settings import Settings
 from bot.update_inbox import InboxQueue
 from storage import inbox
 

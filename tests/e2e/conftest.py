@@ -71,7 +71,7 @@ from dingtalk_harness import DingTalkBot
 from emulator import Emulator  # tests/e2e is on sys.path (rootdir conftest, no packages)
 from harness import Bot, base_env
 
-from bot.clock import Clock
+from bootstrap.clock import Clock
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

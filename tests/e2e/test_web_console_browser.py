@@ -19,8 +19,8 @@ import httpx
 import pytest
 from harness import base_env, officebot_command
 
-from bot.services import Services
-from bot.settings import Settings
+from bootstrap.services import Services
+from bootstrap.settings import Settings
 from office.directory import add_member
 from office.leave import LeaveRequest, file_leave
 from storage.people import Role

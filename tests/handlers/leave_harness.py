@@ -11,10 +11,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot.app import build_application
-from bot.clock import Clock
+from bootstrap.clock import Clock
 from bot.local_api import LocalBotApi, LocalRequest
-from bot.services import Services
-from bot.settings import Settings
+from bootstrap.services import Services
+from bootstrap.settings import Settings
 from office.directory import add_member
 from storage.people import Role
 

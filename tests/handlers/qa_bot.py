@@ -15,8 +15,8 @@ from telegram import Update
 
 from bot.app import build_application
 from bot.local_api import LocalBotApi, LocalRequest
-from bot.services import Services
-from bot.settings import Settings
+from bootstrap.services import Services
+from bootstrap.settings import Settings
 from retrieval.answer import NOT_FOUND, Answer, Citation, Passage
 from storage.db import Database
 

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services import Services
-from bot.settings import Settings
+from bootstrap.services import Services
+from bootstrap.settings import Settings
 from handlers import agenda, agenda_review, meetings
 from handlers.agenda_notify import notices_of
 from handlers.conversation import Conversation

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from bot.services import Services
-from bot.settings import Settings
+from bootstrap.services import Services
+from bootstrap.settings import Settings
 from handlers import console, start
 from handlers.conversation import Conversation
 from handlers.messages import Incoming

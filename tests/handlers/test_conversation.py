@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.services import Services
-from bot.settings import Settings
+from bootstrap.services import Services
+from bootstrap.settings import Settings
 from handlers import deadlines, response_codec
 from handlers.conversation import Conversation
 from handlers.messages import APPEND, Button, File, Incoming, Notice, Reply, Response, Rich, bold

@@ -10,7 +10,7 @@ from leave_harness import CLERK, HEAD, OFFICE, STRANGER, VICE, running_bot
 from sqlalchemy import select
 from telegram import Bot
 
-from bot.clock import Clock
+from bootstrap.clock import Clock
 from bot.local_api import LocalRequest
 from bot.scheduler import Dispatcher
 from bot.telegram_flows import alert_renderer

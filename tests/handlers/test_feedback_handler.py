@@ -10,8 +10,8 @@ import io
 import pytest
 from qa_bot import ScriptedQA, qa_bot
 
-from bot.services import Services
-from bot.settings import Settings
+from bootstrap.services import Services
+from bootstrap.settings import Settings
 from handlers import expired, feedback, qa
 from handlers.conversation import Conversation
 from handlers.messages import Incoming, Response

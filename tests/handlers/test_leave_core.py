@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.services import Services
-from bot.settings import Settings
+from bootstrap.services import Services
+from bootstrap.settings import Settings
 from handlers import expired, leave, leave_decisions, leave_lists, response_codec
 from handlers.conversation import Conversation
 from handlers.messages import Incoming, Response

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from qa_bot import ScriptedQA
 
-from bot.services import Services
-from bot.settings import Settings
+from bootstrap.services import Services
+from bootstrap.settings import Settings
 from handlers import expired, feedback, qa, start
 from handlers.conversation import Conversation
 from handlers.messages import Incoming, Response

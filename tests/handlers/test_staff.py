@@ -73,7 +73,7 @@ async def test_odd_staff_input_is_explained_not_crashing(db, tmp_path, clock):
 def test_cli_users_and_leave_export(db, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", db.url)
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
-    from bot.settings import get_settings
+    from bootstrap.settings import get_settings
 
     get_settings.cache_clear()
     try:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from bot.app import FEATURES
-from bot.services import Services
-from bot.settings import Settings
+from bootstrap.services import Services
+from bootstrap.settings import Settings
 from handlers.conversation import Conversation
 from handlers.forms import CANCELLED
 from handlers.messages import Incoming

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings
+from bootstrap.settings import Settings
 from retrieval.index import RulesIndex
 from retrieval.service import RulesQA
 
@@ -30,7 +30,7 @@ def empty_qa(tmp_path: Path, embeddings, qa: RulesQA) -> RulesQA:
 @pytest.fixture
 def cli_env(qa_settings: Settings, qa: RulesQA, monkeypatch: pytest.MonkeyPatch) -> None:
     """Point `officebot` at the session's already-built index."""
-    from bot.settings import get_settings
+    from bootstrap.settings import get_settings
 
     monkeypatch.setenv("DATA_DIR", str(qa_settings.data_dir))
     monkeypatch.setenv("CORPUS_PATHS", "")

@@ -115,7 +115,7 @@ def test_buffered_output_meeting_a_closed_pipe_ends_quietly(qa_settings, qa, tmp
 
 
 def test_ingest_of_own_file_on_a_fresh_index_keeps_the_bundled_rule_book(tmp_path: Path, monkeypatch, capsys) -> None:
-    from bot.settings import get_settings
+    from bootstrap.settings import get_settings
 
     own = tmp_path / "printers.txt"
     own.write_text("第一条 本办法适用于机关打印机的使用。\n第二条 打印机每人每天限打一百页。\n", encoding="utf-8")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.settings import Settings
+from bootstrap.settings import Settings
 from retrieval.index import RulesIndex
 from retrieval.service import DocumentError, RulesQA
 
@@ -84,7 +84,7 @@ def test_an_unknown_document_is_explained_with_the_indexed_ones(pinned_qa: Rules
 @pytest.fixture
 def own_data_dir(qa_settings: Settings, qa: RulesQA, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """`officebot` over a copy of the session's index of the bundled rule book, free to change."""
-    from bot.settings import get_settings
+    from bootstrap.settings import get_settings
 
     data = tmp_path / "own-data"
     shutil.copytree(qa_settings.resolved_chroma_path, data / "chroma")

@@ -92,7 +92,7 @@ class FakeCompletions(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def llm_endpoint(monkeypatch: pytest.MonkeyPatch):
-    from bot.settings import get_settings
+    from bootstrap.settings import get_settings
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeCompletions)
     threading.Thread(target=server.serve_forever, daemon=True).start()

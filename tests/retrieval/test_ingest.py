@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.qa_engine import open_rules_qa
+from bootstrap.qa_engine import open_rules_qa
 from retrieval.service import RulesQA
 from retrieval.sources import CorpusError
 
@@ -63,7 +63,7 @@ def test_a_bad_file_leaves_the_index_as_it_was(empty_qa: RulesQA, supplies: Path
 def test_an_outdated_copy_of_the_bundled_rule_book_is_reported_at_start(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from bot.settings import Settings
+    from bootstrap.settings import Settings
     from retrieval.sources import bundled_corpus_paths
 
     bundled = next(p for p in bundled_corpus_paths() if p.stem.startswith("tongzhou"))

@@ -13,9 +13,9 @@ from starlette.testclient import TestClient
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "office"))  # leave_seed, as tests/office use it
 from leave_seed import NOW, TZ, seed_directory  # noqa: E402
 
-from bot.clock import Clock  # noqa: E402
-from bot.services import Services  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from bootstrap.clock import Clock  # noqa: E402
+from bootstrap.services import Services  # noqa: E402
+from bootstrap.settings import Settings  # noqa: E402
 from web.app import create_app  # noqa: E402
 from console_helpers import CSRF, make_link  # noqa: E402
 

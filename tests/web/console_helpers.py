@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from bot.services import Services
+from bootstrap.services import Services
 from office.web_signin import create_link
 from storage.people import TELEGRAM
 

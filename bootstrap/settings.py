@@ -2,7 +2,7 @@
 
 Every setting is documented in `.env.example`. Try it::
 
-    >>> from bot.settings import Settings
+    >>> from bootstrap.settings import Settings
     >>> Settings(_env_file=None).timezone
     'Asia/Shanghai'
 """
@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.clock import Clock
+from bootstrap.clock import Clock
 from office.deadlines import DEFAULT_LEAD_TIMES, DEFAULT_LEAD_TIMES_BY_KIND
 
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.clock import Clock
-from bot.settings import Settings
+from bootstrap.clock import Clock
+from bootstrap.settings import Settings
 from office.deadline_answers import deadline_statement
 from office.workdays import WorkdayCalendar, calendar_from_file
 from retrieval.answer import Citation

@@ -11,10 +11,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from bot.clock import Clock
-from bot.settings import Settings, get_settings
+from bootstrap.clock import Clock
+from bootstrap.settings import Settings, get_settings
 from office.deadlines import alert_policy
 from office.reminders import AlertPolicy
 from office.workdays import WorkdayCalendar, calendar_from_file
@@ -22,8 +22,11 @@ from storage.db import Database
 from storage.migrate import upgrade
 
 if TYPE_CHECKING:
-    from handlers.messages import Notice
     from retrieval.service import RulesQA
+
+# Sends one notice (a handlers.messages.Notice: the flows' type, which this root does not import)
+# on its messenger; True when it arrived.
+NoticeSender = Callable[[Any], Awaitable[bool]]
 
 
 @dataclass
@@ -31,9 +34,9 @@ class Services:
     settings: Settings
     db: Database
     clock: Clock = None  # type: ignore[assignment]  # default: the settings' clock
-    # The outgoing messenger of each channel running in this process ("telegram", "dingtalk"):
-    # sends one notice, True when it arrived. Each channel adapter registers its own at start.
-    outgoing: dict[str, Callable[[Notice], Awaitable[bool]]] = field(default_factory=dict)
+    # The outgoing messenger of each channel running in this process ("telegram", "dingtalk");
+    # each channel adapter (or bot/outbound.py, in a process that only sends) registers its own.
+    outgoing: dict[str, NoticeSender] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.clock is None:
@@ -52,7 +55,7 @@ class Services:
     @cached_property
     def qa(self) -> RulesQA:
         """The rules Q&A engine, loaded on first use (index built on first ever start)."""
-        from bot.qa_engine import open_rules_qa
+        from bootstrap.qa_engine import open_rules_qa
 
         return open_rules_qa(self.settings, clock=self.clock, workdays=self.workdays)
 
