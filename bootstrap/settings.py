@@ -19,7 +19,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bootstrap.clock import Clock
-from office.deadlines import DEFAULT_LEAD_TIMES, DEFAULT_LEAD_TIMES_BY_KIND
+from office.alert_leads import DEFAULT_LEAD_TIMES, DEFAULT_LEAD_TIMES_BY_KIND
 
 
 

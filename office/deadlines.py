@@ -23,6 +23,7 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
+from office.alert_leads import DEFAULT_LEAD_TIMES, DEFAULT_LEAD_TIMES_BY_KIND
 from office.directory import StaffMember
 from office.reminders import AlertPolicy, schedule_deadline, snooze
 from office.workdays import WorkdayCalendar
@@ -103,10 +104,6 @@ def leave_return_deadline(end_on: date, tz: tzinfo) -> datetime:
 
 
 # --- operations ------------------------------------------------------------------------------
-
-
-DEFAULT_LEAD_TIMES = "3d,1d,09:00,overdue"
-DEFAULT_LEAD_TIMES_BY_KIND = "leave_return=09:00,overdue"  # 销假 is due on the end date itself
 
 
 def alert_policy(
