@@ -1,8 +1,8 @@
 """The web console in a real headless Chromium (Debian's chromium + chromium-driver, driven by selenium):
 the office signs in by a one-time link, sees 今日, registers a meeting, opens and exports its agenda,
 uploads a rule document and reads its parsed articles;
-赵副区长 signs in and approves a leave waiting for him, and the filer's Telegram chat (the Bot API
-emulator) receives the decision. Screenshots of the pages go to OFFICEBOT_SCREENSHOTS (default: the
+赵副区长 and then 王区长 sign in and approve the leave waiting for each, and the filer's Telegram chat
+(the Bot API emulator) receives each decision and the approval. Screenshots of the pages go to OFFICEBOT_SCREENSHOTS (default: the
 test's tmp dir). Without chromium the test fails and says how to install it; it never downloads one."""
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ def link_for(env: dict[str, str], cwd: Path, telegram_id: int) -> str:
     return next(line for line in output.splitlines() if "/signin?token=" in line).strip()
 
 
-def test_the_office_and_a_vice_mayor_work_in_the_browser(console, emulator, clock):
+def test_the_office_and_the_approvers_work_in_the_browser(console, emulator, clock):
     from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.select import Select
@@ -181,8 +181,17 @@ def test_the_office_and_a_vice_mayor_work_in_the_browser(console, emulator, cloc
         click(driver.find_element(By.XPATH, "//button[text()='同意']"))
         assert "已同意" in text() and "已通知 申请人孙局长" in text()
         shot("decided")
+        click(driver.find_element(By.XPATH, "//button[text()='退出']"))
+
+        driver.get(link_for(env, workdir, MAYOR))  # the report now waits for the 区长 only
+        click(driver.find_element(By.ID, "signin"))
+        assert "等待我审批(1)" in text()
+        driver.get(f"{url}/approvals")
+        click(driver.find_element(By.XPATH, "//button[text()='同意']"))
+        assert "已同意" in text() and "已通知 申请人孙局长" in text()
     finally:
         driver.quit()
     told = emulator.run(lambda: world.bot_messages(HEAD))
     assert any("已由分管副区长 赵副区长同意,附言:同意前往" in m["text"] for m in told), told
+    assert any("请假已批准" in m["text"] for m in told), told
     assert shutil.which("chromium")  # the browser this test drove is the system's, not a download
