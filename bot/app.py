@@ -11,6 +11,9 @@ catch-all for buttons nobody claims) is last.
 Callback data convention: "<prefix>:<payload>", at most 64 bytes; Q&A uses "qa:" (its ratings
 "qa:fb:"), leave reports "lv:" (their confirmation cards "lv:card:", the guided form "lv:f:"),
 agenda items "ag:", deadlines "dl:".
+
+Try it: with TELEGRAM_BOT_TOKEN in `.env`, `officebot run` (long polling; WEBHOOK_URL for webhook
+mode); without a token, `officebot chat` runs this same application in the terminal.
 """
 
 from __future__ import annotations
