@@ -99,13 +99,15 @@ async def _post_init(application: Application) -> None:
 
 
 def build_application(
-    services: Services, *, request: BaseRequest | None = None, update_queue: InboxQueue | None = None
+    services: Services, *, request: BaseRequest | None = None, update_queue: InboxQueue | None = None,
+    dispatch_alerts: bool = True,
 ) -> Application:
     """The bot, wired to `services`, ready for `run_polling` / `run_webhook`.
 
     `request` replaces the HTTP connection to the Bot API (the terminal chat passes a
     `bot.local_api.LocalRequest`). With `update_queue`, every update is recorded before it is
     acknowledged and replayed after a crash (bot/update_inbox.py; `officebot run` uses it).
+    `dispatch_alerts=False` leaves the reminder outbox to another process (see bot/chat.py).
     """
     settings = services.settings
     token = settings.telegram_bot_token
@@ -130,6 +132,6 @@ def build_application(
     if update_queue is not None:
         application.update_processor.after = update_queue.done  # type: ignore[attr-defined]
     application.bot_data.services = services
-    telegram_flows.register(application, services, FEATURES)
+    telegram_flows.register(application, services, FEATURES, dispatch_alerts=dispatch_alerts)
     application.add_error_handler(telegram_errors.on_error)
     return application

@@ -25,6 +25,7 @@ from telegram import Update
 
 from bot.chat_buttons import ButtonNumbers
 from bot.local_api import LocalBotApi, LocalRequest
+from bootstrap.settings import Settings, get_settings
 
 LOCAL_TOKEN = "100000:local-terminal-chat"
 DEFAULT_USER_ID = 10_000
@@ -113,10 +114,10 @@ async def chat_loop(chat: TerminalChat, read_line: Callable[[], str]) -> None:
 def run_chat(*, user_id: int | None = None, name: str = "我") -> int:
     from bot.app import build_application
     from bootstrap.services import Services
-    from bootstrap.settings import get_settings
     from bot.startup_checks import config_problem
 
-    settings = get_settings().model_copy(update={"telegram_bot_token": LOCAL_TOKEN})
+    configured = get_settings()
+    settings = configured.model_copy(update={"telegram_bot_token": LOCAL_TOKEN})
     if user_id is None:
         user_id = settings.admin_telegram_ids[0] if settings.admin_telegram_ids else DEFAULT_USER_ID
     services = Services.create(settings)
@@ -129,7 +130,10 @@ def run_chat(*, user_id: int | None = None, name: str = "我") -> int:
 
     async def main() -> None:
         api = local_api(services, user_id, name)
-        application = build_application(services, request=LocalRequest(api))
+        alerts = sends_alerts(configured)
+        application = build_application(services, request=LocalRequest(api), dispatch_alerts=alerts)
+        if not alerts:
+            print(REAL_BOT_SENDS_ALERTS)
         print("正在加载规则库……")
         async with application:
             # run_polling would call post_init (command menu, index warm-up); here we drive it.
@@ -150,6 +154,16 @@ def run_chat(*, user_id: int | None = None, name: str = "我") -> int:
         pass
     print("再见。", file=sys.stderr)
     return 0
+
+
+REAL_BOT_SENDS_ALERTS = "已配置正式机器人(Telegram 或钉钉):终端对话不发送期限提醒,提醒由正式机器人发出。"
+
+
+def sends_alerts(configured: Settings) -> bool:
+    """Whether the terminal chat may send the outbox's reminders. Not when a real bot is configured
+    for this database: the in-memory Bot API knows none of the office's real chats, so it would take
+    their reminders as sent and end the subscriptions of groups it has never heard of."""
+    return not (configured.telegram_bot_token or configured.dingtalk_configured)
 
 
 def log_to(path: Path) -> None:

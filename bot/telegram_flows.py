@@ -299,9 +299,11 @@ def alert_renderer(tz: ZoneInfo, clock: Callable[[], datetime]) -> scheduler.Ren
     return render
 
 
-def register(application: Application, services: Services, features: Sequence[ModuleType]) -> Conversation:
+def register(application: Application, services: Services, features: Sequence[ModuleType], *,
+             dispatch_alerts: bool = True) -> Conversation:
     """The handlers of `features`, in their order: a core feature (one with `handle`) is answered by
-    the core at its place, the others register their own PTB handlers; then the alert dispatcher."""
+    the core at its place, the others register their own PTB handlers; then (unless told not to)
+    the alert dispatcher."""
     services.alert_policy  # a mistyped ALERT_LEAD_TIMES* stops the start here, not at the first deadline
     core = Conversation.of_features(services, features)
     # Before every feature (group -1): PTB's CommandHandler would otherwise run edited commands.
@@ -313,5 +315,6 @@ def register(application: Application, services: Services, features: Sequence[Mo
         else:
             feature.register(application)
     services.outgoing[CHANNEL] = lambda notice: send_notice(application.bot, notice)
-    scheduler.schedule(application, alert_renderer(services.settings.tz, services.clock.utcnow))
+    if dispatch_alerts:
+        scheduler.schedule(application, alert_renderer(services.settings.tz, services.clock.utcnow))
     return core

@@ -9,7 +9,8 @@ from datetime import timedelta
 import pytest
 
 from bot.app import build_application
-from bot.chat import TerminalChat, chat_loop, local_api, log_to
+from bot.chat import TerminalChat, chat_loop, local_api, log_to, sends_alerts
+from bot.scheduler import JOB_NAME
 from bot.local_api import LocalRequest
 from bootstrap.services import Services
 from bootstrap.settings import Settings
@@ -187,3 +188,20 @@ def test_log_lines_go_to_the_log_file_not_the_conversation(tmp_path, capsys):
 
     assert "reminder 7" not in capsys.readouterr().err
     assert "reminder 7 was sent" in (tmp_path / "officebot-chat.log").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("configured", "sends"), [
+    ({}, True),
+    ({"telegram_bot_token": "123:real"}, False),
+    ({"dingtalk_client_id": "ding", "dingtalk_client_secret": "secret"}, False),
+])
+def test_the_terminal_chat_leaves_reminders_to_a_configured_real_bot(configured, sends):
+    assert sends_alerts(Settings(_env_file=None, **configured)) is sends
+
+
+async def test_without_the_dispatcher_no_reminder_job_is_scheduled(services):
+    api = local_api(services, USER, "我", token="1:chat")
+    quiet = build_application(services, request=LocalRequest(api), dispatch_alerts=False)
+    sending = build_application(services, request=LocalRequest(api))
+    assert quiet.job_queue.get_jobs_by_name(JOB_NAME) == ()
+    assert len(sending.job_queue.get_jobs_by_name(JOB_NAME)) == 1
