@@ -3,9 +3,10 @@
 The same outbox, claims and catch-up rules as on Telegram (bot/scheduler.py, office/reminders.py):
 a row is claimed in its own transaction (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so replicas never
 take the same row), sent as the alert card with 完成 / 推迟, and its outcome recorded right after.
-A request that never reached DingTalk, or that DingTalk throttled (HTTP 429), is tried again; one
-that left but got no answer is marked uncertain and not repeated; a refusal is recorded as failed
-and shown on the web console's 今日. `run_dingtalk` ticks it every ALERT_POLL_SECONDS. Try it::
+A request that never reached DingTalk (no connection, no access token), or that DingTalk throttled
+(HTTP 429, or a user it flow-controls), is tried again; one that left but got no clear answer (a
+timeout, a 5xx) is marked uncertain and not repeated; a refusal (4xx, an unknown user) is recorded
+as failed and shown on the web console's 今日. `run_dingtalk` ticks it every ALERT_POLL_SECONDS. Try it::
 
     ALERT_LEAD_TIMES=2m ALERT_POLL_SECONDS=1 officebot run    # with DINGTALK_* set; then in a
     # DingTalk group: @机器人 subscribe 全部, and privately: deadline <today> <in 3 minutes> 测试
@@ -55,6 +56,12 @@ class DingTalkDispatcher(Dispatcher):
         except DingTalkError as error:
             heartbeat.cancel()
             return await self._not_delivered(claim, error, stats)
+        except Exception as error:  # e.g. an unreadable answer to a request that left: it may have arrived
+            heartbeat.cancel()
+            logger.exception("reminder %s: sending to DingTalk failed; marked uncertain", claim.reminder_id)
+            await self._db(reminders.record_uncertain, claim=claim, worker=self.worker, error=repr(error)[:500])
+            stats.uncertain += 1
+            return True
         recorded = self._transaction(reminders.record_sent, claim=claim, worker=self.worker, message_id=None,
                                      now=self.clock())
         heartbeat.cancel()
@@ -71,8 +78,8 @@ class DingTalkDispatcher(Dispatcher):
                            retry_at=self.clock() + wait, error=f"not sent: {error}")
             stats.retried += 1
             return error.status != 429
-        if error.status is None:
-            logger.warning("reminder %s: no answer from DingTalk (%s); marked uncertain, not repeated",
+        if error.status is None or error.status >= 500:
+            logger.warning("reminder %s: no clear answer from DingTalk (%s); marked uncertain, not repeated",
                            claim.reminder_id, error)
             await self._db(reminders.record_uncertain, claim=claim, worker=self.worker, error=str(error))
             stats.uncertain += 1

@@ -65,9 +65,14 @@ class OpenApi:
     async def _access_token(self) -> str:
         if self._token and time.monotonic() < self._token_expires:
             return self._token
-        answer = await self._post("/v1.0/oauth2/accessToken", {"appKey": self._app_key, "appSecret": self._app_secret},
-                                  token=False)
-        self._token = answer["accessToken"]
+        try:
+            answer = await self._post("/v1.0/oauth2/accessToken",
+                                      {"appKey": self._app_key, "appSecret": self._app_secret}, token=False)
+            token = str(answer["accessToken"])
+        except (DingTalkError, KeyError) as error:
+            # No token, so the message this call was for never left: sending it again cannot duplicate it.
+            raise DingTalkError(f"no access token: {error}", status=getattr(error, "status", None), left=False) from error
+        self._token = token
         self._token_expires = time.monotonic() + int(answer.get("expireIn", 7200)) - TOKEN_MARGIN_SECONDS
         return self._token
 
@@ -95,7 +100,12 @@ class OpenApi:
         if is_group(chat_id):
             await self._post("/v1.0/robot/groupMessages/send", {**message, "openConversationId": chat_id})
         else:
-            await self._post("/v1.0/robot/oToMessages/batchSend", {**message, "userIds": [chat_id]})
+            answer = await self._post("/v1.0/robot/oToMessages/batchSend", {**message, "userIds": [chat_id]})
+            # batchSend answers 200 and names the users it did not message.
+            if chat_id in answer.get("flowControlledStaffIdList", []):
+                raise DingTalkError(f"batchSend: {chat_id} is flow-controlled", status=429, left=False)
+            if chat_id in answer.get("invalidStaffIdList", []):
+                raise DingTalkError(f"batchSend: {chat_id} is not a valid user of this app", status=400)
 
     async def send_card(self, chat_id: str, track_id: str, markdown: str,
                         buttons: tuple[tuple[Button, ...], ...]) -> None:
