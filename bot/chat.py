@@ -156,14 +156,16 @@ def run_chat(*, user_id: int | None = None, name: str = "我") -> int:
     return 0
 
 
-REAL_BOT_SENDS_ALERTS = "已配置正式机器人(Telegram 或钉钉):终端对话不发送期限提醒,提醒由正式机器人发出。"
+REAL_BOT_SENDS_ALERTS = ("已配置正式机器人或共用数据库(DATABASE_URL):终端对话不发送期限提醒,"
+                         "提醒由正式机器人发出。")
 
 
 def sends_alerts(configured: Settings) -> bool:
-    """Whether the terminal chat may send the outbox's reminders. Not when a real bot is configured
-    for this database: the in-memory Bot API knows none of the office's real chats, so it would take
-    their reminders as sent and end the subscriptions of groups it has never heard of."""
-    return not (configured.telegram_bot_token or configured.dingtalk_configured)
+    """Whether the terminal chat may send the outbox's reminders: only on a database of its own. Not
+    when a real bot is configured, nor on a database named by DATABASE_URL (which a real bot may
+    share): the in-memory Bot API knows none of the office's real chats, so it would take their
+    reminders as sent and end the subscriptions of groups it has never heard of."""
+    return not (configured.telegram_bot_token or configured.dingtalk_configured or configured.database_url)
 
 
 def log_to(path: Path) -> None:

@@ -194,6 +194,7 @@ def test_log_lines_go_to_the_log_file_not_the_conversation(tmp_path, capsys):
     ({}, True),
     ({"telegram_bot_token": "123:real"}, False),
     ({"dingtalk_client_id": "ding", "dingtalk_client_secret": "secret"}, False),
+    ({"database_url": "postgresql+psycopg://officebot@db.internal/officebot"}, False),
 ])
 def test_the_terminal_chat_leaves_reminders_to_a_configured_real_bot(configured, sends):
     assert sends_alerts(Settings(_env_file=None, **configured)) is sends
