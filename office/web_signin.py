@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from office.directory import StaffMember, find_member, member_of
 from storage import audit
-from storage.people import DINGTALK, TELEGRAM, Person
+from storage.people import CHANNEL_NAMES, Person
 from storage.web_access import WebLink, WebSession, link_by_hash, session_by_hash
 
 LINK_LIFETIME = timedelta(minutes=15)
@@ -36,9 +36,6 @@ class OpenSession:
     expires_at: datetime
 
 
-CHANNEL_NAMES = {TELEGRAM: " Telegram", DINGTALK: "钉钉"}
-
-
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -47,7 +44,7 @@ def create_link(*, session: Session, channel: str, account: str, now: datetime) 
     """A new one-time sign-in token for the person with this account on `channel` (telegram, dingtalk)."""
     member = find_member(session=session, channel=channel, account=account)
     if member is None:
-        raise SigninError(f"名录中没有{CHANNEL_NAMES.get(channel, channel)} ID 为 {account} 的在职人员,请先登记。")
+        raise SigninError(f"名录中没有 {CHANNEL_NAMES.get(channel, channel)} ID 为 {account} 的在职人员,请先登记。")
     token = secrets.token_urlsafe(32)
     link = WebLink(token_hash=_hash(token), person_id=member.person_id, expires_at=now + LINK_LIFETIME)
     session.add(link)

@@ -30,6 +30,7 @@ class Role(StrEnum):
 
 TELEGRAM, DINGTALK = "telegram", "dingtalk"
 CHANNELS = (TELEGRAM, DINGTALK)
+CHANNEL_NAMES = {TELEGRAM: "Telegram", DINGTALK: "钉钉"}  # as people read them
 
 
 class Person(Base):

@@ -17,12 +17,9 @@ from bootstrap.services import Services
 from handlers.agenda_notify import notices_of
 from handlers.messages import Notice as Message
 from office.notices import Notice
-from storage.people import TELEGRAM
+from storage.people import CHANNEL_NAMES, TELEGRAM
 
 logger = logging.getLogger(__name__)
-
-CHANNEL_NAMES = {TELEGRAM: "Telegram", "dingtalk": "钉钉"}
-
 
 @dataclass
 class Delivery:
