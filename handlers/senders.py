@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from handlers.messages import Incoming, Reply, Rich
+from office.actors import Actor
 from office.directory import StaffMember, find_member, is_admin
 
 NOT_REGISTERED = "您尚未登记在区政府人员名录中,请联系区政府办公室登记。"
@@ -29,6 +30,14 @@ def sender_member(session: Session, incoming: Incoming) -> StaffMember | Reply:
     return member if member is not None else refusal(incoming, NOT_REGISTERED)
 
 
+def sender_actor(incoming: Incoming) -> Actor | Reply:
+    """The sender as office operations take them (they look the person up themselves), or the refusal
+    for Telegram's anonymous group admin."""
+    if incoming.account is None:
+        return refusal(incoming, ANONYMOUS_REFUSED)
+    return Actor.on(incoming.channel, incoming.account)
+
+
 def sender_is_admin(session: Session, incoming: Incoming, *, settings_admin_ids: list[int]) -> bool:
     return incoming.account is not None and is_admin(
-        session=session, channel=incoming.channel, account=incoming.account, settings_admin_ids=settings_admin_ids)
+        session=session, actor=Actor.on(incoming.channel, incoming.account), settings_admin_ids=settings_admin_ids)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from office.actors import Actor
 from office.directory import StaffMember
 from storage.people import Role
 
@@ -24,6 +25,11 @@ class Viewer:
     @classmethod
     def of(cls, member: StaffMember, admin_ids: Iterable[int]) -> Viewer:
         return cls(member, member.is_office or member.telegram_id in set(admin_ids))
+
+    @property
+    def actor(self) -> Actor:
+        """The signed-in person, as office operations take who acts."""
+        return Actor.of(person_id=self.member.person_id)
 
     @property
     def scope(self) -> str:

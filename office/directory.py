@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from office.actors import ANONYMOUS_ADMIN_ID, Actor, acting_person
 from storage import audit
 from storage.people import (
     DINGTALK,
@@ -33,8 +34,6 @@ from storage.people import (
     person_by_telegram_id,
 )
 
-# Telegram shows anonymous group admins as this user; it is never a person.
-ANONYMOUS_ADMIN_ID = 1087968824
 VICE_MAYOR_ROLES = (Role.EXECUTIVE_VICE_MAYOR, Role.VICE_MAYOR)
 
 
@@ -125,10 +124,15 @@ def find_member(
     anonymous Telegram group admin."""
     if telegram_id is not None:
         channel, account = TELEGRAM, str(telegram_id)
-    if channel is None or account is None or (channel == TELEGRAM and account == str(ANONYMOUS_ADMIN_ID)):
+    if channel is None or account is None:
         return None
-    person = person_by_account(session, channel, account)
-    return member_of(person) if person else None
+    return acting_member(session=session, actor=Actor.on(channel, account))
+
+
+def acting_member(*, session: Session, actor: Actor | None) -> StaffMember | None:
+    """The active directory member behind `actor`, or None."""
+    person = acting_person(session, actor)
+    return member_of(person) if person is not None else None
 
 
 def members_with_role(*, session: Session, role: Role) -> list[StaffMember]:
@@ -153,18 +157,16 @@ def overseer_of_unit(*, session: Session, unit: str) -> StaffMember | None:
     return overseers[0] if overseers else None
 
 
-def is_admin(
-    *, session: Session, settings_admin_ids: Iterable[int], telegram_id: int | None = None,
-    channel: str | None = None, account: str | None = None,
-) -> bool:
-    """办公室 staff (on any channel) and the Telegram ids of ADMIN_TELEGRAM_IDS administer the bot."""
-    if telegram_id is not None:
-        channel, account = TELEGRAM, str(telegram_id)
-    if channel == TELEGRAM and account is not None and account != str(ANONYMOUS_ADMIN_ID) \
-            and account in {str(i) for i in settings_admin_ids}:
+def is_admin(*, session: Session, settings_admin_ids: Iterable[int], actor: Actor | None) -> bool:
+    """办公室 staff (on any channel) and the Telegram ids of ADMIN_TELEGRAM_IDS administer the bot;
+    a person whose registered Telegram id is one of those is an administrator on every messenger."""
+    if actor is None or actor.anonymous:
+        return False
+    admin_ids = set(settings_admin_ids)
+    if actor.telegram_id in admin_ids:
         return True
-    member = find_member(session=session, channel=channel, account=account)
-    return member is not None and member.is_office
+    member = acting_member(session=session, actor=actor)
+    return member is not None and (member.is_office or member.telegram_id in admin_ids)
 
 
 def all_members(*, session: Session, include_inactive: bool = False) -> list[StaffMember]:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     ForeignKey,
     Index,
+    Integer,
     String,
     Text,
     func,
@@ -69,6 +70,8 @@ class Meeting(Base):
     series_id: Mapped[int | None] = mapped_column()
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    # As office/actors.py `recorded_actor` names them: the person, or an administrator's Telegram id.
+    created_by_person_id: Mapped[int | None] = mapped_column(Integer)
     created_by_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, String, select
+from sqlalchemy import JSON, BigInteger, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from storage.base import Base, UTCDateTime, utcnow
@@ -18,6 +18,8 @@ class AuditEntry(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The directory person who acted; an ADMIN_TELEGRAM_IDS administrator outside it by Telegram id.
+    actor_person_id: Mapped[int | None] = mapped_column(Integer, index=True)
     actor_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
     action: Mapped[str] = mapped_column(String(32))
     entity: Mapped[str] = mapped_column(String(32))
@@ -28,14 +30,17 @@ class AuditEntry(Base):
 def record(
     session: Session,
     *,
-    actor_telegram_id: int | None,
+    actor_person_id: int | None = None,
+    actor_telegram_id: int | None = None,
     action: str,
     entity: str,
     entity_id: int,
     detail: dict | None = None,
 ) -> AuditEntry:
-    """Add one audit row to the caller's transaction (it commits or rolls back with the change)."""
+    """Add one audit row to the caller's transaction (it commits or rolls back with the change).
+    office/actors.py `record_audit` fills the actor from an `Actor`."""
     entry = AuditEntry(
+        actor_person_id=actor_person_id,
         actor_telegram_id=actor_telegram_id,
         action=action,
         entity=entity,

@@ -72,9 +72,13 @@ class Deadline(Base):
     # group subscribing later, or the daily overdue chain, follows the same plan.
     lead_times: Mapped[str] = mapped_column(String(200))
     state: Mapped[str] = mapped_column(String(16), default=DeadlineState.OPEN.value, index=True)
+    # Who created and closed it, as office/actors.py `recorded_actor` names them: the person, or an
+    # administrator outside the directory by Telegram id.
+    created_by_person_id: Mapped[int | None] = mapped_column(Integer)
     created_by_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by_person_id: Mapped[int | None] = mapped_column(Integer)
     closed_by_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
 
     reminders: Mapped[list[Reminder]] = relationship(back_populates="deadline", passive_deletes=True)
@@ -124,6 +128,7 @@ class Subscription(Base):
     chat_id: Mapped[str] = mapped_column(CHAT, index=True)
     kind: Mapped[str] = mapped_column(String(32))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by_person_id: Mapped[int | None] = mapped_column(Integer)
     created_by_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -15,7 +15,7 @@ from storage.feedback import rated_answers
 from storage.migrate import current_revision, upgrade
 from storage.people import TELEGRAM, Oversight, Person, Role, overseers_of, person_by_account
 
-HEAD = "0014_answer_log_channels"  # the newest migration (0009_qa_context is re-chained onto 0010_web_links)
+HEAD = "0015_actors_by_person"  # the newest migration (0009_qa_context is re-chained onto 0010_web_links)
 
 
 def test_upgrade_is_idempotent_and_ends_on_one_head(db):
