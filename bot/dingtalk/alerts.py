@@ -6,7 +6,9 @@ take the same row), sent as the alert card with 完成 / 推迟, and its outcome
 A request that never reached DingTalk (no connection, no access token), or that DingTalk throttled
 (HTTP 429, or a user it flow-controls), is tried again; one that left but got no clear answer (a
 timeout, a 5xx) is marked uncertain and not repeated; a refusal (4xx, an unknown user) is recorded
-as failed and shown on the web console's 今日. `run_dingtalk` ticks it every ALERT_POLL_SECONDS. Try it::
+as failed and shown on the web console's 今日. A group the robot was removed from (or that was
+dissolved) ends its subscriptions and its pending alerts, as a Telegram group that removed the bot
+does. `run_dingtalk` ticks it every ALERT_POLL_SECONDS. Try it::
 
     ALERT_LEAD_TIMES=2m ALERT_POLL_SECONDS=1 officebot run    # with DINGTALK_* set; then in a
     # DingTalk group: @机器人 subscribe 全部, and privately: deadline <today> <in 3 minutes> 测试
@@ -33,6 +35,10 @@ from storage.people import DINGTALK
 logger = logging.getLogger(__name__)
 
 THROTTLED_WAIT = timedelta(seconds=60)  # DingTalk's robot quotas are per minute
+# Error codes of groupMessages/send and card delivery meaning the group cannot hear the robot any
+# more: the robot is not (or no longer) in the group, the group id names no group, the robot was stopped there.
+CHAT_GONE_CODES = frozenset({"invalidParameter.robotCode.notExsit", "invalid.openConversationId",
+                             "invalidParameter.openConversationId.invalid", "bot.stopped"})
 
 
 class DingTalkDispatcher(Dispatcher):
@@ -83,6 +89,12 @@ class DingTalkDispatcher(Dispatcher):
                            claim.reminder_id, error)
             await self._db(reminders.record_uncertain, claim=claim, worker=self.worker, error=str(error))
             stats.uncertain += 1
+            return True
+        if error.code in CHAT_GONE_CODES:
+            kinds = await self._db(reminders.record_chat_gone, claim=claim, worker=self.worker, error=str(error))
+            logger.warning("DingTalk chat %s cannot receive alerts (%s); subscriptions ended: %s",
+                           claim.chat_id, error.code, ", ".join(kinds) or "none")
+            stats.chats_gone.append(claim.chat_id)
             return True
         logger.error("reminder %s refused by DingTalk: %s", claim.reminder_id, error)
         await self._db(reminders.record_failed, claim=claim, worker=self.worker, error=str(error))

@@ -35,13 +35,24 @@ TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 
 
 class DingTalkError(Exception):
-    """DingTalk refused a call (its HTTP `status` and body), or could not be reached. `left` is
-    False when the request certainly never reached DingTalk (so sending again cannot duplicate)."""
+    """DingTalk refused a call (its HTTP `status`, and the `code` of its error body, e.g.
+    "invalid.openConversationId"), or could not be reached. `left` is False when the request
+    certainly never reached DingTalk (so sending again cannot duplicate)."""
 
-    def __init__(self, message: str, *, status: int | None = None, left: bool = True) -> None:
+    def __init__(self, message: str, *, status: int | None = None, code: str | None = None, left: bool = True) -> None:
         super().__init__(message)
         self.status = status
+        self.code = code
         self.left = left
+
+
+def _error_code(response: httpx.Response) -> str | None:
+    """The `code` of DingTalk's JSON error body ({"code": ..., "message": ..., "requestid": ...})."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return str(body["code"]) if isinstance(body, dict) and body.get("code") else None
 
 
 def buttons_param(rows: tuple[tuple[Button, ...], ...]) -> str:
@@ -90,7 +101,7 @@ class OpenApi:
                 continue
             if response.status_code >= 400:
                 raise DingTalkError(f"{path}: HTTP {response.status_code} {response.text[:300]}",
-                                    status=response.status_code)
+                                    status=response.status_code, code=_error_code(response))
             return response.json() if response.content else {}
         raise AssertionError("unreachable")
 

@@ -64,3 +64,27 @@ def test_done_on_the_group_card_is_for_the_responsible_person_and_ends_the_remin
     after = len(bot.sent())
     bot.send(CLERK, "deadlines")
     assert "提交整改报告" not in bot.reply(to=CLERK, after=after).text
+
+
+def test_a_group_that_removed_the_robot_loses_its_subscription_not_the_others(bot, clock):
+    left = "cidGROUPleft02=="
+    after = len(bot.sent())
+    bot.send_group(OFFICE, left, "subscribe 全部")
+    assert "已订阅:全部" in bot.reply(to=left, after=after).text
+    bot.app.removed_from.add(left)  # the group's members remove the robot
+
+    due = clock.now().date() + timedelta(days=1)
+    after = len(bot.sent())
+    bot.send(CLERK, f"deadline {due.isoformat()} 17:00 报送年度总结")
+    assert "已登记" in bot.reply(to=CLERK, after=after).text
+    bot.kill()
+    bot.restart()  # the start tick sends the owed alerts
+    bot.wait(lambda: any("报送年度总结" in sent.text for sent in alerts(bot, GROUP))
+             and any("报送年度总结" in sent.text for sent in alerts(bot, CLERK)),
+             what="the alert in the group that kept the robot and privately")
+    assert alerts(bot, left) == []
+
+    bot.app.removed_from.discard(left)  # added back later: it starts with no subscription
+    after = len(bot.sent())
+    bot.send_group(OFFICE, left, "subscribe")
+    assert "本群当前订阅:无" in bot.reply(to=left, after=after).text
