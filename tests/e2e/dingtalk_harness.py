@@ -134,9 +134,8 @@ class DingTalkBot(DingTalkPeople):
             self._log.flush()
         return self._log_path.read_text(encoding="utf-8", errors="replace")
 
-    def add_person(self, staff_id: str, name: str, role: str, unit: str, *, oversees: str = "",
-                   telegram_id: int | None = None) -> None:
+    def add_person(self, staff_id: str, name: str, role: str, unit: str, *, oversees: str = "") -> None:
+        """Register someone on DingTalk alone, as `officebot users add --dingtalk-id` does."""
         command = [sys.executable, "-m", "bot.cli", "users", "add", "--dingtalk-id", staff_id, "--name", name,
-                   "--role", role, "--unit", unit, "--oversees", oversees,
-                   *(["--telegram-id", str(telegram_id)] if telegram_id is not None else [])]
+                   "--role", role, "--unit", unit, "--oversees", oversees]
         subprocess.run(command, cwd=self.workdir, env=self.env, check=True, capture_output=True)

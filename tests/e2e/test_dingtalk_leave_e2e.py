@@ -1,10 +1,6 @@
 """DingTalk end to end: a 部门正职's 出差 reaches the 区长 and the 分管副区长 as cards with 同意 / 退回,
 a press by anyone else changes nothing, and both approvals tell the filer and post the 报备 to the
-office's DingTalk group (第八十二条).
-
-Everyone here acts on DingTalk only, but is registered with a Telegram id too: the leave rules in
-office/ still name people by their Telegram id, so a person registered on DingTalk alone cannot file
-or decide a leave yet (see the README's DingTalk table)."""
+office's DingTalk group (第八十二条). Everyone here is registered on DingTalk alone: no Telegram id."""
 
 from __future__ import annotations
 
@@ -17,10 +13,10 @@ OFFICE_GROUP = "cidOFFICEgroup01=="
 @pytest.fixture(scope="module")
 def bot(start_dingtalk_bot):
     bot = start_dingtalk_bot(DINGTALK_OFFICE_CONVERSATION_ID=OFFICE_GROUP)
-    bot.add_person(MAYOR, "王区长", "区长", "区政府", telegram_id=4001)
-    bot.add_person(VICE, "赵副区长", "副区长", "区政府", oversees="区财政局", telegram_id=4002)
-    bot.add_person(HEAD, "孙局长", "部门正职", "区财政局", telegram_id=4003)
-    bot.add_person(CLERK, "周科员", "工作人员", "区财政局", telegram_id=4004)
+    bot.add_person(MAYOR, "王区长", "区长", "区政府")
+    bot.add_person(VICE, "赵副区长", "副区长", "区政府", oversees="区财政局")
+    bot.add_person(HEAD, "孙局长", "部门正职", "区财政局")
+    bot.add_person(CLERK, "周科员", "工作人员", "区财政局")
     return bot
 
 
