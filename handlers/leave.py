@@ -42,7 +42,7 @@ def handle(turn: Turn) -> Response:
     if not incoming.arguments.strip():
         return leave_form.start(turn, member)
     try:
-        request = parse_leave_line(incoming.arguments, telegram_id=member.telegram_id, today=turn.now.date())
+        request = parse_leave_line(incoming.arguments, person_id=member.person_id, today=turn.now.date())
     except LeaveError as exc:
         return Response([Reply.say(str(exc))])
     if request.kind == LeaveKind.MEETING.value:

@@ -32,7 +32,7 @@ def _key(turn: Turn) -> CardKey:
 
 
 def _data(request: LeaveRequest) -> dict[str, Any]:
-    return {"telegram_id": request.telegram_id, "kind": request.kind, "start": request.start.isoformat(),
+    return {"person_id": request.person_id, "kind": request.kind, "start": request.start.isoformat(),
             "start_period": request.start_period, "end": request.end.isoformat(), "end_period": request.end_period,
             "destination": request.destination, "reason": request.reason, "meeting_id": request.meeting_id}
 

@@ -20,7 +20,7 @@ from handlers.leave_notify import leave_messages
 from handlers.leave_text import leave_card
 from handlers.messages import REPLACE, Reply, Response
 from handlers.senders import refusal, sender_member
-from office.directory import StaffMember
+from office.actors import Actor
 from office.leave import LeaveError, cancel_leave, decide_leave, withdraw_leave
 from office.leave_notices import cancellation_notices, decision_notices, withdrawal_notices
 
@@ -43,24 +43,24 @@ def handle(turn: Turn) -> Response:
     if isinstance(member, Reply):
         return Response([member])
     action, target = match.group(1), int(match.group(2))
+    actor = Actor.of(person_id=member.person_id)
     if action in ("ok", "no"):
-        return _decide(turn, member, target, approve=action == "ok", note=None)
+        return _decide(turn, actor, target, approve=action == "ok", note=None)
     if action == "wd":
-        return _withdraw(turn, member, target)
+        return _withdraw(turn, actor, target)
     assert turn.forms is not None
     turn.forms.start(turn.session, incoming, NOTE_FORM, step=NOTE, data={"action": action, "target": target})
     prompt = "请发送取消原因" if action == "cx" else "请发送附言"
     return Response([Reply.say(prompt + "(发送 /cancel 放弃):")], toast="")
 
 
-def _decide(turn: Turn, member: StaffMember, approval_id: int, *, approve: bool, note: str | None) -> Response:
+def _decide(turn: Turn, actor: Actor, approval_id: int, *, approve: bool, note: str | None) -> Response:
     """Record one decision, show the card as decided, and tell whoever needs to know. Pressed, the
     card itself changes; after a note, it comes again as decided."""
     try:
         with turn.session.begin_nested():
-            decision = decide_leave(session=turn.session, approval_id=approval_id,
-                                    actor_telegram_id=member.telegram_id, approve=approve, note=note, now=turn.now,
-                                    policy=turn.services.alert_policy)
+            decision = decide_leave(session=turn.session, approval_id=approval_id, actor=actor, approve=approve,
+                                    note=note, now=turn.now, policy=turn.services.alert_policy)
     except LeaveError as exc:
         return Response([refusal(turn.incoming, str(exc))])
     leave, verb = decision.leave, decision.approval.decision
@@ -69,22 +69,20 @@ def _decide(turn: Turn, member: StaffMember, approval_id: int, *, approve: bool,
     return Response([Reply(leave_card(leave, f"您已{verb}"), edit=edit)], toast=f"已{verb}", notices=notices)
 
 
-def _withdraw(turn: Turn, member: StaffMember, report_id: int) -> Response:
+def _withdraw(turn: Turn, actor: Actor, report_id: int) -> Response:
     try:
         with turn.session.begin_nested():
-            leave = withdraw_leave(session=turn.session, report_id=report_id, actor_telegram_id=member.telegram_id,
-                                   now=turn.now)
+            leave = withdraw_leave(session=turn.session, report_id=report_id, actor=actor, now=turn.now)
     except LeaveError as exc:
         return Response([refusal(turn.incoming, str(exc))])
     notices, _ = leave_messages(turn, leave, withdrawal_notices(session=turn.session, leave=leave))
     return Response([Reply(leave_card(leave, "已撤回"), edit=REPLACE)], toast="已撤回", notices=notices)
 
 
-def _cancel(turn: Turn, member: StaffMember, report_id: int, reason: str) -> Response:
+def _cancel(turn: Turn, actor: Actor, report_id: int, reason: str) -> Response:
     try:
         with turn.session.begin_nested():
-            leave = cancel_leave(session=turn.session, report_id=report_id, actor_telegram_id=member.telegram_id,
-                                 reason=reason, now=turn.now)
+            leave = cancel_leave(session=turn.session, report_id=report_id, actor=actor, reason=reason, now=turn.now)
     except LeaveError as exc:
         return Response([refusal(turn.incoming, str(exc))])
     notices, _ = leave_messages(turn, leave, cancellation_notices(session=turn.session, leave=leave))
@@ -99,10 +97,10 @@ def on_note(turn: Turn, data: dict[str, Any]) -> Next:
     member = sender_member(turn.session, turn.incoming)  # still in the directory?
     if isinstance(member, Reply):
         return Next(Response([member]), None)
-    text = turn.incoming.text.strip()
+    text, actor = turn.incoming.text.strip(), Actor.of(person_id=member.person_id)
     if data["action"] == "cx":
-        return Next(_cancel(turn, member, data["target"], text), None)
-    return Next(_decide(turn, member, data["target"], approve=data["action"] == "okn", note=text), None)
+        return Next(_cancel(turn, actor, data["target"], text), None)
+    return Next(_decide(turn, actor, data["target"], approve=data["action"] == "okn", note=text), None)
 
 
 NOTE_FORM = Form("leave_note", steps={NOTE: on_note}, restart_hint="请重新点按钮。")

@@ -71,7 +71,7 @@ def _place_question(kind: LeaveKind) -> tuple[str, Rows]:
 
 def start(turn: Turn, member: StaffMember) -> Response:
     assert turn.forms is not None
-    turn.forms.start(turn.session, turn.incoming, FORM, step=KIND, data={"telegram_id": member.telegram_id})
+    turn.forms.start(turn.session, turn.incoming, FORM, step=KIND, data={"person_id": member.person_id})
     return Response([Reply.say(KIND_QUESTION, buttons=_kind_buttons())])
 
 
@@ -83,7 +83,7 @@ def _day(value: list[str] | None) -> DayPart | None:
 
 
 def _draft(data: dict[str, Any]) -> LeaveDraft:
-    return LeaveDraft(telegram_id=data["telegram_id"], kind=LeaveKind(data["kind"]), start=_day(data.get("start")),
+    return LeaveDraft(person_id=data["person_id"], kind=LeaveKind(data["kind"]), start=_day(data.get("start")),
                       end=_day(data.get("end")), place=data.get("place", ""), meeting_id=data.get("meeting_id"))
 
 
@@ -91,7 +91,7 @@ def _data(draft: LeaveDraft) -> dict[str, Any]:
     def day(part: DayPart | None) -> list[str] | None:
         return [part.day.isoformat(), part.period] if part else None
 
-    return {"telegram_id": draft.telegram_id, "kind": draft.kind.value, "start": day(draft.start),
+    return {"person_id": draft.person_id, "kind": draft.kind.value, "start": day(draft.start),
             "end": day(draft.end), "place": draft.place, "meeting_id": draft.meeting_id}
 
 
@@ -125,7 +125,7 @@ def on_kind(turn: Turn, data: dict[str, Any]) -> Next:
     kind = LeaveKind(chosen)
     shown = [Reply(Rich.of(f"类型:{kind.value}"), edit=REPLACE)]
     try:
-        draft = start_draft(session=turn.session, telegram_id=data["telegram_id"], kind=kind)
+        draft = start_draft(session=turn.session, person_id=data["person_id"], kind=kind)
     except LeaveError as exc:  # nobody could approve it: said now, not after the whole form
         return Next(_ask(shown, str(exc)), None)
     return Next(_ask(shown, START_QUESTION, _start_buttons(kind)), START, _data(draft))

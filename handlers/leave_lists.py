@@ -12,7 +12,7 @@ from handlers.leave import PRIVATE_ONLY
 from handlers.leave_notify import leave_messages
 from handlers.leave_text import decision_buttons, leave_card, owner_buttons
 from handlers.messages import File, Reply, Response, Rich, bold
-from handlers.senders import sender_is_admin, sender_member
+from handlers.senders import sender_actor, sender_is_admin, sender_member
 from office.dates import DateError, format_day, parse_date
 from office.leave import LeaveError, return_from_leave
 from office.leave_notices import return_notices
@@ -79,12 +79,12 @@ def _office_view(turn: Turn, argument: str) -> Response:
 
 
 def _back(turn: Turn) -> Response:
-    member = sender_member(turn.session, turn.incoming)
-    if isinstance(member, Reply):
-        return Response([member])
+    actor = sender_actor(turn.incoming)
+    if isinstance(actor, Reply):
+        return Response([actor])
     try:
         with turn.session.begin_nested():
-            leave = return_from_leave(session=turn.session, actor_telegram_id=member.telegram_id, now=turn.now)
+            leave = return_from_leave(session=turn.session, actor=actor, now=turn.now)
     except LeaveError as exc:
         return Response([Reply.say(str(exc))])
     notices, _ = leave_messages(turn, leave, return_notices(leave))

@@ -7,7 +7,7 @@ audit row; an approved report gets a 第八十二条 "leave_return" deadline due
 
 Try it (in a test or `officebot chat`)::
 
-    plan = plan_leave(session=s, request=LeaveRequest(telegram_id=1001, kind="出差", start=..., end=...,
+    plan = plan_leave(session=s, request=LeaveRequest(person_id=7, kind="出差", start=..., end=...,
                       destination="上海", reason="参加长三角协作会"), now=now)
     filed = file_leave(session=s, request=plan.request, now=now)
 """
@@ -20,14 +20,14 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
+from office.actors import Actor, record_audit
 from office.dates import AFTERNOON, MORNING, WHOLE_DAY, format_day, half_day_slots
 from office.deadlines import DeadlineKind, add_deadline, close_source_deadlines, leave_return_deadline
 from office.reminders import AlertPolicy
-from office.directory import StaffMember, find_member, member_of
+from office.directory import StaffMember, acting_member, member_of
 from office.leave_meetings import NoMeeting, meeting_to_miss
 from office.leave_presence import days_nobody_presides, nobody_presides_warning
 from office.leave_routing import Approver, LeaveKind, Route, RoutingError, route_for
-from storage import audit
 from storage.leaves import (
     LeaveApproval,
     LeaveReport,
@@ -44,6 +44,7 @@ KINDS_NEEDING_PLACE = (LeaveKind.TRIP_ABROAD, LeaveKind.BUSINESS_TRIP)
 MAX_PLACE_LENGTH = 128
 MAX_REASON_LENGTH = 500
 APPROVE, REJECT = "同意", "退回"
+NOT_REGISTERED = "您尚未登记在区政府人员名录中,请联系区政府办公室登记。"
 
 
 class LeaveState(StrEnum):
@@ -61,9 +62,9 @@ class LeaveError(ValueError):
 
 @dataclass(frozen=True)
 class LeaveRequest:
-    """What the filer asks for, already parsed (dates are dates)."""
+    """What the filer (the directory's `person_id`) asks for, already parsed (dates are dates)."""
 
-    telegram_id: int
+    person_id: int
     kind: str
     start: date
     end: date
@@ -264,10 +265,11 @@ def _check_overlap(session: Session, filer: StaffMember, request: LeaveRequest, 
             )
 
 
-def filer_of(session: Session, telegram_id: int) -> StaffMember:
-    filer = find_member(session=session, telegram_id=telegram_id)
+def filer_of(session: Session, person_id: int) -> StaffMember:
+    """The filer, still an active member of the directory."""
+    filer = acting_member(session=session, actor=Actor.of(person_id=person_id))
     if filer is None:
-        raise LeaveError("您尚未登记在区政府人员名录中,请联系区政府办公室登记。")
+        raise LeaveError(NOT_REGISTERED)
     return filer
 
 
@@ -282,7 +284,7 @@ def route_of(session: Session, filer: StaffMember, kind: LeaveKind) -> Route:
 def check_free(session: Session, request: LeaveRequest) -> None:
     """Refused when an open report of the filer already takes these dates (see `_clashes`)."""
     kind = parse_kind(request.kind)
-    _check_overlap(session, filer_of(session, request.telegram_id), request, kind)
+    _check_overlap(session, filer_of(session, request.person_id), request, kind)
 
 
 def plan_leave(*, session: Session, request: LeaveRequest, now: datetime) -> LeavePlan:
@@ -290,7 +292,7 @@ def plan_leave(*, session: Session, request: LeaveRequest, now: datetime) -> Lea
 
     `now` is aware and in the office's time zone: its date is "today".
     """
-    filer = filer_of(session, request.telegram_id)
+    filer = filer_of(session, request.person_id)
     kind = parse_kind(request.kind)
     days = _check_dates(request, now.date())
     _check_text(request, kind)
@@ -328,9 +330,7 @@ def file_leave(
     policy: AlertPolicy | None = None,
 ) -> FiledLeave:
     """Store a checked request with its approvals (or, for 区长, as recorded and approved)."""
-    filer = find_member(session=session, telegram_id=request.telegram_id)
-    if filer is not None:
-        lock_person(session, filer.person_id)  # the overlap check below must see concurrent filings
+    lock_person(session, request.person_id)  # the overlap check below must see concurrent filings
     plan = plan_leave(session=session, request=request, now=now)
     if plan.too_long and not confirmed_long:
         raise LeaveError(f"请假共 {plan.days:g} 天,超过 {MAX_DAYS_WITHOUT_CONFIRMATION} 天,请确认后再提交")
@@ -362,9 +362,9 @@ def file_leave(
     )
     session.add(report)
     session.flush()
-    audit.record(
+    record_audit(
         session,
-        actor_telegram_id=request.telegram_id,
+        Actor.of(person_id=plan.filer.person_id),
         action="recorded" if route.recorded_only else "filed",
         entity="leave",
         entity_id=report.id,
@@ -387,28 +387,26 @@ def _add_return_deadline(session: Session, report: LeaveReport, now: datetime, p
         source_id=report.id,
         responsible_person_id=report.person_id,
         responsible_unit=report.person.unit,
-        actor_telegram_id=None,
+        actor=None,
         now=now,
         policy=policy,
     )
 
 
-def _close_return_deadline(session: Session, report: LeaveReport, state: str, actor: int, now: datetime) -> None:
-    close_source_deadlines(
-        session=session, source_type="leave", source_id=report.id, state=state, actor_telegram_id=actor, now=now
-    )
+def _close_return_deadline(session: Session, report: LeaveReport, state: str, actor: Actor, now: datetime) -> None:
+    close_source_deadlines(session=session, source_type="leave", source_id=report.id, state=state, actor=actor, now=now)
 
 
-def _may_decide(approval: LeaveApproval, actor: StaffMember, report: LeaveReport) -> bool:
-    if actor.person_id == report.person_id:
+def _may_decide(approval: LeaveApproval, decider: StaffMember, report: LeaveReport) -> bool:
+    if decider.person_id == report.person_id:
         return False  # nobody approves their own report, not even as a member of the office
     if approval.approver_person_id is not None:
-        return approval.approver_person_id == actor.person_id
-    return approval.approver_role == actor.role.value
+        return approval.approver_person_id == decider.person_id
+    return approval.approver_role == decider.role.value
 
 
 def decide_leave(
-    *, session: Session, approval_id: int, actor_telegram_id: int, approve: bool, note: str | None, now: datetime,
+    *, session: Session, approval_id: int, actor: Actor, approve: bool, note: str | None, now: datetime,
     policy: AlertPolicy | None = None,
 ) -> Decision:
     """One approver's 同意 / 退回; the report is approved when every approver agreed."""
@@ -419,8 +417,8 @@ def decide_leave(
     assert report is not None  # an approval always has its report (foreign key)
     # Read the approval again under a lock: a concurrent `/staff reassign` may have just handed it on.
     session.refresh(approval, with_for_update=True)
-    actor = find_member(session=session, telegram_id=actor_telegram_id)
-    if actor is None or not _may_decide(approval, actor, report):
+    decider = acting_member(session=session, actor=actor)
+    if decider is None or not _may_decide(approval, decider, report):
         raise LeaveError("您不是该申请的审批人,无权审批")
     if report.state != LeaveState.PENDING:
         raise LeaveError(f"该申请当前状态为「{report.state}」,无需再审批")
@@ -431,7 +429,7 @@ def decide_leave(
         raise LeaveError(f"附言太长(最多 {MAX_REASON_LENGTH} 字)")
     approval.decision = APPROVE if approve else REJECT
     approval.note = note
-    approval.decided_by_telegram_id = actor_telegram_id
+    approval.decided_by_person_id = decider.person_id
     approval.decided_at = now
     completed = False
     if not approve:
@@ -439,9 +437,9 @@ def decide_leave(
     elif all(a.decision == APPROVE for a in report.approvals):
         report.state, report.decided_at, completed = LeaveState.APPROVED.value, now, True
     session.flush()
-    audit.record(
+    record_audit(
         session,
-        actor_telegram_id=actor_telegram_id,
+        actor,
         action="approved" if approve else "rejected",
         entity="leave",
         entity_id=report.id,
@@ -454,31 +452,29 @@ def decide_leave(
     return Decision(leave=leave, approval=_approval_view(approval), completed=completed, warning=warning)
 
 
-def _own_report(session: Session, report_id: int, actor_telegram_id: int) -> LeaveReport:
+def _own_report(session: Session, report_id: int, actor: Actor) -> LeaveReport:
     report = report_by_id(session, report_id, for_update=True)
-    actor = find_member(session=session, telegram_id=actor_telegram_id)
-    if report is None or actor is None or report.person_id != actor.person_id:
+    filer = acting_member(session=session, actor=actor)
+    if report is None or filer is None or report.person_id != filer.person_id:
         raise LeaveError(f"没有找到您的请假申请(编号 {report_id})")
     return report
 
 
-def withdraw_leave(*, session: Session, report_id: int, actor_telegram_id: int, now: datetime) -> FiledLeave:
+def withdraw_leave(*, session: Session, report_id: int, actor: Actor, now: datetime) -> FiledLeave:
     """The filer takes back a report nobody has finished deciding (已撤回); its approvers are to be
     told (office/leave_notices.py `withdrawal_notices`)."""
-    report = _own_report(session, report_id, actor_telegram_id)
+    report = _own_report(session, report_id, actor)
     if report.state != LeaveState.PENDING:
         raise LeaveError(f"该申请当前状态为「{report.state}」,只有待审批的申请可以撤回")
     report.state, report.closed_at = LeaveState.WITHDRAWN.value, now
-    audit.record(session, actor_telegram_id=actor_telegram_id, action="withdrawn", entity="leave", entity_id=report.id)
+    record_audit(session, actor, action="withdrawn", entity="leave", entity_id=report.id)
     return leave_of(report)
 
 
-def cancel_leave(
-    *, session: Session, report_id: int, actor_telegram_id: int, reason: str, now: datetime
-) -> FiledLeave:
+def cancel_leave(*, session: Session, report_id: int, actor: Actor, reason: str, now: datetime) -> FiledLeave:
     """The filer calls off an approved report before returning (已取消, with a reason). Everyone who
     was told the leave stands is to hear of it (office/leave_notices.py `cancellation_notices`)."""
-    report = _own_report(session, report_id, actor_telegram_id)
+    report = _own_report(session, report_id, actor)
     if report.state != LeaveState.APPROVED:
         raise LeaveError(f"该申请当前状态为「{report.state}」,只有已批准的请假可以取消")
     reason = reason.strip()
@@ -487,26 +483,17 @@ def cancel_leave(
     if len(reason) > MAX_REASON_LENGTH:
         raise LeaveError(f"原因太长(最多 {MAX_REASON_LENGTH} 字)")
     report.state, report.cancel_reason, report.closed_at = LeaveState.CANCELLED.value, reason, now
-    audit.record(
-        session,
-        actor_telegram_id=actor_telegram_id,
-        action="cancelled",
-        entity="leave",
-        entity_id=report.id,
-        detail={"reason": reason},
-    )
-    _close_return_deadline(session, report, "cancelled", actor_telegram_id, now)
+    record_audit(session, actor, action="cancelled", entity="leave", entity_id=report.id, detail={"reason": reason})
+    _close_return_deadline(session, report, "cancelled", actor, now)
     return leave_of(report)
 
 
-def return_from_leave(
-    *, session: Session, actor_telegram_id: int, now: datetime, report_id: int | None = None
-) -> FiledLeave:
+def return_from_leave(*, session: Session, actor: Actor, now: datetime, report_id: int | None = None) -> FiledLeave:
     """销假: close the filer's approved report that has begun (the latest one, unless named)."""
-    actor = find_member(session=session, telegram_id=actor_telegram_id)
-    if actor is None:
-        raise LeaveError("您尚未登记在区政府人员名录中,请联系区政府办公室登记。")
-    approved = approved_reports_of(session, actor.person_id)
+    filer = acting_member(session=session, actor=actor)
+    if filer is None:
+        raise LeaveError(NOT_REGISTERED)
+    approved = approved_reports_of(session, filer.person_id)
     if report_id is not None:
         approved = [r for r in approved if r.id == report_id]
     begun = [r for r in approved if r.start_date <= now.date()]
@@ -523,6 +510,6 @@ def return_from_leave(
     if report.state != LeaveState.APPROVED:  # decided by a concurrent /back
         raise LeaveError("该请假已销假")
     report.state, report.closed_at = LeaveState.RETURNED.value, now
-    audit.record(session, actor_telegram_id=actor_telegram_id, action="returned", entity="leave", entity_id=report.id)
-    _close_return_deadline(session, report, "done", actor_telegram_id, now)
+    record_audit(session, actor, action="returned", entity="leave", entity_id=report.id)
+    _close_return_deadline(session, report, "done", actor, now)
     return leave_of(report)

@@ -5,7 +5,7 @@ answers given before are kept, so the chat layer asks the same step again. The l
 the LeaveRequest that office/leave.py plans and files (checking everything once more, as the
 directory or other reports may have changed meanwhile). Try it::
 
-    draft = start_draft(session=s, telegram_id=1001, kind=LeaveKind.VACATION)
+    draft = start_draft(session=s, person_id=7, kind=LeaveKind.VACATION)
     draft = with_start(session=s, draft=draft, start=read_day("明天", today=today), today=today)
     draft = with_end(session=s, draft=draft, end=read_day("后天", today=today))
     draft = with_place(session=s, draft=draft, place="")
@@ -37,9 +37,9 @@ from office.leave_routing import LeaveKind
 
 @dataclass(frozen=True)
 class LeaveDraft:
-    """The answers given so far."""
+    """The answers given so far by the filer (the directory's `person_id`)."""
 
-    telegram_id: int
+    person_id: int
     kind: LeaveKind
     start: DayPart | None = None
     end: DayPart | None = None
@@ -49,7 +49,7 @@ class LeaveDraft:
     def request(self, reason: str = "") -> LeaveRequest:
         assert self.start is not None and self.end is not None  # the steps fill them in order
         return LeaveRequest(
-            telegram_id=self.telegram_id,
+            person_id=self.person_id,
             kind=self.kind.value,
             start=self.start.day,
             start_period=self.start.period,
@@ -61,10 +61,10 @@ class LeaveDraft:
         )
 
 
-def start_draft(*, session: Session, telegram_id: int, kind: LeaveKind) -> LeaveDraft:
+def start_draft(*, session: Session, person_id: int, kind: LeaveKind) -> LeaveDraft:
     """The kind step: a filer nobody could approve is told now, not after the whole form."""
-    route_of(session, filer_of(session, telegram_id), kind)
-    return LeaveDraft(telegram_id=telegram_id, kind=kind)
+    route_of(session, filer_of(session, person_id), kind)
+    return LeaveDraft(person_id=person_id, kind=kind)
 
 
 def read_day(text: str, *, today: date) -> DayPart:

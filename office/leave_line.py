@@ -8,7 +8,7 @@ a place is optional (two words or more after the dates: the first is the place).
 Try it::
 
     >>> from datetime import date
-    >>> parse_leave_line("休假 明天下午 半天 家中有事", telegram_id=7, today=date(2026, 11, 26)).end_period
+    >>> parse_leave_line("休假 明天下午 半天 家中有事", person_id=7, today=date(2026, 11, 26)).end_period
     '下午'
 """
 
@@ -41,8 +41,8 @@ def _day_and_half(words: list[str], today: date) -> tuple[DayPart, list[str]]:
     return part, rest
 
 
-def parse_leave_line(text: str, *, telegram_id: int, today: date) -> LeaveRequest:
-    """Parse the words after /leave; raises LeaveError (with the usage) on anything unclear."""
+def parse_leave_line(text: str, *, person_id: int, today: date) -> LeaveRequest:
+    """Parse the words after /leave, filed by `person_id`; raises LeaveError (with the usage) if unclear."""
     words = text.split()
     if len(words) < 2:
         raise LeaveError("请写明类型和日期。\n" + USAGE)
@@ -66,7 +66,7 @@ def parse_leave_line(text: str, *, telegram_id: int, today: date) -> LeaveReques
     else:
         destination, reason = "", " ".join(rest)
     return LeaveRequest(
-        telegram_id=telegram_id,
+        person_id=person_id,
         kind=kind.value,
         start=start.day,
         start_period=start_period,

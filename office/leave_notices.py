@@ -25,7 +25,7 @@ from office.directory import StaffMember, members_with_role
 from office.leave import APPROVE, Decision, FiledLeave
 from office.leave_routing import OFFICE_LABEL
 from storage.leaves import report_by_id
-from storage.people import Role, person_by_telegram_id
+from storage.people import Role
 
 
 @dataclass(frozen=True)
@@ -95,10 +95,8 @@ def _approvers_asked(session: Session, leave: FiledLeave) -> list[int]:
     assert report is not None  # the report was just changed in this transaction
     asked: list[int] = []
     for approval in report.approvals:
-        decider = (person_by_telegram_id(session, approval.decided_by_telegram_id, active_only=False)
-                   if approval.decided_by_telegram_id is not None else None)
-        if decider is not None:
-            asked.append(decider.id)
+        if approval.decided_by_person_id is not None:
+            asked.append(approval.decided_by_person_id)
         elif approval.approver_person_id is not None:
             asked.append(approval.approver_person_id)
         elif approval.approver_role is not None:

@@ -36,9 +36,8 @@ def decide(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore[n
     try:
         with services.db.transaction() as session:
             decision = decide_leave(session=session, approval_id=int(request.path_params["approval_id"]),
-                                    actor_telegram_id=viewer.member.telegram_id, approve=approve,
-                                    note=str(form.get("note", "")), now=services.now(),
-                                    policy=services.alert_policy)
+                                    actor=viewer.actor, approve=approve, note=str(form.get("note", "")),
+                                    now=services.now(), policy=services.alert_policy)
             notices = decision_notices(session=session, decision=decision)
     except LeaveError as exc:
         return Outcome(str(exc), back="/approvals", refused=True)

@@ -69,7 +69,7 @@ async def running_bot(db, tmp_path: Path, *, clock: Clock, people=PEOPLE, seed: 
     """`seed=False`: the directory is already in `db` (a restarted bot, a second replica)."""
     with db.transaction() as session:
         for telegram_id, name, unit, role, oversees in people if seed else ():
-            add_member(session=session, actor_telegram_id=None, telegram_id=telegram_id, name=name, unit=unit,
+            add_member(session=session, actor=None, telegram_id=telegram_id, name=name, unit=unit,
                        role=role, oversees=oversees)
     settings = Settings(_env_file=None, telegram_bot_token="1:test", data_dir=tmp_path, database_url=db.url,
                         admin_telegram_ids=[ADMIN], office_chat_id=OFFICE_CHAT)

@@ -18,11 +18,13 @@ from handlers.messages import Incoming, Response
 from office.directory import add_member
 from storage.agenda import Meeting, MeetingType
 from storage.db import Database
+from storage.audit import AuditEntry
 from storage.leaves import LeaveReport
-from storage.people import Role
+from storage.people import Role, person_by_telegram_id
 
 MAYOR, VICE, OFFICE, HEAD = "11", "13", "14", "16"
 MAYOR_ON_DINGTALK = "mayor-dt"
+AUDIT_HEAD_DT, VICE_DT, NOBODY_DT = "audit-head-dt", "vice-dt", "nobody-dt"  # on DingTalk only, or not at all
 OFFICE_GROUP = "-100500"
 FEATURES = [leave, leave_decisions, leave_lists, expired]
 
@@ -49,7 +51,7 @@ def directory(db):
             (OFFICE, "钱主任", "区政府办公室", Role.OFFICE, (), None),
             (HEAD, "孙局长", "区财政局", Role.UNIT_HEAD, (), None),
         ):
-            add_member(session=session, actor_telegram_id=None, telegram_id=int(telegram_id), dingtalk_id=dingtalk_id,
+            add_member(session=session, actor=None, telegram_id=int(telegram_id), dingtalk_id=dingtalk_id,
                        name=name, unit=unit, role=role, oversees=oversees)
     return db
 
@@ -63,6 +65,11 @@ def say(user: str, text: str) -> Incoming:
 
 def press(user: str, data: str) -> Incoming:
     return Incoming("telegram", user, True, user, button=data, update_id=str(next(_ids)))
+
+
+def on_dingtalk(user: str, text: str = "", *, button: str | None = None) -> Incoming:
+    """A private DingTalk message (or, with `button`, a press) from the DingTalk account `user`."""
+    return Incoming("dingtalk", user, True, user, text=text, button=button, update_id=str(next(_ids)))
 
 
 def data_of(response: Response, label: str) -> str:
@@ -222,3 +229,71 @@ def test_an_old_form_button_pressed_while_a_note_is_asked_is_not_taken_for_the_n
 
     assert stray.replies == [] and stray.notices == []
     assert "您已同意" in text_of(decided) and addressed(decided, "附言:注意安全") == {("telegram", VICE)}
+
+
+@pytest.fixture
+def dingtalk_only(directory):
+    """区审计局's head and its 分管副区长, both registered only on DingTalk; returns their person ids."""
+    with directory.transaction() as session:
+        vice = add_member(session=session, actor=None, dingtalk_id=VICE_DT, name="钱副区长", unit="区政府",
+                          role=Role.VICE_MAYOR, oversees=("区审计局",))
+        head = add_member(session=session, actor=None, dingtalk_id=AUDIT_HEAD_DT, name="郑局长", unit="区审计局",
+                          role=Role.UNIT_HEAD)
+    return head.person_id, vice.person_id
+
+
+def request_to(response: Response, account: str) -> Response:
+    """The approval request among `response`'s notices sent to the DingTalk account `account`."""
+    return Response([next(n.reply for n in response.notices if (n.channel, n.chat_id) == ("dingtalk", account))])
+
+
+def test_a_dingtalk_only_head_files_a_trip_that_a_dingtalk_only_vice_mayor_and_the_mayor_approve(
+        dingtalk_only, directory, tmp_path, clock):
+    head, vice = dingtalk_only
+    bot = Replica(directory, tmp_path, clock)
+    kinds = bot.respond(on_dingtalk(AUDIT_HEAD_DT, "/leave"))
+    bot.respond(on_dingtalk(AUDIT_HEAD_DT, button=data_of(kinds, "出差")))
+    bot.respond(on_dingtalk(AUDIT_HEAD_DT, "今天"))
+    bot.respond(on_dingtalk(AUDIT_HEAD_DT, "明天"))
+    bot.respond(on_dingtalk(AUDIT_HEAD_DT, "上海"))
+    card = bot.respond(on_dingtalk(AUDIT_HEAD_DT, "参加审计业务培训"))
+    filed = bot.respond(on_dingtalk(AUDIT_HEAD_DT, button=data_of(card, "确认提交")))
+    by_vice = bot.respond(on_dingtalk(VICE_DT, button=data_of(request_to(filed, VICE_DT), "同意")))
+    to_mayor = request_to(filed, MAYOR_ON_DINGTALK)  # the 区长 is on both messengers: he answers on DingTalk
+    by_mayor = bot.respond(on_dingtalk(MAYOR_ON_DINGTALK, button=data_of(to_mayor, "同意")))
+    back = bot.respond(on_dingtalk(AUDIT_HEAD_DT, "/back"))
+
+    assert "区长 王区长" in text_of(card) and "分管副区长 钱副区长" in text_of(card)
+    assert filed.toast == "已提交"
+    assert addressed(filed, "请审批") == {("telegram", MAYOR), ("dingtalk", MAYOR_ON_DINGTALK), ("dingtalk", VICE_DT)}
+    assert "您已同意" in text_of(by_vice) and "您已同意" in text_of(by_mayor)
+    assert addressed(by_mayor, "请假已批准") == {("dingtalk", AUDIT_HEAD_DT)}
+    assert "已销假" in text_of(back)
+    with directory.transaction() as session:
+        mayor = person_by_telegram_id(session, int(MAYOR)).id
+        report = session.scalars(select(LeaveReport)).one()
+        decided_by = {approval.label: approval.decided_by_person_id for approval in report.approvals}
+        audit = session.execute(select(AuditEntry.action, AuditEntry.actor_person_id)
+                                .where(AuditEntry.entity == "leave").order_by(AuditEntry.id)).all()
+    assert report.person_id == head and report.state == "已销假"
+    assert decided_by == {"区长": mayor, "分管副区长": vice}
+    assert [tuple(row) for row in audit] == [("filed", head), ("approved", vice), ("approved", mayor),
+                                             ("returned", head)]
+
+
+def test_an_unregistered_dingtalk_account_files_decides_and_returns_nothing(dingtalk_only, directory, tmp_path,
+                                                                             clock):
+    bot = Replica(directory, tmp_path, clock)
+    card = bot.respond(on_dingtalk(AUDIT_HEAD_DT, "/leave 出差 明天 后天 上海 参加审计业务培训"))
+    filed = bot.respond(on_dingtalk(AUDIT_HEAD_DT, button=data_of(card, "确认提交")))
+    one_line = bot.respond(on_dingtalk(NOBODY_DT, "/leave 出差 明天 后天 上海 参加审计业务培训"))
+    guided = bot.respond(on_dingtalk(NOBODY_DT, "/leave"))
+    pressed = bot.respond(on_dingtalk(NOBODY_DT, button=data_of(request_to(filed, VICE_DT), "同意")))
+    back = bot.respond(on_dingtalk(NOBODY_DT, "/back"))
+
+    for refused in (one_line, guided, pressed, back):
+        assert "您尚未登记" in text_of(refused) and refused.notices == []
+    assert pressed.replies[0].alert
+    with directory.transaction() as session:
+        report = session.scalars(select(LeaveReport)).one()
+        assert report.state == "待审批" and [a.decided_by_person_id for a in report.approvals] == [None, None]

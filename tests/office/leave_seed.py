@@ -12,7 +12,7 @@ from office.leave import LeaveRequest
 from storage.audit import AuditEntry
 from storage.deadlines import Deadline
 from storage.leaves import LeaveReport
-from storage.people import Role
+from storage.people import Role, person_by_telegram_id
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=TZ)  # a Thursday
@@ -34,18 +34,30 @@ PEOPLE = (
 def seed_directory(db, people=PEOPLE) -> None:  # type: ignore[no-untyped-def]
     with db.transaction() as session:
         for telegram_id, name, unit, role, oversees in people:
-            add_member(session=session, actor_telegram_id=None, telegram_id=telegram_id, name=name, unit=unit,
-                       role=role, oversees=oversees)
+            add_member(session=session, actor=None, telegram_id=telegram_id, name=name, unit=unit, role=role,
+                       oversees=oversees)
 
 
 def day(offset: int) -> date:
     return TODAY + timedelta(days=offset)
 
 
-def leave_request(telegram_id: int, kind: str = "出差", start: int = 5, end: int = 7, **fields) -> LeaveRequest:  # type: ignore[no-untyped-def]
-    """A request by `telegram_id` from TODAY+start to TODAY+end (days)."""
+def person_id(session, telegram_id: int) -> int:  # type: ignore[no-untyped-def]
+    """The directory id of the person registered with `telegram_id` (active or not)."""
+    person = person_by_telegram_id(session, telegram_id, active_only=False)
+    assert person is not None, f"nobody is registered with Telegram id {telegram_id}"
+    return person.id
+
+
+def leave_request(session, filer: int, kind: str = "出差", start: int = 5, end: int = 7, **fields) -> LeaveRequest:  # type: ignore[no-untyped-def]
+    """A request by the person with Telegram id `filer`, from TODAY+start to TODAY+end (days)."""
+    return request_by(person_id(session, filer), kind, start, end, **fields)
+
+
+def request_by(filer_id: int, kind: str = "出差", start: int = 5, end: int = 7, **fields) -> LeaveRequest:  # type: ignore[no-untyped-def]
+    """A request by the directory person `filer_id` (one registered only on DingTalk, say)."""
     values = {"destination": "上海", "reason": "参加长三角协作会"} | fields
-    return LeaveRequest(telegram_id=telegram_id, kind=kind, start=day(start), end=day(end), **values)
+    return LeaveRequest(person_id=filer_id, kind=kind, start=day(start), end=day(end), **values)
 
 
 def count_reports(db) -> int:  # type: ignore[no-untyped-def]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from leave_seed import CLERK, NOW, OFFICE, OFFICE_2, PEOPLE, TODAY, day, leave_request, seed_directory
+from leave_seed import CLERK, NOW, OFFICE, OFFICE_2, PEOPLE, TODAY, day, leave_request, person_id, seed_directory
 
 from office.dates import DayPart
 from office.leave import LeaveError, file_leave
@@ -21,7 +21,7 @@ def directory(db):
 
 def _started(db, kind=LeaveKind.BUSINESS_TRIP, start=5):
     with db.transaction() as session:
-        draft = start_draft(session=session, telegram_id=CLERK, kind=kind)
+        draft = start_draft(session=session, person_id=person_id(session, CLERK), kind=kind)
         return with_start(session=session, draft=draft, start=DayPart(day(start)), today=TODAY)
 
 
@@ -47,7 +47,7 @@ def test_a_past_start_or_an_unreadable_date_is_refused_at_its_step(directory):
 
 def test_a_start_inside_another_report_is_refused_at_the_start(directory):
     with directory.transaction() as session:
-        file_leave(session=session, request=leave_request(CLERK, start=4, end=6), now=NOW)
+        file_leave(session=session, request=leave_request(session, CLERK, start=4, end=6), now=NOW)
     with pytest.raises(LeaveError, match="重叠"):
         _started(directory, start=5)
 
@@ -62,4 +62,4 @@ def test_half_day_is_the_half_chosen(directory):
 def test_a_filer_nobody_could_approve_is_told_at_the_kind_step(db):
     seed_directory(db, people=[person for person in PEOPLE if person[0] != OFFICE_2])
     with db.transaction() as session, pytest.raises(LeaveError, match="无法送审"):
-        start_draft(session=session, telegram_id=OFFICE, kind=LeaveKind.MEETING)
+        start_draft(session=session, person_id=person_id(session, OFFICE), kind=LeaveKind.MEETING)

@@ -15,6 +15,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from leave_seed import NOW, TZ, leave_request
 from sqlalchemy import func, select
 
+from office.actors import Actor
 from office.directory import add_member
 from office.leave import LeaveError, LeaveState, cancel_leave, decide_leave, file_leave, return_from_leave, withdraw_leave
 from storage.audit import AuditEntry
@@ -29,7 +30,7 @@ def test_leave_state_machine(db):
     ids = itertools.count(1000, 10)
     mayor = 999  # routing asks the directory's 区长, so there is one for all examples
     with db.transaction() as session:
-        add_member(session=session, actor_telegram_id=None, telegram_id=mayor, name="区长", unit="区政府",
+        add_member(session=session, actor=None, telegram_id=mayor, name="区长", unit="区政府",
                    role=Role.MAYOR)
 
     class LeaveMachine(RuleBasedStateMachine):
@@ -44,7 +45,7 @@ def test_leave_state_machine(db):
                     (self.vice, Role.VICE_MAYOR, "区政府", (unit,)),
                     (self.head, Role.UNIT_HEAD, unit, ()),
                 ):
-                    add_member(session=session, actor_telegram_id=None, telegram_id=telegram_id,
+                    add_member(session=session, actor=None, telegram_id=telegram_id,
                                name=f"人{telegram_id}", unit=person_unit, role=role, oversees=oversees)
             self.model: dict[int, dict] = {}  # report id -> {"state", "start", "end", "approvals", "audits"}
 
@@ -53,11 +54,11 @@ def test_leave_state_machine(db):
 
         @rule(start=st.integers(1, 20), length=st.integers(0, 3), kind=st.sampled_from(["出差", "休假", "离京出访"]))
         def file(self, start, length, kind):
-            request = leave_request(self.head, kind=kind, start=start, end=start + length)
             clash = any(r["state"] in OPEN and r["start"] <= start + length and start <= r["end"]
                         for r in self.model.values())
             try:
                 with db.transaction() as session:
+                    request = leave_request(session, self.head, kind=kind, start=start, end=start + length)
                     leave = file_leave(session=session, request=request, now=NOW)
             except LeaveError as exc:
                 assert clash, exc
@@ -72,7 +73,7 @@ def test_leave_state_machine(db):
             allowed = report["state"] is LeaveState.PENDING and label not in report["decided"]
             try:
                 with db.transaction() as session:
-                    decide_leave(session=session, approval_id=report["approvals"][label], actor_telegram_id=actor,
+                    decide_leave(session=session, approval_id=report["approvals"][label], actor=Actor.telegram(actor),
                                  approve=approve, note=None, now=NOW)
             except LeaveError:
                 assert not allowed
@@ -99,7 +100,7 @@ def test_leave_state_machine(db):
             approval_id = self.model[report_id]["approvals"][label]
             try:
                 with db.transaction() as session:
-                    decide_leave(session=session, approval_id=approval_id, actor_telegram_id=actor, approve=True,
+                    decide_leave(session=session, approval_id=approval_id, actor=Actor.telegram(actor), approve=True,
                                  note=None, now=NOW)
             except LeaveError:
                 return
@@ -112,7 +113,7 @@ def test_leave_state_machine(db):
             report = self.model[report_id]
             try:
                 with db.transaction() as session:
-                    withdraw_leave(session=session, report_id=report_id, actor_telegram_id=self.head, now=NOW)
+                    withdraw_leave(session=session, report_id=report_id, actor=Actor.telegram(self.head), now=NOW)
             except LeaveError:
                 assert report["state"] is not LeaveState.PENDING
                 return
@@ -126,7 +127,7 @@ def test_leave_state_machine(db):
             report = self.model[report_id]
             try:
                 with db.transaction() as session:
-                    cancel_leave(session=session, report_id=report_id, actor_telegram_id=self.head, reason="改期",
+                    cancel_leave(session=session, report_id=report_id, actor=Actor.telegram(self.head), reason="改期",
                                  now=NOW)
             except LeaveError:
                 assert report["state"] is not LeaveState.APPROVED
@@ -145,7 +146,7 @@ def test_leave_state_machine(db):
                      if NOW.date() + timedelta(days=self.model[rid]["start"]) <= now.date()]
             expected = max(begun, key=lambda rid: (self.model[rid]["start"], rid))
             with db.transaction() as session:
-                returned = return_from_leave(session=session, actor_telegram_id=self.head, now=now)
+                returned = return_from_leave(session=session, actor=Actor.telegram(self.head), now=now)
             assert returned.id == expected
             self.model[expected]["state"] = LeaveState.RETURNED
             self.model[expected]["audits"] += 1
