@@ -93,7 +93,7 @@ def _add(args: argparse.Namespace) -> int:
         with services.db.transaction() as session:
             meetings = register_meetings(
                 session=session, kind=parse_meeting_type(args.type), starts_at=starts_at, place=args.place,
-                chair_name=args.chair, weeks=args.weeks, actor_telegram_id=None, admin_ids=(), now=services.now(),
+                chair_name=args.chair, weeks=args.weeks, actor=None, admin_ids=(), now=services.now(),
                 policy=services.alert_policy,
             )
             for meeting in meetings:
@@ -124,8 +124,8 @@ def _cancel(args: argparse.Namespace) -> int:
     try:
         with services.db.transaction() as session:
             meeting, notices = cancel_meeting(session=session, meeting_id=args.id, reason=args.reason,
-                                              actor_telegram_id=None, admin_ids=(), tz=tz, now=services.now())
-            print(f"已取消:{meeting_label(meeting, tz)};退回议题 {len(notices)} 项(命令行不发 Telegram 通知,请告知提出单位)。")
+                                              actor=None, admin_ids=(), tz=tz, now=services.now())
+            print(f"已取消:{meeting_label(meeting, tz)};退回议题 {len(notices)} 项(命令行不发送通知,请告知提出单位)。")
     except MeetingError as exc:
         return _fail(str(exc))
     return 0

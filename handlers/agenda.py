@@ -22,11 +22,10 @@ from datetime import date
 
 from handlers import agenda_form, agenda_views
 from handlers.agenda_notify import with_notices
-from handlers.agenda_sender import acting_telegram_id
 from handlers.expired import EXPIRED
 from handlers.forms import Turn
 from handlers.messages import REPLACE, Reply, Response, Rich
-from handlers.senders import refusal, sender_member
+from handlers.senders import refusal, sender_actor, sender_member
 from office.agenda import AgendaError, delete_draft, meeting_for_filing, submit_item
 from office.agenda_export import FORMATS
 from office.dates import DateError, parse_date
@@ -105,16 +104,16 @@ def _draft_button(turn: Turn) -> Response:
     if match is None:
         return Response(toast=EXPIRED)  # a form button with no form open (it expired or was finished)
     action, item_id = match.group(1), int(match.group(2))
-    actor = acting_telegram_id(turn)
+    actor = sender_actor(incoming)
     if isinstance(actor, Reply):
         return Response([actor])
     tz = turn.services.settings.tz
     try:
         with turn.session.begin_nested():
             if action == "del":
-                title = delete_draft(session=turn.session, item_id=item_id, telegram_id=actor)
+                title = delete_draft(session=turn.session, item_id=item_id, actor=actor)
                 return Response([Reply(Rich.of(f"草稿「{title}」已删除。"), edit=REPLACE)], toast="草稿已删除")
-            outcome = submit_item(session=turn.session, item_id=item_id, telegram_id=actor, now=turn.now, tz=tz)
+            outcome = submit_item(session=turn.session, item_id=item_id, actor=actor, now=turn.now, tz=tz)
     except AgendaError as error:
         return Response([refusal(incoming, str(error))])
     item = outcome.item

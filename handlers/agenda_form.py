@@ -22,9 +22,9 @@ from dataclasses import asdict
 from typing import Any
 
 from handlers.agenda_notify import draft_buttons, stored_file
-from handlers.agenda_sender import acting_telegram_id
 from handlers.forms import Form, Next, Turn
 from handlers.messages import APPEND, Button, Reply, Response, Rich, bold
+from handlers.senders import sender_actor
 from office.agenda import AgendaError, file_item, plan_filing, split_on_behalf
 from office.agenda_checks import (
     ARTICLE_50,
@@ -122,13 +122,13 @@ def offer_meetings(turn: Turn) -> Response:
 def begin(turn: Turn, meeting_id: int, words: list[str]) -> tuple[Response, dict[str, Any] | None]:
     """Check filer, unit, meeting and title; show who reviews and when materials are due, and ask
     the summary. Returns the reply and the form's data (None when refused: nothing to go on with)."""
-    actor = acting_telegram_id(turn)
+    actor = sender_actor(turn.incoming)
     if isinstance(actor, Reply):
         return Response([actor]), None
     on_behalf_of, title_words = split_on_behalf(words)
     tz = turn.services.settings.tz
     try:
-        plan = plan_filing(session=turn.session, telegram_id=actor, meeting_id=meeting_id, title=" ".join(title_words),
+        plan = plan_filing(session=turn.session, actor=actor, meeting_id=meeting_id, title=" ".join(title_words),
                            now=turn.now, tz=tz, on_behalf_of=on_behalf_of)
     except AgendaError as error:
         return Response([Reply.say(f"{error}\n{NOT_SAVED}")]), None
@@ -287,11 +287,11 @@ def on_article_50(turn: Turn, data: dict[str, Any]) -> Next:
 
 def _urgent_or_save(turn: Turn, data: dict[str, Any], *, pressed: bool) -> Next:
     """Judge the 3-day rule now, on the meeting as it is now (the office may have moved it since)."""
-    actor = acting_telegram_id(turn)
+    actor = sender_actor(turn.incoming)
     if isinstance(actor, Reply):
         return Next(Response([actor]), None)
     try:
-        plan = plan_filing(session=turn.session, telegram_id=actor, meeting_id=data["meeting_id"],
+        plan = plan_filing(session=turn.session, actor=actor, meeting_id=data["meeting_id"],
                            title=data["plan"]["title"], now=turn.now, tz=turn.services.settings.tz,
                            on_behalf_of=data["on_behalf_of"])
     except AgendaError as error:
@@ -324,13 +324,13 @@ def on_urgent_reason(turn: Turn, data: dict[str, Any]) -> Next:
 
 def _save(turn: Turn, data: dict[str, Any], *, pressed: bool) -> Next:
     """Store the 草拟 (every rule checked again by office.agenda) and show its card."""
-    actor = acting_telegram_id(turn)
+    actor = sender_actor(turn.incoming)
     if isinstance(actor, Reply):
         return Next(Response([actor]), None)
     plan = data["plan"]
     try:
         with turn.session.begin_nested():
-            item = file_item(session=turn.session, telegram_id=actor, meeting_id=data["meeting_id"], title=plan["title"],
+            item = file_item(session=turn.session, actor=actor, meeting_id=data["meeting_id"], title=plan["title"],
                              facts=_facts(data), now=turn.now, tz=turn.services.settings.tz,
                              on_behalf_of=data["on_behalf_of"])
     except AgendaError as error:

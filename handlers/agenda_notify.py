@@ -21,7 +21,7 @@ from bootstrap.settings import Settings
 from handlers.messages import Button, Notice, Reply, Response, Rich
 from handlers.recipients import to_office_group, to_person
 from office import notices as office
-from storage.people import TELEGRAM, person_by_account
+from storage.people import TELEGRAM
 
 LEGALITY_CAPTION = "合法性审查意见(第五十一条)"
 TOLD = "已通知{names}。"
@@ -57,15 +57,10 @@ def _reply(notice: office.Notice) -> Reply:
 
 def _addressed(session: Session, notice: office.Notice, settings: Settings) -> list[Notice]:
     reply = _reply(notice)
-    person_id = notice.person_id
-    if person_id is None and notice.telegram_id is not None:
-        person = person_by_account(session, TELEGRAM, str(notice.telegram_id))
-        if person is None:
-            return [Notice(str(notice.telegram_id), reply, channel=TELEGRAM, recipient=notice.recipient)]
-        person_id = person.id
-    if person_id is None:
+    if notice.person_id is None:
         return to_office_group(settings, reply=reply, recipient=notice.recipient)
-    return [replace(sent, recipient=notice.recipient) for sent in to_person(session, person_id=person_id, reply=reply)]
+    return [replace(sent, recipient=notice.recipient)
+            for sent in to_person(session, person_id=notice.person_id, reply=reply)]
 
 
 def notices_of(session: Session, notices: list[office.Notice], settings: Settings) -> list[Notice]:

@@ -16,10 +16,10 @@ import re
 from typing import Any
 
 from handlers.agenda_notify import with_notices
-from handlers.agenda_sender import acting_telegram_id
 from handlers.forms import Form, Next, Turn
 from handlers.messages import REPLACE, Reply, Response, Rich
-from handlers.senders import refusal
+from handlers.senders import refusal, sender_actor
+from office.actors import Actor
 from office.agenda import AgendaError, approve_item, check_reviewer, item_card, return_item
 
 COMMANDS: list[tuple[str, str]] = []
@@ -34,18 +34,18 @@ def handle(turn: Turn) -> Response:
     match = REVIEW_BUTTON.match(incoming.button or "")
     if match is None:
         return Response([refusal(incoming, "这个按钮已失效。")])
-    actor = acting_telegram_id(turn)
+    actor = sender_actor(incoming)
     if isinstance(actor, Reply):
         return Response([actor])
     item_id = int(match.group(2))
     return _approve(turn, item_id, actor) if match.group(1) == "ok" else _ask_reason(turn, item_id, actor)
 
 
-def _approve(turn: Turn, item_id: int, actor: int) -> Response:
+def _approve(turn: Turn, item_id: int, actor: Actor) -> Response:
     tz = turn.services.settings.tz
     try:
         with turn.session.begin_nested():
-            outcome = approve_item(session=turn.session, item_id=item_id, telegram_id=actor, now=turn.now, tz=tz)
+            outcome = approve_item(session=turn.session, item_id=item_id, actor=actor, now=turn.now, tz=tz)
     except AgendaError as error:
         return Response([refusal(turn.incoming, str(error))])
     # The card as decided: the verdict and the item in its state now, not the state it was asked in.
@@ -53,9 +53,9 @@ def _approve(turn: Turn, item_id: int, actor: int) -> Response:
     return with_notices(Response([decided], toast="已通过"), turn.session, outcome.notices, turn.services.settings)
 
 
-def _ask_reason(turn: Turn, item_id: int, actor: int) -> Response:
+def _ask_reason(turn: Turn, item_id: int, actor: Actor) -> Response:
     try:
-        title = check_reviewer(session=turn.session, item_id=item_id, telegram_id=actor)
+        title = check_reviewer(session=turn.session, item_id=item_id, actor=actor)
     except AgendaError as error:
         return Response([refusal(turn.incoming, str(error))])
     assert turn.forms is not None
@@ -67,13 +67,13 @@ def on_reason(turn: Turn, data: dict[str, Any]) -> Next:
     reason = turn.incoming.text.strip()
     if not reason:
         return Next(Response([Reply.say("请输入退回理由(发送 /cancel 不退回):")]), REASON, data)
-    actor = acting_telegram_id(turn)
+    actor = sender_actor(turn.incoming)
     if isinstance(actor, Reply):
         return Next(Response([actor]), None)
     tz = turn.services.settings.tz
     try:
         with turn.session.begin_nested():
-            outcome = return_item(session=turn.session, item_id=data["item_id"], telegram_id=actor, reason=reason, tz=tz)
+            outcome = return_item(session=turn.session, item_id=data["item_id"], actor=actor, reason=reason, tz=tz)
     except AgendaError as error:
         return Next(Response([Reply.say(str(error))]), None)
     done = Reply.say(f"↩️ 您已退回议题「{outcome.item.title}」。\n{item_card(outcome.item, tz)}")

@@ -15,10 +15,9 @@ from __future__ import annotations
 from datetime import date, tzinfo
 
 from handlers.agenda_notify import draft_buttons, review_buttons
-from handlers.agenda_sender import acting_telegram_id
 from handlers.forms import Turn
 from handlers.messages import File, Reply, Response, Rich, bold
-from handlers.senders import ANONYMOUS_REFUSED, refusal, sender_is_admin, sender_member
+from handlers.senders import ANONYMOUS_REFUSED, refusal, sender_actor, sender_is_admin, sender_member
 from office.agenda import AgendaError, item_card, item_label, items_waiting_for, meeting_agenda, my_unit_items
 from office.agenda_export import ExportError, export_agenda
 from office.dates import format_day
@@ -66,12 +65,12 @@ def _item_line(item: AgendaItem, tz: tzinfo) -> str:
 
 
 def show_mine(turn: Turn) -> Response:
-    actor = acting_telegram_id(turn)
+    actor = sender_actor(turn.incoming)
     if isinstance(actor, Reply):
         return Response([actor])
     tz = turn.services.settings.tz
     try:
-        items = my_unit_items(session=turn.session, telegram_id=actor)
+        items = my_unit_items(session=turn.session, actor=actor)
     except AgendaError as error:
         return Response([Reply.say(str(error))])
     lines = [_item_line(item, tz) for item in items] or ["暂无。"]
@@ -81,12 +80,12 @@ def show_mine(turn: Turn) -> Response:
 def show_todo(turn: Turn) -> Response:
     """Each waiting item as its own message, with the buttons of the step it waits for: a review or
     approval shows what the reviewer decides on, a draft its line."""
-    actor = acting_telegram_id(turn)
+    actor = sender_actor(turn.incoming)
     if isinstance(actor, Reply):
         return Response([actor])
     tz = turn.services.settings.tz
     try:
-        items = items_waiting_for(session=turn.session, telegram_id=actor)
+        items = items_waiting_for(session=turn.session, actor=actor)
     except AgendaError as error:
         return Response([Reply.say(str(error))])
     if not items:

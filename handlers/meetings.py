@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from handlers.agenda_notify import with_notices
-from handlers.agenda_sender import acting_telegram_id
 from handlers.forms import Turn
 from handlers.messages import Reply, Response, Rich, bold
-from handlers.senders import sender_member
+from handlers.senders import sender_actor, sender_member
+from office.actors import Actor
 from office.dates import DateError, parse_date
 from office.meetings import (
     MeetingError,
@@ -86,7 +86,7 @@ def handle(turn: Turn) -> Response:
     if turn.incoming.command == "meetings":
         return _upcoming(turn)
     words = turn.incoming.arguments.split()
-    actor = acting_telegram_id(turn)
+    actor = sender_actor(turn.incoming)
     if isinstance(actor, Reply):
         return Response([actor])
     services, tz = turn.services, turn.services.settings.tz
@@ -98,7 +98,7 @@ def handle(turn: Turn) -> Response:
             request = parse_meeting_line(words, now=turn.now)
             meetings = register_meetings(
                 session=turn.session, kind=request.kind, starts_at=request.starts_at, place=request.place,
-                chair_name=request.chair_name, weeks=request.weeks, actor_telegram_id=actor, admin_ids=admin_ids,
+                chair_name=request.chair_name, weeks=request.weeks, actor=actor, admin_ids=admin_ids,
                 now=turn.now, policy=turn.services.alert_policy,
             )
     except MeetingError as error:
@@ -106,12 +106,12 @@ def handle(turn: Turn) -> Response:
     return Response([Reply(Rich.lines([f"已登记 {len(meetings)} 次会议:", *(_line(m, tz) for m in meetings)]))])
 
 
-def _cancel(turn: Turn, words: list[str], actor: int) -> Response:
+def _cancel(turn: Turn, words: list[str], actor: Actor) -> Response:
     if len(words) < 2 or not words[1].isdecimal() or len(words[1]) > 12 or not words[1].isascii():
         raise MeetingError(USAGE)
     tz = turn.services.settings.tz
     meeting, notices = cancel_meeting(session=turn.session, meeting_id=int(words[1]), reason=" ".join(words[2:]),
-                                      actor_telegram_id=actor, admin_ids=turn.services.settings.admin_telegram_ids,
+                                      actor=actor, admin_ids=turn.services.settings.admin_telegram_ids,
                                       tz=tz, now=turn.now)
     text = f"已取消:{meeting_label(meeting, tz)},已退回 {len(notices)} 项议题。"
     return with_notices(Response([Reply.say(text)]), turn.session, notices, turn.services.settings)

@@ -31,10 +31,10 @@ from office.agenda_checks import (
     check_facts,
     is_late,
 )
-from office.directory import DirectoryError, StaffMember, find_member, members_with_role, overseer_of_unit
+from office.actors import Actor, record_audit
+from office.directory import DirectoryError, StaffMember, acting_member, members_with_role, overseer_of_unit
 from office.meetings import MeetingError, MeetingPick, find_meeting, format_moment, materials_due, meeting_label
 from office.notices import Notice
-from storage import audit
 from storage.agenda import (
     AgendaItem,
     ItemState,
@@ -54,6 +54,7 @@ FILER_ROLES = (Role.UNIT_HEAD, Role.OFFICE)
 APPROVER_ROLES = (Role.MAYOR, Role.EXECUTIVE_VICE_MAYOR)
 OFFICE_GROUP = "区政府办公室群"
 MAX_TITLE = 200
+NOT_REGISTERED = "您尚未登记在区政府人员名录中,请联系区政府办公室登记。"
 
 
 class AgendaError(ValueError):
@@ -86,11 +87,16 @@ class Outcome:
 # --- filing ---------------------------------------------------------------------------------
 
 
-def _filer(session: Session, telegram_id: int, on_behalf_of: str | None = None) -> tuple[StaffMember, str]:
-    """The filer and the proposing unit: their own, or (办公室 only) the unit they file for."""
-    member = find_member(session=session, telegram_id=telegram_id)
+def _member(session: Session, actor: Actor, *, unregistered: str = NOT_REGISTERED) -> StaffMember:
+    member = acting_member(session=session, actor=actor)
     if member is None:
-        raise AgendaError("您尚未登记在区政府人员名录中,请联系区政府办公室登记后再提交议题。")
+        raise AgendaError(unregistered)
+    return member
+
+
+def _filer(session: Session, actor: Actor, on_behalf_of: str | None = None) -> tuple[StaffMember, str]:
+    """The filer and the proposing unit: their own, or (办公室 only) the unit they file for."""
+    member = _member(session, actor, unregistered="您尚未登记在区政府人员名录中,请联系区政府办公室登记后再提交议题。")
     if member.role not in FILER_ROLES:
         raise AgendaError("议题由议题提出部门的正职或区政府办公室提交;请由本单位正职提交。")
     unit = (on_behalf_of or "").strip() or member.unit
@@ -166,12 +172,12 @@ def meeting_for_filing(*, session: Session, day: date, tz: tzinfo, pick: Meeting
 
 
 def plan_filing(
-    *, session: Session, telegram_id: int, meeting_id: int, title: str, now: datetime, tz: tzinfo,
+    *, session: Session, actor: Actor, meeting_id: int, title: str, now: datetime, tz: tzinfo,
     on_behalf_of: str | None = None,
 ) -> FilingPlan:
     """Check who files what for which meeting (and for which unit), before the form asks the rest
     (writes nothing)."""
-    filer, unit = _filer(session, telegram_id, on_behalf_of)
+    filer, unit = _filer(session, actor, on_behalf_of)
     meeting = meeting_by_id(session, meeting_id)
     if meeting is None:
         raise AgendaError(f"没有编号为 {meeting_id} 的会议,请用 /meetings 查看近期会议。")
@@ -196,18 +202,18 @@ def plan_filing(
 
 
 def file_item(
-    *, session: Session, telegram_id: int, meeting_id: int, title: str, facts: ItemFacts, now: datetime, tz: tzinfo,
+    *, session: Session, actor: Actor, meeting_id: int, title: str, facts: ItemFacts, now: datetime, tz: tzinfo,
     on_behalf_of: str | None = None,
 ) -> AgendaItem:
     """Save a checked item as 草拟 (all rules re-checked here, whatever the form asked)."""
-    plan = plan_filing(session=session, telegram_id=telegram_id, meeting_id=meeting_id, title=title, now=now, tz=tz,
+    plan = plan_filing(session=session, actor=actor, meeting_id=meeting_id, title=title, now=now, tz=tz,
                        on_behalf_of=on_behalf_of)
     try:
         check_facts(plan.meeting_kind, facts)
         urgent = check_deadline(due_at=plan.due_at, submitted_at=now, facts=facts, due_text=plan.due_text)
     except AgendaRuleError as error:
         raise AgendaError(str(error)) from None
-    filer, unit = _filer(session, telegram_id, on_behalf_of)
+    filer, unit = _filer(session, actor, on_behalf_of)
     item = AgendaItem(
         meeting_id=plan.meeting_id,
         title=plan.title,
@@ -233,28 +239,29 @@ def file_item(
     )
     session.add(item)
     session.flush()
-    audit.record(
-        session, actor_telegram_id=telegram_id, action="drafted", entity="agenda_item", entity_id=item.id,
+    record_audit(
+        session, actor, action="drafted", entity="agenda_item", entity_id=item.id,
         detail={"meeting_id": plan.meeting_id, "title": plan.title, "urgent": urgent}
         | ({"on_behalf_of": unit} if plan.on_behalf else {}),
     )
     return item
 
 
-def _own_draft(session: Session, item_id: int, telegram_id: int) -> AgendaItem:
+def _own_draft(session: Session, item_id: int, actor: Actor) -> AgendaItem:
     item = item_by_id(session, item_id, for_update=True)
     if item is None:
         raise AgendaError(f"没有编号为 {item_id} 的议题。")
-    if item.proposer.telegram_id != telegram_id:
+    member = acting_member(session=session, actor=actor)
+    if member is None or member.person_id != item.proposer_person_id:
         raise AgendaError("只有提交该议题的人可以操作这份草稿。")
     if item.state_enum is not ItemState.DRAFT:
         raise AgendaError(f"该议题当前状态为「{item.state}」,不是草稿。")
     return item
 
 
-def submit_item(*, session: Session, item_id: int, telegram_id: int, now: datetime, tz: tzinfo) -> Outcome:
+def submit_item(*, session: Session, item_id: int, actor: Actor, now: datetime, tz: tzinfo) -> Outcome:
     """报送: the draft goes to the 分管副区长; the 3-day rule is judged at this moment."""
-    item = _own_draft(session, item_id, telegram_id)
+    item = _own_draft(session, item_id, actor)
     _open_meeting(item.meeting, now, tz)
     due_text = format_moment(item.due_at, tz) if item.due_at else ""
     facts = ItemFacts(urgent=item.urgent, urgent_reason=item.urgent_reason)
@@ -263,31 +270,30 @@ def submit_item(*, session: Session, item_id: int, telegram_id: int, now: dateti
     except AgendaRuleError as error:
         raise AgendaError(f"{error} 请删除此草稿,按特殊紧急情况重新填报。") from None
     item.state, item.submitted_at = ItemState.OVERSEER_REVIEW.value, now
-    audit.record(
-        session, actor_telegram_id=telegram_id, action="submitted", entity="agenda_item", entity_id=item.id,
+    record_audit(
+        session, actor, action="submitted", entity="agenda_item", entity_id=item.id,
         detail={"urgent": item.urgent, "due_at": item.due_at.isoformat() if item.due_at else None},
     )
     label = item_label(item, tz)
-    notices = [review_request(item, tz, reviewer_telegram_id=item.overseer.telegram_id, reviewer_name=item.overseer.name,
-                              reviewer_person_id=item.overseer_person_id)]
+    notices = [review_request(item, tz, reviewer_person_id=item.overseer_person_id, reviewer_name=item.overseer.name)]
     if item.proposing_unit != item.proposer.unit and item.reporter_person_id != item.proposer_person_id:
         notices.append(Notice(
             f"区政府办公室{item.proposer.name}代{item.proposing_unit}报送议题:{label},待分管副区长{item.overseer.name}审核;"
-            f"议题原则上由您在会上汇报(第五十二条)。", item.reporter.telegram_id, recipient=f"汇报人{item.reporter.name}",
-            person_id=item.reporter_person_id))
+            f"议题原则上由您在会上汇报(第五十二条)。", person_id=item.reporter_person_id,
+            recipient=f"汇报人{item.reporter.name}"))
     if item.urgent:
         flag = f"⚠️ 特殊紧急议题(逾期报送,截止{due_text}):{label}\n紧急理由:{item.urgent_reason}"
         notices.append(Notice(flag, recipient=OFFICE_GROUP))
-        notices += [Notice(flag, leader.telegram_id, recipient=_as_recipient(leader), person_id=leader.person_id)
+        notices += [Notice(flag, person_id=leader.person_id, recipient=_as_recipient(leader))
                     for leader in _approvers(session, item)]
     return Outcome(item, notices)
 
 
-def delete_draft(*, session: Session, item_id: int, telegram_id: int) -> str:
+def delete_draft(*, session: Session, item_id: int, actor: Actor) -> str:
     """Drop one's own draft (the audit log keeps that it existed); returns its title."""
-    item = _own_draft(session, item_id, telegram_id)
+    item = _own_draft(session, item_id, actor)
     title = item.title
-    audit.record(session, actor_telegram_id=telegram_id, action="draft_deleted", entity="agenda_item", entity_id=item.id,
+    record_audit(session, actor, action="draft_deleted", entity="agenda_item", entity_id=item.id,
                  detail={"title": title})
     session.delete(item)
     return title
@@ -304,77 +310,71 @@ def _approvers(session: Session, item: AgendaItem) -> list[StaffMember]:
     return [m for m in leaders if m.person_id not in excluded]
 
 
-def _reviewable(session: Session, item_id: int, telegram_id: int) -> tuple[AgendaItem, StaffMember]:
-    """The item and the actor, if the actor is the one the directory names for its current step."""
+def _reviewable(session: Session, item_id: int, actor: Actor) -> tuple[AgendaItem, StaffMember]:
+    """The item and the reviewer, if the actor is the one the directory names for its current step."""
     item = item_by_id(session, item_id, for_update=True)
     if item is None:
         raise AgendaError(f"没有编号为 {item_id} 的议题。")
-    actor = find_member(session=session, telegram_id=telegram_id)
+    reviewer = acting_member(session=session, actor=actor)
     state = item.state_enum
     if state is ItemState.OVERSEER_REVIEW:
-        if actor is None or actor.person_id != item.overseer_person_id:
+        if reviewer is None or reviewer.person_id != item.overseer_person_id:
             raise AgendaError(f"该议题待分管副区长{item.overseer.name}审核,您无权操作。")
     elif state is ItemState.LEADER_APPROVAL:
-        if actor is None or actor.person_id not in {m.person_id for m in _approvers(session, item)}:
+        if reviewer is None or reviewer.person_id not in {m.person_id for m in _approvers(session, item)}:
             raise AgendaError("该议题待区长或常务副区长批准(审核人不能同时批准),您无权操作。")
     else:
         raise AgendaError(f"该议题当前状态为「{item.state}」,没有待办的审核。")
-    return item, actor
+    return item, reviewer
 
 
-def check_reviewer(*, session: Session, item_id: int, telegram_id: int) -> str:
+def check_reviewer(*, session: Session, item_id: int, actor: Actor) -> str:
     """Refuse (AgendaError) unless this person may act on the item now; returns its title."""
-    item, _ = _reviewable(session, item_id, telegram_id)
+    item, _ = _reviewable(session, item_id, actor)
     return item.title
 
 
-def approve_item(*, session: Session, item_id: int, telegram_id: int, now: datetime, tz: tzinfo) -> Outcome:
+def approve_item(*, session: Session, item_id: int, actor: Actor, now: datetime, tz: tzinfo) -> Outcome:
     """The current step passes: review → approval, or approval → 已列入议程 (appended to the agenda).
     Not once the meeting has started or been cancelled: the item can no longer be put on its agenda."""
-    item, actor = _reviewable(session, item_id, telegram_id)
+    item, reviewer = _reviewable(session, item_id, actor)
     _open_meeting(item.meeting, now, tz, doing="审核或批准议题")
     label = item_label(item, tz)
     if item.state_enum is ItemState.OVERSEER_REVIEW:
-        item.state, item.reviewed_by_person_id = ItemState.LEADER_APPROVAL.value, actor.person_id
+        item.state, item.reviewed_by_person_id = ItemState.LEADER_APPROVAL.value, reviewer.person_id
         action = "reviewed"
-        notices = [Notice(f"请批准议题:{label}\n{item_details(item)}", leader.telegram_id, review_item_id=item.id,
-                          attachment_file_id=item.legality_file_id, recipient=_as_recipient(leader),
-                          person_id=leader.person_id)
+        notices = [Notice(f"请批准议题:{label}\n{item_details(item)}", person_id=leader.person_id, review_item_id=item.id,
+                          attachment_file_id=item.legality_file_id, recipient=_as_recipient(leader))
                    for leader in _approvers(session, item)]
-        notices.append(Notice(f"您的议题已通过分管副区长{actor.name}审核,待区长/常务副区长批准:{label}",
-                              item.proposer.telegram_id, recipient=f"提出人{item.proposer.name}",
-                              person_id=item.proposer_person_id))
+        notices.append(Notice(f"您的议题已通过分管副区长{reviewer.name}审核,待区长/常务副区长批准:{label}",
+                              person_id=item.proposer_person_id, recipient=f"提出人{item.proposer.name}"))
     else:
-        item.state, item.approved_by_person_id = ItemState.SCHEDULED.value, actor.person_id
+        item.state, item.approved_by_person_id = ItemState.SCHEDULED.value, reviewer.person_id
         item.position = next_position(session, item.meeting_id)
         action = "approved"
-        text = f"议题已由{actor.name}批准,列入{meeting_label(item.meeting, tz)}议程第 {item.position} 项:{item.title}"
-        notices = [Notice(text, item.proposer.telegram_id, recipient=f"提出人{item.proposer.name}",
-                          person_id=item.proposer_person_id),
-                   Notice(text, item.overseer.telegram_id, recipient=f"分管副区长{item.overseer.name}",
-                          person_id=item.overseer_person_id),
+        text = f"议题已由{reviewer.name}批准,列入{meeting_label(item.meeting, tz)}议程第 {item.position} 项:{item.title}"
+        notices = [Notice(text, person_id=item.proposer_person_id, recipient=f"提出人{item.proposer.name}"),
+                   Notice(text, person_id=item.overseer_person_id, recipient=f"分管副区长{item.overseer.name}"),
                    Notice(text, recipient=OFFICE_GROUP)]
-    audit.record(session, actor_telegram_id=telegram_id, action=action, entity="agenda_item", entity_id=item.id,
+    record_audit(session, actor, action=action, entity="agenda_item", entity_id=item.id,
                  detail={"state": item.state})
     return Outcome(item, notices)
 
 
-def return_item(*, session: Session, item_id: int, telegram_id: int, reason: str, tz: tzinfo) -> Outcome:
+def return_item(*, session: Session, item_id: int, actor: Actor, reason: str, tz: tzinfo) -> Outcome:
     """退回 at the current step, with a reason the proposer reads."""
     reason = reason.strip()
     if not reason:
         raise AgendaError("退回须说明理由。")
-    item, actor = _reviewable(session, item_id, telegram_id)
+    item, reviewer = _reviewable(session, item_id, actor)
     step = item.state
-    item.state, item.return_reason, item.returned_by_person_id = ItemState.RETURNED.value, reason, actor.person_id
-    audit.record(session, actor_telegram_id=telegram_id, action="returned", entity="agenda_item", entity_id=item.id,
+    item.state, item.return_reason, item.returned_by_person_id = ItemState.RETURNED.value, reason, reviewer.person_id
+    record_audit(session, actor, action="returned", entity="agenda_item", entity_id=item.id,
                  detail={"step": step, "reason": reason})
-    text = f"议题被{actor.name}退回({step}):{item_label(item, tz)}\n理由:{reason}"
-    notices = [Notice(text, item.proposer.telegram_id, recipient=f"提出人{item.proposer.name}",
-                      person_id=item.proposer_person_id)]
-    if item.overseer_person_id != actor.person_id:
-        notices.append(Notice(text, item.overseer.telegram_id, recipient=f"分管副区长{item.overseer.name}",
-                              person_id=item.overseer_person_id))
+    text = f"议题被{reviewer.name}退回({step}):{item_label(item, tz)}\n理由:{reason}"
+    notices = [Notice(text, person_id=item.proposer_person_id, recipient=f"提出人{item.proposer.name}")]
+    if item.overseer_person_id != reviewer.person_id:
+        notices.append(Notice(text, person_id=item.overseer_person_id, recipient=f"分管副区长{item.overseer.name}"))
     return Outcome(item, notices)
 
 
@@ -382,14 +382,12 @@ def return_item(*, session: Session, item_id: int, telegram_id: int, reason: str
 
 
 def review_request(
-    item: AgendaItem, tz: tzinfo, *, reviewer_telegram_id: int, reviewer_name: str, handed_over_from: str | None = None,
-    reviewer_person_id: int | None = None,
+    item: AgendaItem, tz: tzinfo, *, reviewer_person_id: int, reviewer_name: str, handed_over_from: str | None = None,
 ) -> Notice:
     """The 分管副区长's 请审核 message, with the buttons' item id."""
     via = f"(由{handed_over_from}转交)" if handed_over_from else ""
-    return Notice(f"请审核议题{via}:{item_label(item, tz)}\n{item_details(item)}", reviewer_telegram_id,
-                  review_item_id=item.id, attachment_file_id=item.legality_file_id, recipient=f"分管副区长{reviewer_name}",
-                  person_id=reviewer_person_id)
+    return Notice(f"请审核议题{via}:{item_label(item, tz)}\n{item_details(item)}", person_id=reviewer_person_id,
+                  review_item_id=item.id, attachment_file_id=item.legality_file_id, recipient=f"分管副区长{reviewer_name}")
 
 
 def _as_recipient(member: StaffMember) -> str:
@@ -447,18 +445,13 @@ def meeting_agenda(*, session: Session, meeting: Meeting) -> tuple[list[AgendaIt
     return scheduled, pending
 
 
-def my_unit_items(*, session: Session, telegram_id: int) -> list[AgendaItem]:
-    member = find_member(session=session, telegram_id=telegram_id)
-    if member is None:
-        raise AgendaError("您尚未登记在区政府人员名录中,请联系区政府办公室登记。")
-    return items_of_unit(session, member.unit)
+def my_unit_items(*, session: Session, actor: Actor) -> list[AgendaItem]:
+    return items_of_unit(session, _member(session, actor).unit)
 
 
-def items_waiting_for(*, session: Session, telegram_id: int) -> list[AgendaItem]:
+def items_waiting_for(*, session: Session, actor: Actor) -> list[AgendaItem]:
     """Items whose next step is this person's: reviews, approvals, and their own unsent drafts."""
-    member = find_member(session=session, telegram_id=telegram_id)
-    if member is None:
-        raise AgendaError("您尚未登记在区政府人员名录中,请联系区政府办公室登记。")
+    member = _member(session, actor)
     waiting = items_in_state(session, ItemState.OVERSEER_REVIEW, overseer_person_id=member.person_id)
     if member.role in APPROVER_ROLES:
         waiting += [i for i in items_in_state(session, ItemState.LEADER_APPROVAL) if i.overseer_person_id != member.person_id]

@@ -1,5 +1,5 @@
-"""A leave decision's notices as the web console sends them (web/notices_out.py: plain text over
-Telegram, by Telegram id): the same notices the bot's 同意/退回 buttons send
+"""A leave decision's notices as the web console sends them (web/notices_out.py: plain text, on each
+person's messengers): the same notices the bot's 同意/退回 buttons send
 (office/leave_notices.py `decision_notices`), each card as its headline and a one-line summary.
 """
 
@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from office import leave_notices
 from office.leave import Decision, FiledLeave
 from office.notices import Notice
-from storage.people import Person
 
 
 def leave_summary(leave: FiledLeave) -> str:
@@ -25,14 +24,6 @@ def _text(notice: leave_notices.LeaveNotice, leave: FiledLeave) -> str:
 
 
 def decision_notices(*, session: Session, decision: Decision) -> list[Notice]:
-    """One per notice; a person with no Telegram account is left out (the web sends over Telegram only)."""
-    notices = []
-    for notice in leave_notices.decision_notices(session=session, decision=decision):
-        telegram_id = None
-        if notice.person_id is not None:
-            person = session.get(Person, notice.person_id)
-            telegram_id = person.telegram_id if person is not None else None
-            if telegram_id is None:
-                continue
-        notices.append(Notice(_text(notice, decision.leave), telegram_id, recipient=notice.recipient))
-    return notices
+    """One per notice, to the same person (or the office group)."""
+    return [Notice(_text(notice, decision.leave), person_id=notice.person_id, recipient=notice.recipient)
+            for notice in leave_notices.decision_notices(session=session, decision=decision)]

@@ -12,6 +12,7 @@ from datetime import datetime, tzinfo
 
 from sqlalchemy.orm import Session
 
+from office.actors import Actor, record_audit
 from office.dates import format_day
 from office.deadlines import close_source_deadlines
 from office.reminders import AlertPolicy
@@ -24,7 +25,6 @@ from office.meetings import (
     meeting_label,
 )
 from office.notices import Notice
-from storage import audit
 from storage.agenda import ItemState, Meeting, items_of_meeting, meeting_by_id, meeting_exists
 
 OPEN_STATES = [ItemState.DRAFT, ItemState.OVERSEER_REVIEW, ItemState.LEADER_APPROVAL, ItemState.SCHEDULED]
@@ -35,14 +35,14 @@ def move_meeting(
     session: Session,
     meeting_id: int,
     starts_at: datetime,
-    actor_telegram_id: int | None,
+    actor: Actor | None,
     admin_ids: Iterable[int],
     tz: tzinfo,
     now: datetime,
     policy: AlertPolicy | None = None,
 ) -> tuple[Meeting, list[Notice]]:
     """Move the meeting to `starts_at`; returns it and the notices for the proposers of its open items."""
-    _check_office(session, actor_telegram_id, admin_ids)
+    _check_office(session, actor, admin_ids)
     if starts_at.tzinfo is None:
         raise ValueError("starts_at must be time-zone aware")
     meeting = meeting_by_id(session, meeting_id)
@@ -62,16 +62,16 @@ def move_meeting(
     old = meeting.starts_at
     meeting.starts_at = starts_at
     session.flush()
-    audit.record(session, actor_telegram_id=actor_telegram_id, action="moved", entity="meeting", entity_id=meeting.id,
+    record_audit(session, actor, action="moved", entity="meeting", entity_id=meeting.id,
                  detail={"from": old.isoformat(), "to": starts_at.isoformat()})
     close_source_deadlines(session=session, source_type="meeting", source_id=meeting.id, state="cancelled",
-                           actor_telegram_id=actor_telegram_id, now=now)
-    _add_materials_deadline(session, meeting, actor_telegram_id, now, policy)
+                           actor=actor, now=now)
+    _add_materials_deadline(session, meeting, actor, now, policy)
     due = materials_due(meeting)
     due_text = f",议题材料报送截止改为 {format_moment(due, tz)}" if due else ""
     notices = []
     for item in items_of_meeting(session, meeting.id, states=OPEN_STATES):
         item.due_at = due
         notices.append(Notice(f"会议改期:{before} 改为 {meeting_label(meeting, tz)}{due_text}(议题「{item.title}」)。",
-                              item.proposer.telegram_id, recipient=f"「{item.title}」的提出人{item.proposer.name}"))
+                              person_id=item.proposer_person_id, recipient=f"「{item.title}」的提出人{item.proposer.name}"))
     return meeting, notices

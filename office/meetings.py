@@ -21,12 +21,12 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy.orm import Session
 
+from office.actors import Actor, record_audit, recorded_actor
 from office.dates import format_day
 from office.deadlines import add_deadline, agenda_deadline, close_source_deadlines
 from office.reminders import AlertPolicy
 from office.directory import StaffMember, all_members, is_admin, members_with_role
 from office.notices import Notice
-from storage import audit
 from storage.agenda import ItemState, Meeting, MeetingType, items_of_meeting, meeting_by_id, meeting_exists, meetings_between
 from storage.people import Role
 
@@ -84,11 +84,11 @@ def meeting_label(meeting: Meeting, tz: tzinfo) -> str:
     return f"{format_moment(meeting.starts_at, tz)} {meeting.kind}{cancelled}(#{meeting.id}{place}{chair})"
 
 
-def _check_office(session: Session, actor_telegram_id: int | None, admin_ids: Iterable[int]) -> None:
+def _check_office(session: Session, actor: Actor | None, admin_ids: Iterable[int]) -> None:
     # The command line (no actor) is run by the operator on the server and acts as the office.
-    if actor_telegram_id is None:
+    if actor is None:
         return
-    if not is_admin(session=session, telegram_id=actor_telegram_id, settings_admin_ids=admin_ids):
+    if not is_admin(session=session, actor=actor, settings_admin_ids=admin_ids):
         raise MeetingError("只有区政府办公室可以登记或取消会议。")
 
 
@@ -116,13 +116,14 @@ def register_meetings(
     place: str,
     chair_name: str | None,
     weeks: int,
-    actor_telegram_id: int | None,
+    actor: Actor | None,
     admin_ids: Iterable[int],
     now: datetime,
     policy: AlertPolicy | None = None,
 ) -> list[Meeting]:
-    """Register one meeting, or `weeks` weekly meetings at the same local time, all or none."""
-    _check_office(session, actor_telegram_id, admin_ids)
+    """Register one meeting, or `weeks` weekly meetings at the same local time, all or none.
+    `actor` None is the command line's operator."""
+    _check_office(session, actor, admin_ids)
     if starts_at.tzinfo is None:
         raise ValueError("starts_at must be time-zone aware")
     if not 1 <= weeks <= MAX_SERIES_WEEKS:
@@ -132,6 +133,7 @@ def register_meetings(
     if len(place.strip()) > MAX_PLACE:
         raise MeetingError(f"会议地点太长(最多 {MAX_PLACE} 字)。")
     chair = _resolve_chair(session, kind, chair_name)
+    creator = recorded_actor(session, actor)
     meetings: list[Meeting] = []
     for week in range(weeks):
         # Aware arithmetic in the caller's zone keeps the wall-clock time across weeks.
@@ -144,27 +146,28 @@ def register_meetings(
             place=place.strip(),
             chair_person_id=chair.person_id,
             series_id=meetings[0].id if meetings else None,
-            created_by_telegram_id=actor_telegram_id,
+            created_by_person_id=creator.person_id,
+            created_by_telegram_id=creator.telegram_id,
         )
         session.add(meeting)
         session.flush()
         if weeks > 1 and not meetings:
             meeting.series_id = meeting.id
-        audit.record(
+        record_audit(
             session,
-            actor_telegram_id=actor_telegram_id,
+            actor,
             action="created",
             entity="meeting",
             entity_id=meeting.id,
             detail={"kind": kind.value, "starts_at": moment.isoformat(), "place": meeting.place, "chair": chair.name},
         )
-        _add_materials_deadline(session, meeting, actor_telegram_id, now, policy)
+        _add_materials_deadline(session, meeting, actor, now, policy)
         meetings.append(meeting)
     return meetings
 
 
 def _add_materials_deadline(
-    session: Session, meeting: Meeting, actor_telegram_id: int | None, now: datetime, policy: AlertPolicy | None
+    session: Session, meeting: Meeting, actor: Actor | None, now: datetime, policy: AlertPolicy | None
 ) -> None:
     due = materials_due(meeting)
     if due is None:
@@ -179,7 +182,7 @@ def _add_materials_deadline(
         source_id=meeting.id,
         responsible_person_id=None,
         responsible_unit=OFFICE_UNIT,
-        actor_telegram_id=actor_telegram_id,
+        actor=actor,
         now=now,
         policy=policy,
     )
@@ -190,13 +193,13 @@ def cancel_meeting(
     session: Session,
     meeting_id: int,
     reason: str,
-    actor_telegram_id: int | None,
+    actor: Actor | None,
     admin_ids: Iterable[int],
     tz: tzinfo,
     now: datetime,
 ) -> tuple[Meeting, list[Notice]]:
     """Cancel a meeting: its deadline is closed and its open items are returned to their proposers."""
-    _check_office(session, actor_telegram_id, admin_ids)
+    _check_office(session, actor, admin_ids)
     meeting = meeting_by_id(session, meeting_id)
     if meeting is None:
         raise MeetingError(f"没有编号为 {meeting_id} 的会议。")
@@ -204,25 +207,17 @@ def cancel_meeting(
         raise MeetingError("该会议已经取消。")
     reason = reason.strip() or "未说明"
     meeting.cancelled, meeting.cancel_reason = True, reason
-    audit.record(
-        session, actor_telegram_id=actor_telegram_id, action="cancelled", entity="meeting", entity_id=meeting.id,
-        detail={"reason": reason},
-    )
-    close_source_deadlines(
-        session=session, source_type="meeting", source_id=meeting.id, state="cancelled", actor_telegram_id=actor_telegram_id,
-        now=now,
-    )
+    record_audit(session, actor, action="cancelled", entity="meeting", entity_id=meeting.id, detail={"reason": reason})
+    close_source_deadlines(session=session, source_type="meeting", source_id=meeting.id, state="cancelled", actor=actor,
+                           now=now)
     notices = []
     open_states = [ItemState.DRAFT, ItemState.OVERSEER_REVIEW, ItemState.LEADER_APPROVAL, ItemState.SCHEDULED]
     for item in items_of_meeting(session, meeting.id, states=open_states):
         item.state, item.return_reason, item.position = ItemState.RETURNED.value, f"会议已取消:{reason}", None
-        audit.record(
-            session, actor_telegram_id=actor_telegram_id, action="returned", entity="agenda_item", entity_id=item.id,
-            detail={"reason": item.return_reason},
-        )
+        record_audit(session, actor, action="returned", entity="agenda_item", entity_id=item.id,
+                     detail={"reason": item.return_reason})
         notices.append(Notice(f"议题「{item.title}」已退回:{meeting_label(meeting, tz)}已取消({reason})。",
-                              item.proposer.telegram_id, recipient=f"「{item.title}」的提出人{item.proposer.name}",
-                              person_id=item.proposer_person_id))
+                              person_id=item.proposer_person_id, recipient=f"「{item.title}」的提出人{item.proposer.name}"))
     return meeting, notices
 
 

@@ -7,13 +7,14 @@ admin moves every undecided leave approval and every agenda review waiting for t
 the new one, who must hold a role that may take that step (a 区长 approval goes to the 区长 …)
 and must not be the filer of a report it moves (a clerk promoted to head of the unit). Every move is
 audited; the old person's buttons stop working because each press is checked, under a row lock,
-against the approver stored now.
+against the approver stored now. Either person may be named by any of their accounts (a Telegram id,
+钉钉:userid) or, from the web console, by person id.
 
 Example::
 
     with db.transaction() as session:
-        moved = reassign_open_decisions(session=session, actor_telegram_id=9001,
-                                        from_telegram_id=2001, to_telegram_id=2005, now=now, tz=settings.tz)
+        moved = reassign_open_decisions(session=session, actor=Actor.telegram(9001), predecessor=Actor.telegram(2001),
+                                        successor=Actor.on(DINGTALK, "manager4521"), now=now, tz=settings.tz)
     moved.leave_approvals    # ((approval id, FiledLeave), …): send the new approver the cards
 """
 
@@ -24,15 +25,22 @@ from datetime import datetime, tzinfo
 
 from sqlalchemy.orm import Session
 
+from office.actors import Actor, acting_person, record_audit
 from office.agenda import review_request
-from office.directory import VICE_MAYOR_ROLES, DirectoryError, StaffMember, find_member, move_oversight
+from office.directory import (
+    VICE_MAYOR_ROLES,
+    DirectoryError,
+    StaffMember,
+    account_text,
+    acting_member,
+    move_oversight,
+)
 from office.leave import FiledLeave, leave_of
 from office.leave_routing import OVERSEER_LABEL, ROLES_FOR_LABEL
 from office.notices import Notice
-from storage import audit
 from storage.agenda import ItemState, items_in_state
 from storage.leaves import LeaveApproval, pending_approvals_of_person, report_by_id
-from storage.people import Person, person_by_telegram_id
+from storage.people import Person
 
 
 @dataclass(frozen=True)
@@ -46,30 +54,38 @@ class Reassignment:
         return len(self.leave_approvals) + len(self.agenda_reviews)
 
 
+def _as_typed(named: Actor) -> str:
+    """The person as the admin named them: 1001, 钉钉:manager4521, or (web console) 人员编号 7."""
+    if named.channel is not None and named.account is not None:
+        return account_text(named.channel, named.account)
+    return f"人员编号 {named.person_id}"
+
+
 def reassign_open_decisions(
     *,
     session: Session,
-    actor_telegram_id: int | None,
-    from_telegram_id: int,
-    to_telegram_id: int,
+    actor: Actor | None,
+    predecessor: Actor,
+    successor: Actor,
     now: datetime,
     tz: tzinfo,
 ) -> Reassignment:
-    """Move everything waiting for `from_telegram_id` (in or out of the directory) to the active
-    member `to_telegram_id`; all or nothing (DirectoryError names what blocks the move). Reviews
-    for meetings that have started or been cancelled stay where they are: nobody can act on them."""
-    predecessor = person_by_telegram_id(session, from_telegram_id, active_only=False)
-    if predecessor is None:
-        raise DirectoryError(f"未找到 Telegram ID {from_telegram_id} 的人员")
-    successor = find_member(session=session, telegram_id=to_telegram_id)
-    if successor is None:
-        raise DirectoryError(f"接替人 Telegram ID {to_telegram_id} 不在名录中,请先登记")
-    if successor.person_id == predecessor.id:
+    """Move everything waiting for `predecessor` (in or out of the directory) to the active member
+    `successor`; all or nothing (DirectoryError names what blocks the move). Reviews for meetings
+    that have started or been cancelled stay where they are: nobody can act on them. `actor` None
+    is the command line's operator."""
+    predecessor_person = acting_person(session, predecessor, active_only=False)
+    if predecessor_person is None:
+        raise DirectoryError(f"未找到 {_as_typed(predecessor)} 的人员")
+    successor_member = acting_member(session=session, actor=successor)
+    if successor_member is None:
+        raise DirectoryError(f"接替人 {_as_typed(successor)} 不在名录中,请先登记")
+    if successor_member.person_id == predecessor_person.id:
         raise DirectoryError("原审批人和接替人是同一人")
-    handover = _Handover(session, actor_telegram_id, predecessor, successor, None)
+    handover = _Handover(session, actor, predecessor_person, successor_member, None)
     moved_leaves = handover.leave_approvals()
     reviews = handover.agenda_reviews(now, tz)
-    return _reassignment(session, successor, moved_leaves, reviews)
+    return _reassignment(session, successor_member, moved_leaves, reviews)
 
 
 @dataclass(frozen=True)
@@ -93,21 +109,19 @@ class UnitTransfer:
 
 
 def transfer_unit(
-    *, session: Session, actor_telegram_id: int | None, unit: str, to_telegram_id: int, now: datetime, tz: tzinfo
+    *, session: Session, actor: Actor | None, unit: str, successor: Actor, now: datetime, tz: tzinfo
 ) -> UnitTransfer:
     """`/staff transfer UNIT NEW`: NEW becomes the one 分管副区长 of UNIT (the directory refuses a
     second one), and the unit's open reviews and 分管 approvals that waited for the former 分管
     follow the unit, as a filing made now would be routed."""
-    successor, former = move_oversight(session=session, actor_telegram_id=actor_telegram_id, unit=unit,
-                                       to_telegram_id=to_telegram_id)
+    new_overseer, former = move_oversight(session=session, actor=actor, unit=unit, successor=successor)
     moved_leaves, reviews = [], []
     for member in former:
-        predecessor = person_by_telegram_id(session, member.telegram_id)
-        handover = _Handover(session, actor_telegram_id, predecessor, successor, unit.strip())
+        handover = _Handover(session, actor, session.get(Person, member.person_id), new_overseer, unit.strip())
         moved_leaves += handover.leave_approvals()
         reviews += handover.agenda_reviews(now, tz)
     return UnitTransfer(unit=unit.strip(), former=tuple(former),
-                        moved=_reassignment(session, successor, moved_leaves, reviews))
+                        moved=_reassignment(session, new_overseer, moved_leaves, reviews))
 
 
 @dataclass(frozen=True)
@@ -116,17 +130,17 @@ class _Handover:
     concerns that unit as its 分管副区长."""
 
     session: Session
-    actor: int | None
+    actor: Actor | None
     predecessor: Person
     successor: StaffMember
     unit: str | None
 
     def _audit(self, entity: str, entity_id: int) -> None:
-        detail = {"from": self.predecessor.telegram_id, "to": self.successor.telegram_id}
+        # Person ids, as the directory's own "oversight_transferred" rows name them.
+        detail: dict = {"from": self.predecessor.id, "to": self.successor.person_id}
         if self.unit is not None:
             detail["unit"] = self.unit
-        audit.record(self.session, actor_telegram_id=self.actor, action="reassigned", entity=entity,
-                     entity_id=entity_id, detail=detail)
+        record_audit(self.session, self.actor, action="reassigned", entity=entity, entity_id=entity_id, detail=detail)
 
     def _concerns_unit(self, approval: LeaveApproval) -> bool:
         return self.unit is None or (approval.label == OVERSEER_LABEL and approval.report.person.unit == self.unit)
@@ -165,9 +179,8 @@ class _Handover:
                 raise DirectoryError(f"议题 #{item.id} 是{successor.name}本人提交的,不能由本人审核,请另选接替人")
             item.overseer_person_id = successor.person_id
             self._audit("agenda_item", item.id)
-            reviews.append(review_request(item, tz, reviewer_telegram_id=successor.telegram_id,
-                                          reviewer_name=successor.name, handed_over_from=self.predecessor.name,
-                                          reviewer_person_id=successor.person_id))
+            reviews.append(review_request(item, tz, reviewer_person_id=successor.person_id,
+                                          reviewer_name=successor.name, handed_over_from=self.predecessor.name))
         return reviews
 
 

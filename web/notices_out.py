@@ -40,7 +40,7 @@ def _addressed(services: Services, notices: list[Notice]) -> tuple[list[Message]
             addressed = notices_of(session, [notice], services.settings)
             if addressed:
                 messages += addressed
-            elif notice.person_id is None and notice.telegram_id is None:
+            elif notice.person_id is None:
                 nowhere.append("区政府办公室群(未配置 OFFICE_CHAT_ID)")
             else:
                 nowhere.append(f"{notice.recipient or '收件人'}(未登记任何通讯账号)")

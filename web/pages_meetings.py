@@ -56,7 +56,7 @@ def register(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore
                 session=session, kind=parse_meeting_type(str(form.get("kind", ""))),
                 starts_at=starts_at, place=str(form.get("place", "")),
                 chair_name=str(form.get("chair", "")).strip() or None, weeks=weeks,
-                actor_telegram_id=viewer.member.telegram_id, admin_ids=services.settings.admin_telegram_ids,
+                actor=viewer.actor, admin_ids=services.settings.admin_telegram_ids,
                 now=services.now(), policy=services.alert_policy,
             )
             labels = [meeting_label(m, tz) for m in created]
@@ -75,7 +75,7 @@ def cancel(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore[n
         with services.db.transaction() as session:
             meeting, notices = cancel_meeting(
                 session=session, meeting_id=int(request.path_params["meeting_id"]),
-                reason=str(form.get("reason", "")), actor_telegram_id=viewer.member.telegram_id,
+                reason=str(form.get("reason", "")), actor=viewer.actor,
                 admin_ids=services.settings.admin_telegram_ids, tz=services.settings.tz, now=services.now())
             label = meeting_label(meeting, services.settings.tz)
     except MeetingError as exc:
@@ -92,7 +92,7 @@ def move(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore[no-
         with services.db.transaction() as session:
             meeting, notices = move_meeting(
                 session=session, meeting_id=request.path_params["meeting_id"], starts_at=starts_at,
-                actor_telegram_id=viewer.member.telegram_id, admin_ids=services.settings.admin_telegram_ids, tz=tz,
+                actor=viewer.actor, admin_ids=services.settings.admin_telegram_ids, tz=tz,
                 now=services.now(), policy=services.alert_policy)
             label = meeting_label(meeting, tz)
     except (DateError, MeetingError, UnreadableTime) as exc:

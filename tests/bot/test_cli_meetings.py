@@ -15,10 +15,10 @@ from storage.people import Role
 def test_export_picks_one_of_two_meetings_of_a_type_by_time_or_number(db, tmp_path, monkeypatch, capsys, clock):
     day = clock.now().date() + timedelta(days=10)
     with db.transaction() as session:
-        add_member(session=session, actor_telegram_id=None, telegram_id=1, name="王区长", unit="区政府", role=Role.MAYOR)
+        add_member(session=session, actor=None, telegram_id=1, name="王区长", unit="区政府", role=Role.MAYOR)
         for hour, place in ((9, "第一会议室"), (15, "第二会议室")):
             register_meetings(session=session, kind=MeetingType.MAYOR_TOPIC, starts_at=datetime.combine(day, time(hour), clock.tz),
-                              place=place, chair_name=None, weeks=1, actor_telegram_id=None, admin_ids=(), now=clock.now())
+                              place=place, chair_name=None, weeks=1, actor=None, admin_ids=(), now=clock.now())
     monkeypatch.setenv("DATABASE_URL", db.url)
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     monkeypatch.setenv("CLOCK_SHIFT_SECONDS", str(clock.shift.total_seconds()))

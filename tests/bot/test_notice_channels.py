@@ -17,9 +17,9 @@ from storage.people import Role
 def test_a_person_on_two_channels_gets_one_notice_on_each(db, tmp_path):
     services = Services(settings=Settings(_env_file=None, data_dir=tmp_path, database_url=db.url), db=db)
     with db.transaction() as session:
-        both = add_member(session=session, actor_telegram_id=None, telegram_id=1001, dingtalk_id="manager4521",
+        both = add_member(session=session, actor=None, telegram_id=1001, dingtalk_id="manager4521",
                           name="王副区长", unit="区政府", role=Role.VICE_MAYOR)
-        telegram_only = add_member(session=session, actor_telegram_id=None, telegram_id=1002, name="孙局长",
+        telegram_only = add_member(session=session, actor=None, telegram_id=1002, name="孙局长",
                                    unit="区财政局", role=Role.UNIT_HEAD)
     reply = Reply.say("请审批:孙局长 出差")
     with db.transaction() as session:

@@ -18,6 +18,7 @@ from handlers.conversation import Conversation
 from handlers.messages import Incoming, Response
 from handlers.meetings import parse_meeting_line
 from office import notices as office
+from office.actors import Actor
 from office.directory import add_member
 from office.meeting_moves import move_meeting
 from office.meetings import MeetingError
@@ -75,8 +76,13 @@ class Office:
 
     def send(self, who: int, text: str = "", *, button: str | None = None, file_id: str = "",
              file_name: str = "") -> Response:
+        return self.send_on("telegram", str(who), text, button=button, file_id=file_id, file_name=file_name)
+
+    def send_on(self, channel: str, account: str, text: str = "", *, button: str | None = None, file_id: str = "",
+                file_name: str = "") -> Response:
+        """A private message (or button press) from `account` on `channel`."""
         self._update += 1
-        incoming = Incoming("telegram", str(who), True, str(who), text=text, button=button,
+        incoming = Incoming(channel, account, True, account, text=text, button=button,
                             update_id=str(self._update), file_id=file_id, file_name=file_name)
         response = self.core.respond(incoming)
         self.core.delivered(incoming)
@@ -91,7 +97,7 @@ def _directory(db) -> None:  # type: ignore[no-untyped-def]
             (OFFICE, "钱主任", "区政府办公室", Role.OFFICE, (), None),
             (HEAD, "孙局长", "区财政局", Role.UNIT_HEAD, (), None),
         ):
-            add_member(session=session, actor_telegram_id=None, telegram_id=telegram_id, dingtalk_id=dingtalk,
+            add_member(session=session, actor=None, telegram_id=telegram_id, dingtalk_id=dingtalk,
                        name=name, unit=unit, role=role, oversees=oversees)
 
 
@@ -176,7 +182,7 @@ def test_a_meeting_moved_while_the_form_is_open_is_judged_as_it_is_now(db, tmp_p
     bot.send(OFFICE, f"/meeting {(clock.now().date() + timedelta(days=10)).isoformat()} 09:00 常务会议")
     question = _file_until_article_50(bot, (clock.now().date() + timedelta(days=10)).isoformat())
     with db.transaction() as session:
-        move_meeting(session=session, meeting_id=1, starts_at=clock.now() + timedelta(days=1), actor_telegram_id=OFFICE,
+        move_meeting(session=session, meeting_id=1, starts_at=clock.now() + timedelta(days=1), actor=Actor.telegram(OFFICE),
                      admin_ids=(), tz=TZ, now=clock.now())
     for _ in range(6):
         question = bot.send(HEAD, button=_button(question, "否"))
@@ -202,3 +208,74 @@ def test_cancelling_a_meeting_returns_its_items_and_tells_their_proposers(db, tm
     assert (told.chat_id, told.recipient) == (str(HEAD), "「关于老旧小区改造的请示」的提出人孙局长")
     assert "已取消(改期)" in told.reply.text.plain() and cancelled.undelivered and cancelled.delivered
     assert "会议已取消:改期" in _text(bot.send(HEAD, "/agenda mine"))
+
+
+def _dingtalk_directory(db) -> None:  # type: ignore[no-untyped-def]
+    """Everyone on DingTalk only: the 区长, 区文旅局's 分管副区长 and 正职, an office member."""
+    with db.transaction() as session:
+        for account, name, unit, role, oversees in (
+            ("mayor-ding", "陈区长", "区政府", Role.MAYOR, ()),
+            ("qian-fu", "钱副区长", "区政府", Role.VICE_MAYOR, ("区文旅局",)),
+            ("wenlv-head", "冯局长", "区文旅局", Role.UNIT_HEAD, ()),
+            ("office-ding", "冯干事", "区政府办公室", Role.OFFICE, ()),
+        ):
+            add_member(session=session, actor=None, dingtalk_id=account, name=name, unit=unit, role=role,
+                       oversees=oversees)
+
+
+def _on_dingtalk(response: Response) -> list[tuple[str, list[str]]]:
+    """(DingTalk account, button labels) of each notice the response sends."""
+    return [(n.chat_id, [b.label for row in n.reply.buttons for b in row]) for n in response.notices
+            if n.channel == "dingtalk"]
+
+
+def _dingtalk_review_request(bot: Office, day: str) -> Response:
+    """On DingTalk only: the office registers a 常务会议 on `day`, 冯局长 files and submits an item."""
+    ding = "dingtalk"
+    assert "已登记 1 次会议" in _text(bot.send_on(ding, "office-ding", f"/meeting {day} 09:00 常务会议 第一会议室"))
+    plan = bot.send_on(ding, "wenlv-head", f"/agenda {day} 常务会议 关于文旅节的请示")
+    assert "分管副区长:钱副区长;汇报人:冯局长" in _text(plan)
+    units = bot.send_on(ding, "wenlv-head", "举办首届文旅节")
+    major = bot.send_on(ding, "wenlv-head", button=_button(units, "不涉及"))
+    question = bot.send_on(ding, "wenlv-head", button=_button(major, "都不是"))
+    for _ in range(6):
+        question = bot.send_on(ding, "wenlv-head", button=_button(question, "否"))
+    assert "草稿已保存" in _text(question)
+    return bot.send_on(ding, "wenlv-head", button=_button(question, "提交审核"))
+
+
+def _pass_button(submitted: Response) -> str:
+    return next(b.data for n in submitted.notices for row in n.reply.buttons for b in row if b.label == "通过")
+
+
+@pytest.mark.clock
+def test_staff_on_dingtalk_only_register_a_meeting_and_take_an_item_onto_its_agenda(db, tmp_path, clock):
+    _dingtalk_directory(db)
+    bot = Office(db, tmp_path, clock)
+    submitted = _dingtalk_review_request(bot, (clock.now().date() + timedelta(days=10)).isoformat())
+    assert "待分管副区长钱副区长审核" in _text(submitted)
+    assert _on_dingtalk(submitted) == [("qian-fu", ["通过", "退回"])]
+
+    reviewed = bot.send_on("dingtalk", "qian-fu", button=_pass_button(submitted))
+    assert reviewed.toast == "已通过" and "当前状态:待区长/常务副区长批准" in _text(reviewed)
+    assert ("mayor-ding", ["通过", "退回"]) in _on_dingtalk(reviewed) and ("wenlv-head", []) in _on_dingtalk(reviewed)
+
+    approved = bot.send_on("dingtalk", "mayor-ding", button=_pass_button(submitted))
+    assert approved.toast == "已通过" and "当前状态:已列入议程" in _text(approved)
+    assert {account for account, _ in _on_dingtalk(approved)} == {"wenlv-head", "qian-fu"}
+    assert "已列入议程" in _text(bot.send_on("dingtalk", "wenlv-head", "/agenda mine"))
+
+
+@pytest.mark.clock
+def test_a_dingtalk_account_the_directory_does_not_know_files_reviews_and_registers_nothing(db, tmp_path, clock):
+    _dingtalk_directory(db)
+    bot = Office(db, tmp_path, clock)
+    day = (clock.now().date() + timedelta(days=10)).isoformat()
+    assert "只有区政府办公室" in _text(bot.send_on("dingtalk", "stranger", f"/meeting {day} 09:00 常务会议"))
+    submitted = _dingtalk_review_request(bot, day)
+    filing = bot.send_on("dingtalk", "stranger", f"/agenda {day} 常务会议 关于景区票价的请示")
+    assert "请联系区政府办公室登记" in _text(filing)
+    assert "请联系区政府办公室登记" in _text(bot.send_on("dingtalk", "stranger", "/agenda todo"))
+    refused = bot.send_on("dingtalk", "stranger", button=_pass_button(submitted))
+    assert refused.replies[0].alert and "待分管副区长钱副区长审核,您无权操作" in _text(refused)
+    assert "待分管副区长审核" in _text(bot.send_on("dingtalk", "wenlv-head", "/agenda mine"))

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from office.actors import Actor
 from office.agenda import approve_item, file_item, return_item, submit_item
 from office.agenda_checks import ARTICLE_50, ItemFacts
 from office.directory import add_member
 from office.meetings import register_meetings
+from office.notices import Notice
 from storage.agenda import MeetingType
 from storage.people import Role
 
@@ -29,10 +31,31 @@ PEOPLE = (
 
 
 def seed_directory(db) -> None:
+    """PEOPLE on Telegram; `db.person_ids` maps their Telegram ids to their person ids."""
     with db.transaction() as session:
-        for telegram_id, name, unit, role, oversees in PEOPLE:
-            add_member(session=session, actor_telegram_id=None, telegram_id=telegram_id, name=name, unit=unit,
-                       role=role, oversees=oversees)
+        db.person_ids = {
+            telegram_id: add_member(session=session, actor=None, telegram_id=telegram_id, name=name, unit=unit,
+                                    role=role, oversees=oversees).person_id
+            for telegram_id, name, unit, role, oversees in PEOPLE
+        }
+
+
+def add_dingtalk_member(db, account: str, name: str, unit: str, role: Role, oversees=()) -> int:
+    """Register someone on DingTalk only (no Telegram account); returns their person id."""
+    with db.transaction() as session:
+        return add_member(session=session, actor=None, dingtalk_id=account, name=name, unit=unit, role=role,
+                          oversees=oversees).person_id
+
+
+def as_actor(who: int | Actor) -> Actor:
+    """A seed person by Telegram id (or an Actor as given, e.g. someone on DingTalk)."""
+    return who if isinstance(who, Actor) else Actor.telegram(who)
+
+
+def addressees(db, notices: list[Notice]) -> list[int | None]:
+    """Whom each notice is for, by the seed's Telegram ids (None: the office group)."""
+    telegram_of = {person_id: telegram_id for telegram_id, person_id in db.person_ids.items()}
+    return [None if n.person_id is None else telegram_of[n.person_id] for n in notices]
 
 
 DAY = date(2026, 12, 9)
@@ -51,7 +74,7 @@ def seed_meeting(db):
     with db.transaction() as session:
         meeting = register_meetings(
             session=session, kind=MeetingType.EXECUTIVE, starts_at=STARTS, place="第一会议室", chair_name=None, weeks=1,
-            actor_telegram_id=OFFICE, admin_ids=(), now=NOW,
+            actor=Actor.telegram(OFFICE), admin_ids=(), now=NOW,
         )[0]
     db.meeting_id = meeting.id
     return db
@@ -59,23 +82,23 @@ def seed_meeting(db):
 
 def file(db, *, who=HEAD, title="关于老旧小区改造的请示", now=NOW, **changes) -> int:
     with db.transaction() as session:
-        return file_item(session=session, telegram_id=who, meeting_id=db.meeting_id, title=title,
+        return file_item(session=session, actor=as_actor(who), meeting_id=db.meeting_id, title=title,
                          facts=facts(**changes), now=now, tz=TZ).id
 
 
 def submit(db, item_id, *, who=HEAD, now=NOW):
     with db.transaction() as session:
-        outcome = submit_item(session=session, item_id=item_id, telegram_id=who, now=now, tz=TZ)
+        outcome = submit_item(session=session, item_id=item_id, actor=as_actor(who), now=now, tz=TZ)
         return outcome.item.state, outcome.notices
 
 
 def approve(db, item_id, who, *, now=NOW):
     with db.transaction() as session:
-        outcome = approve_item(session=session, item_id=item_id, telegram_id=who, now=now, tz=TZ)
+        outcome = approve_item(session=session, item_id=item_id, actor=as_actor(who), now=now, tz=TZ)
         return outcome.item.state, outcome.notices
 
 
 def give_back(db, item_id, who, reason="材料不全"):
     with db.transaction() as session:
-        outcome = return_item(session=session, item_id=item_id, telegram_id=who, reason=reason, tz=TZ)
+        outcome = return_item(session=session, item_id=item_id, actor=as_actor(who), reason=reason, tz=TZ)
         return outcome.item.state, outcome.notices

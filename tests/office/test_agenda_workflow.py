@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from agenda_seed import (
     CLERK, DAY, DUE, EXEC_VICE, HEAD, MAYOR, NOW, OFFICE, OTHER_HEAD, OTHER_VICE, STARTS, TZ, VICE,
-    approve, facts, file, give_back, seed_meeting, submit,
+    addressees, approve, facts, file, give_back, seed_meeting, submit,
 )
+from office.actors import Actor
 from office.agenda import (
     AgendaError,
     delete_draft,
@@ -41,7 +42,7 @@ def state_of(db, item_id):
 def test_plan_shows_people_and_due_time_before_anything_is_written(meeting_db):
     with meeting_db.transaction() as session:
         meeting_id = meeting_for_filing(session=session, day=DAY, pick=MeetingPick(kind=MeetingType.EXECUTIVE), tz=TZ)
-        plan = plan_filing(session=session, telegram_id=HEAD, meeting_id=meeting_id,
+        plan = plan_filing(session=session, actor=Actor.telegram(HEAD), meeting_id=meeting_id,
                            title=" 关于老旧小区改造的请示 ", now=NOW, tz=TZ)
         assert session.scalars(select(AgendaItem)).all() == []
     assert (plan.title, plan.unit, plan.overseer_name, plan.reporter_name) == ("关于老旧小区改造的请示", "区财政局", "赵副区长", "孙局长")
@@ -54,16 +55,16 @@ def test_full_chain_puts_the_item_on_the_agenda(meeting_db):
 
     state, notices = submit(meeting_db, item_id)
     assert state == ItemState.OVERSEER_REVIEW
-    assert [(n.telegram_id, n.review_item_id) for n in notices] == [(VICE, item_id)]
+    assert (addressees(meeting_db, notices), [n.review_item_id for n in notices]) == ([VICE], [item_id])
 
     state, notices = approve(meeting_db, item_id, VICE)
     assert state == ItemState.LEADER_APPROVAL
-    assert {n.telegram_id for n in notices if n.review_item_id == item_id} == {MAYOR, EXEC_VICE}
-    assert any(n.telegram_id == HEAD and "通过" in n.text for n in notices)
+    assert set(addressees(meeting_db, [n for n in notices if n.review_item_id == item_id])) == {MAYOR, EXEC_VICE}
+    assert any(to == HEAD and "通过" in n.text for to, n in zip(addressees(meeting_db, notices), notices))
 
     state, notices = approve(meeting_db, item_id, MAYOR)
     assert state == ItemState.SCHEDULED
-    assert {n.telegram_id for n in notices} == {HEAD, VICE, None}  # None: the office group
+    assert set(addressees(meeting_db, notices)) == {HEAD, VICE, None}  # None: the office group
     assert "议程第 1 项" in notices[0].text
 
     with meeting_db.transaction() as session:
@@ -131,7 +132,7 @@ def test_the_reviewer_cannot_also_approve(meeting_db):
     item_id = file(meeting_db, who=OFFICE, title="关于会议室改造的请示")
     submit(meeting_db, item_id, who=OFFICE)
     _, notices = approve(meeting_db, item_id, EXEC_VICE)
-    assert {n.telegram_id for n in notices if n.review_item_id} == {MAYOR}
+    assert addressees(meeting_db, [n for n in notices if n.review_item_id]) == [MAYOR]
     with pytest.raises(AgendaError, match="审核人不能同时批准"):
         approve(meeting_db, item_id, EXEC_VICE)
 
@@ -146,7 +147,7 @@ def test_return_with_a_reason_at_any_step(meeting_db, step_reviewers):
         give_back(meeting_db, item_id, step_reviewers[-1], reason="  ")
     state, notices = give_back(meeting_db, item_id, step_reviewers[-1], reason="请补充资金测算")
     assert state == ItemState.RETURNED
-    assert any(n.telegram_id == HEAD and "请补充资金测算" in n.text for n in notices)
+    assert any(to == HEAD and "请补充资金测算" in n.text for to, n in zip(addressees(meeting_db, notices), notices))
     with pytest.raises(AgendaError, match="没有待办的审核"):
         approve(meeting_db, item_id, step_reviewers[-1])
     # The title is free again once the item was returned.
@@ -173,8 +174,8 @@ def test_urgent_late_item_is_flagged_to_the_office_and_the_approvers(meeting_db)
     late = DUE + timedelta(hours=1)
     item_id = file(meeting_db, now=late, urgent=True, urgent_reason="寒潮应急供暖")
     _, notices = submit(meeting_db, item_id, now=late)
-    flagged = {n.telegram_id for n in notices if "特殊紧急" in n.text and n.review_item_id is None}
-    assert flagged == {None, MAYOR, EXEC_VICE}
+    flagged = addressees(meeting_db, [n for n in notices if "特殊紧急" in n.text and n.review_item_id is None])
+    assert set(flagged) == {None, MAYOR, EXEC_VICE}
 
 
 def test_duplicate_title_for_one_meeting_is_refused(meeting_db):
@@ -211,12 +212,12 @@ def test_unknown_day_and_past_or_cancelled_meetings(meeting_db):
         with pytest.raises(AgendaError, match="没有区长专题会议"):
             meeting_for_filing(session=session, day=DAY, pick=MeetingPick(kind=MeetingType.MAYOR_TOPIC), tz=TZ)
         with pytest.raises(AgendaError, match="没有编号为 999 的会议"):
-            plan_filing(session=session, telegram_id=HEAD, meeting_id=999, title="x", now=NOW, tz=TZ)
+            plan_filing(session=session, actor=Actor.telegram(HEAD), meeting_id=999, title="x", now=NOW, tz=TZ)
     with pytest.raises(AgendaError, match="已经召开"):
         file(meeting_db, now=STARTS + timedelta(minutes=1), urgent=True, urgent_reason="x")
     item_id = file(meeting_db)
     with meeting_db.transaction() as session:
-        cancel_meeting(session=session, meeting_id=meeting_db.meeting_id, reason="改期", actor_telegram_id=OFFICE,
+        cancel_meeting(session=session, meeting_id=meeting_db.meeting_id, reason="改期", actor=Actor.telegram(OFFICE),
                        admin_ids=(), tz=TZ, now=NOW)
     assert state_of(meeting_db, item_id) == ItemState.RETURNED
     with pytest.raises(AgendaError, match="已取消"):
@@ -231,14 +232,14 @@ def test_unit_without_vice_mayor_or_head_is_told_what_to_register(meeting_db):
     from storage.people import Role
 
     with meeting_db.transaction() as session:
-        add_member(session=session, actor_telegram_id=None, telegram_id=50, name="冯局长", unit="区文旅局", role=Role.UNIT_HEAD)
+        add_member(session=session, actor=None, telegram_id=50, name="冯局长", unit="区文旅局", role=Role.UNIT_HEAD)
     with pytest.raises(AgendaError, match="没有区文旅局的分管副区长"):
         file(meeting_db, who=50)
 
 
 def _file_for(db, unit, *, who=OFFICE, title="关于区财政局预算调整的请示"):
     with db.transaction() as session:
-        return file_item(session=session, telegram_id=who, meeting_id=db.meeting_id, title=title, facts=facts(),
+        return file_item(session=session, actor=Actor.telegram(who), meeting_id=db.meeting_id, title=title, facts=facts(),
                          now=NOW, tz=TZ, on_behalf_of=unit).id
 
 
@@ -251,11 +252,12 @@ def test_the_office_files_for_a_unit_which_takes_that_units_route(meeting_db):
         drafted = session.scalars(select(AuditEntry).where(AuditEntry.action == "drafted")).one()
         assert drafted.detail["on_behalf_of"] == "区财政局"
     _, notices = submit(meeting_db, item_id, who=OFFICE)
-    assert [(n.telegram_id, n.review_item_id) for n in notices if n.review_item_id] == [(VICE, item_id)]
-    [told] = [n for n in notices if n.telegram_id == HEAD]
+    reviews = [n for n in notices if n.review_item_id]
+    assert (addressees(meeting_db, reviews), [n.review_item_id for n in reviews]) == ([VICE], [item_id])
+    [told] = [n for to, n in zip(addressees(meeting_db, notices), notices) if to == HEAD]
     assert "区政府办公室钱主任代区财政局报送议题" in told.text and "第五十二条" in told.text
     with meeting_db.transaction() as session:
-        assert [i.id for i in my_unit_items(session=session, telegram_id=HEAD)] == [item_id]
+        assert [i.id for i in my_unit_items(session=session, actor=Actor.telegram(HEAD))] == [item_id]
 
 
 def test_only_the_office_files_for_another_unit_and_only_for_a_routable_one(meeting_db):
@@ -264,7 +266,7 @@ def test_only_the_office_files_for_another_unit_and_only_for_a_routable_one(meet
     with pytest.raises(AgendaError, match="没有区文旅局的分管副区长"):
         _file_for(meeting_db, "区文旅局")
     with meeting_db.transaction() as session:
-        update_member(session=session, actor_telegram_id=None, telegram_id=EXEC_VICE, oversees=())
+        update_member(session=session, actor=None, telegram_id=EXEC_VICE, oversees=())
     with pytest.raises(AgendaError, match="没有区政府办公室的分管副区长.*代 区财政局"):
         file(meeting_db, who=OFFICE)  # the office's own unit has no 分管 now: it is told how to file for a unit
 
@@ -274,7 +276,7 @@ def test_drafts_belong_to_their_proposer(meeting_db):
     with pytest.raises(AgendaError, match="只有提交该议题的人"):
         submit(meeting_db, item_id, who=OTHER_HEAD)
     with meeting_db.transaction() as session:
-        assert delete_draft(session=session, item_id=item_id, telegram_id=HEAD) == "关于老旧小区改造的请示"
+        assert delete_draft(session=session, item_id=item_id, actor=Actor.telegram(HEAD)) == "关于老旧小区改造的请示"
     with meeting_db.transaction() as session:
         assert session.get(AgendaItem, item_id) is None
 
@@ -286,13 +288,13 @@ def test_views_my_unit_and_waiting_for_me(meeting_db):
     other = file(meeting_db, who=OTHER_HEAD, title="关于产业园规划的请示")
     submit(meeting_db, other, who=OTHER_HEAD)
     with meeting_db.transaction() as session:
-        assert {i.id for i in my_unit_items(session=session, telegram_id=CLERK)} == {draft, sent}
-        assert [i.id for i in items_waiting_for(session=session, telegram_id=VICE)] == [sent]
-        assert [i.id for i in items_waiting_for(session=session, telegram_id=HEAD)] == [draft]
-        assert items_waiting_for(session=session, telegram_id=MAYOR) == []
+        assert {i.id for i in my_unit_items(session=session, actor=Actor.telegram(CLERK))} == {draft, sent}
+        assert [i.id for i in items_waiting_for(session=session, actor=Actor.telegram(VICE))] == [sent]
+        assert [i.id for i in items_waiting_for(session=session, actor=Actor.telegram(HEAD))] == [draft]
+        assert items_waiting_for(session=session, actor=Actor.telegram(MAYOR)) == []
     approve(meeting_db, sent, VICE)
     with meeting_db.transaction() as session:
-        assert [i.id for i in items_waiting_for(session=session, telegram_id=MAYOR)] == [sent]
+        assert [i.id for i in items_waiting_for(session=session, actor=Actor.telegram(MAYOR))] == [sent]
 
 
 @pytest.mark.parametrize("step", ["review", "approval"])

@@ -7,13 +7,15 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from agenda_seed import CLERK, MAYOR, NOW, OFFICE, TZ, seed_directory
+from agenda_seed import CLERK, MAYOR, NOW, OFFICE, TZ, add_dingtalk_member, seed_directory
+from office.actors import Actor
 from office.meetings import (
     MeetingError, MeetingPick, cancel_meeting, find_meeting, parse_meeting_pick, parse_meeting_type, register_meetings,
 )
 from storage.agenda import Meeting, MeetingType
 from storage.audit import AuditEntry
 from storage.deadlines import Deadline
+from storage.people import DINGTALK, Role
 
 WED_9 = datetime(2026, 12, 9, 9, 0, tzinfo=TZ)
 
@@ -28,7 +30,7 @@ def register(db, kind=MeetingType.EXECUTIVE, starts_at=WED_9, weeks=1, actor=OFF
     with db.transaction() as session:
         meetings = register_meetings(
             session=session, kind=kind, starts_at=starts_at, place="区政府第一会议室", chair_name=chair, weeks=weeks,
-            actor_telegram_id=actor, admin_ids=admin_ids, now=NOW,
+            actor=None if actor is None else Actor.telegram(actor), admin_ids=admin_ids, now=NOW,
         )
         return [(m.id, m.starts_at, m.chair.name, m.series_id) for m in meetings]
 
@@ -138,9 +140,9 @@ def test_cancelling_closes_the_deadline(office_db):
     [(meeting_id, *_)] = register(office_db)
     with office_db.transaction() as session:
         with pytest.raises(MeetingError, match="只有区政府办公室"):
-            cancel_meeting(session=session, meeting_id=meeting_id, reason="x", actor_telegram_id=MAYOR + 100, admin_ids=(), tz=TZ, now=NOW)
+            cancel_meeting(session=session, meeting_id=meeting_id, reason="x", actor=Actor.telegram(MAYOR + 100), admin_ids=(), tz=TZ, now=NOW)
     with office_db.transaction() as session:
-        cancel_meeting(session=session, meeting_id=meeting_id, reason="改期", actor_telegram_id=OFFICE, admin_ids=(), tz=TZ, now=NOW)
+        cancel_meeting(session=session, meeting_id=meeting_id, reason="改期", actor=Actor.telegram(OFFICE), admin_ids=(), tz=TZ, now=NOW)
     [deadline] = deadlines(office_db)
     assert deadline.state == "cancelled"
     with office_db.transaction() as session:
@@ -150,3 +152,34 @@ def test_cancelling_closes_the_deadline(office_db):
     [(new_id, *_)] = register(office_db)
     with office_db.transaction() as session:
         assert find_meeting(session=session, day=date(2026, 12, 9), tz=TZ).id == new_id
+
+
+def test_an_office_member_on_dingtalk_only_registers_and_cancels_a_meeting(office_db):
+    office = add_dingtalk_member(office_db, "office-ding", "冯干事", "区政府办公室", Role.OFFICE)
+    on_dingtalk = Actor.on(DINGTALK, "office-ding")
+    with office_db.transaction() as session:
+        [meeting] = register_meetings(session=session, kind=MeetingType.EXECUTIVE, starts_at=WED_9, place="第一会议室",
+                                      chair_name=None, weeks=1, actor=on_dingtalk, admin_ids=(), now=NOW)
+        meeting_id = meeting.id
+        assert (meeting.created_by_person_id, meeting.created_by_telegram_id) == (office, None)
+        cancel_meeting(session=session, meeting_id=meeting_id, reason="改期", actor=on_dingtalk, admin_ids=(), tz=TZ,
+                       now=NOW)
+    with office_db.transaction() as session:
+        rows = session.scalars(select(AuditEntry).where(AuditEntry.entity == "meeting").order_by(AuditEntry.id))
+        assert [(r.action, r.actor_person_id, r.actor_telegram_id) for r in rows] == [
+            ("created", office, None), ("cancelled", office, None)]
+
+
+@pytest.mark.parametrize("account", ["stranger", str(OFFICE)], ids=["unknown", "a Telegram id typed as DingTalk"])
+def test_a_dingtalk_account_outside_the_office_registers_no_meeting(office_db, account):
+    with pytest.raises(MeetingError, match="只有区政府办公室"):
+        with office_db.transaction() as session:
+            register_meetings(session=session, kind=MeetingType.EXECUTIVE, starts_at=WED_9, place="", chair_name=None,
+                              weeks=1, actor=Actor.on(DINGTALK, account), admin_ids=[OFFICE], now=NOW)
+
+
+def test_a_meeting_registered_by_an_administrator_outside_the_directory_names_their_telegram_id(office_db):
+    with office_db.transaction() as session:
+        [meeting] = register_meetings(session=session, kind=MeetingType.EXECUTIVE, starts_at=WED_9, place="",
+                                      chair_name=None, weeks=1, actor=Actor.telegram(9001), admin_ids=[9001], now=NOW)
+        assert (meeting.created_by_person_id, meeting.created_by_telegram_id) == (None, 9001)

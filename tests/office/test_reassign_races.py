@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from agenda_seed import HEAD, NOW, OTHER_VICE, TZ, VICE, file, seed_meeting, submit
+from office.actors import Actor
 from office.agenda import approve_item
 from office.directory import DirectoryError, add_member, members_with_role
 from office.leave import LeaveError, LeaveRequest, decide_leave, file_leave
@@ -45,13 +46,13 @@ def _in_thread(work):
 
 def _reassign(db):
     with db.transaction() as session:
-        return reassign_open_decisions(session=session, actor_telegram_id=None, from_telegram_id=VICE,
-                                       to_telegram_id=OTHER_VICE, now=NOW, tz=TZ)
+        return reassign_open_decisions(session=session, actor=None, predecessor=Actor.telegram(VICE),
+                                       successor=Actor.telegram(OTHER_VICE), now=NOW, tz=TZ)
 
 
 def test_the_old_approver_cannot_decide_what_is_being_handed_over(office_db):
     start = NOW.date() + timedelta(days=3)
-    request = LeaveRequest(telegram_id=HEAD, kind="出差", start=start, end=start + timedelta(days=1),
+    request = LeaveRequest(person_id=office_db.person_ids[HEAD], kind="出差", start=start, end=start + timedelta(days=1),
                            destination="上海", reason="参加长三角协作会")
     with office_db.transaction() as session:
         leave = file_leave(session=session, request=request, now=NOW)
@@ -60,12 +61,13 @@ def test_the_old_approver_cannot_decide_what_is_being_handed_over(office_db):
 
     def old_approver_presses():
         with office_db.transaction() as session:
-            decide_leave(session=session, approval_id=approval_id, actor_telegram_id=VICE, approve=True, note=None, now=NOW)
+            decide_leave(session=session, approval_id=approval_id, actor=Actor.telegram(VICE), approve=True, note=None,
+                         now=NOW)
 
     thread, errors = _in_thread(old_approver_presses)
     with office_db.transaction() as session:
-        reassign_open_decisions(session=session, actor_telegram_id=None, from_telegram_id=VICE,
-                                to_telegram_id=OTHER_VICE, now=NOW, tz=TZ)
+        reassign_open_decisions(session=session, actor=None, predecessor=Actor.telegram(VICE),
+                                successor=Actor.telegram(OTHER_VICE), now=NOW, tz=TZ)
         thread.start()
         time.sleep(HOLD_SECONDS)
     thread.join(30)
@@ -81,7 +83,7 @@ def test_a_review_passed_meanwhile_is_not_handed_over(office_db):
     moved = {}
     thread, errors = _in_thread(lambda: moved.setdefault("result", _reassign(office_db)))
     with office_db.transaction() as session:
-        approve_item(session=session, item_id=item_id, telegram_id=VICE, now=NOW, tz=TZ)  # 审核通过
+        approve_item(session=session, item_id=item_id, actor=Actor.telegram(VICE), now=NOW, tz=TZ)  # 审核通过
         thread.start()
         time.sleep(HOLD_SECONDS)
     thread.join(30)
@@ -94,7 +96,7 @@ def test_a_review_passed_meanwhile_is_not_handed_over(office_db):
 def test_two_admins_registering_a_mayor_at_once_register_one(db):
     def add(telegram_id):
         with db.transaction() as session:
-            add_member(session=session, actor_telegram_id=None, telegram_id=telegram_id, name=f"区长{telegram_id}",
+            add_member(session=session, actor=None, telegram_id=telegram_id, name=f"区长{telegram_id}",
                        unit="区政府", role=Role.MAYOR)
             time.sleep(HOLD_SECONDS)
 
