@@ -9,7 +9,16 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from office.console_access import Viewer
-from office.directory import DirectoryError, add_member, all_members, parse_role, remove_member, update_member
+from office.actors import Actor
+from office.directory import (
+    DirectoryError,
+    add_member,
+    all_members,
+    parse_account,
+    parse_role,
+    remove_member,
+    update_member,
+)
 from office.leave_decision_notices import leave_summary
 from office.notices import Notice
 from office.reassign import reassign_open_decisions
@@ -78,19 +87,21 @@ def remove(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore[n
 def hand_over(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore[no-untyped-def]
     services = services_of(request)
     try:
+        # The successor as chat commands name them: 1001, or 钉钉:manager4521 for someone on DingTalk only.
+        named = Actor.on(*parse_account(str(form.get("successor", ""))))
         with services.db.transaction() as session:
             moved = reassign_open_decisions(
-                session=session, actor_telegram_id=viewer.member.telegram_id,
-                from_telegram_id=request.path_params["telegram_id"], to_telegram_id=_telegram_id(form, "successor"),
-                now=services.now(), tz=services.settings.tz)
+                session=session, actor=viewer.actor, predecessor=Actor.telegram(request.path_params["telegram_id"]),
+                successor=named, now=services.now(), tz=services.settings.tz)
     except DirectoryError as exc:
         return Outcome(str(exc), back="/staff", refused=True)
     successor = moved.successor
     notices = [Notice(f"您有一件转交来的请假申请待审批:{leave_summary(leave)}。请在机器人或工作台「审批」中处理。",
-                      successor.telegram_id, recipient=f"接替人{successor.name}")
+                      person_id=successor.person_id, recipient=f"接替人{successor.name}")
                for _, leave in moved.leave_approvals]
     # The bot's review requests carry 同意/退回 buttons; from the web they go as text pointing to /agenda.
-    notices += [Notice(f"{notice.text}\n(请在机器人中发送 /agenda 处理)", notice.telegram_id, recipient=notice.recipient)
+    notices += [Notice(f"{notice.text}\n(请在机器人中发送 /agenda 处理)", person_id=notice.person_id,
+                       recipient=notice.recipient)
                 for notice in moved.agenda_reviews]
     return Outcome(f"已将 {moved.count} 件待办转交给{successor.label}。", back="/staff", notices=notices)
 
