@@ -73,7 +73,7 @@ class AlertWorld:
         with db.transaction() as session:
             person_ids = {}
             for telegram_id in self.people:
-                member = add_member(session=session, actor_telegram_id=None, telegram_id=telegram_id,
+                member = add_member(session=session, actor=None, telegram_id=telegram_id,
                                     name=f"员工{telegram_id}", unit="区财政局", role=Role.STAFF)
                 person_ids[telegram_id] = member.person_id
             for n in range(reminders):
@@ -82,7 +82,7 @@ class AlertWorld:
                 deadline = add_deadline(
                     session=session, title=f"压测期限 {n}", due_at=send_at + timedelta(minutes=2), kind="custom",
                     rule_article=None, source_type=None, source_id=None, responsible_person_id=person_ids[chat],
-                    responsible_unit=None, actor_telegram_id=None, policy=POLICY, now=first_at - timedelta(seconds=1),
+                    responsible_unit=None, actor=None, policy=POLICY, now=first_at - timedelta(seconds=1),
                 )
                 self.expected.add((chat, deadline.id))
         db.dispose()

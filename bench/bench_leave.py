@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from office.actors import Actor  # noqa: E402
 from office.directory import add_member  # noqa: E402
 from office.leave import LeaveRequest, decide_leave, file_leave  # noqa: E402
 from storage.audit import AuditEntry  # noqa: E402
@@ -37,7 +38,7 @@ from storage.db import Database  # noqa: E402
 from storage.deadlines import Deadline  # noqa: E402
 from storage.leaves import LeaveApproval, LeaveReport  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
-from storage.people import Role  # noqa: E402
+from storage.people import Role, person_by_telegram_id  # noqa: E402
 
 USERS, REPORTS_EACH, HEADS = 50, 20, 40
 MAYOR, VICE_BASE, HEAD_BASE, OVERSEER_BASE = 1, 100, 1000, 5000
@@ -48,17 +49,17 @@ def seed(db: Database) -> list[int]:
     """The directory: one 区长, four overseeing 副区长, 40 heads and 10 filing 副区长; returns the filers."""
     filers = []
     with db.transaction() as session:
-        add_member(session=session, actor_telegram_id=None, telegram_id=MAYOR, name="区长", unit="区政府", role=Role.MAYOR)
+        add_member(session=session, actor=None, telegram_id=MAYOR, name="区长", unit="区政府", role=Role.MAYOR)
         for i in range(4):
             units = [f"单位{u}" for u in range(HEADS) if u % 4 == i]
-            add_member(session=session, actor_telegram_id=None, telegram_id=OVERSEER_BASE + i, name=f"分管{i}",
+            add_member(session=session, actor=None, telegram_id=OVERSEER_BASE + i, name=f"分管{i}",
                        unit="区政府", role=Role.VICE_MAYOR, oversees=units)
         for u in range(HEADS):
-            add_member(session=session, actor_telegram_id=None, telegram_id=HEAD_BASE + u, name=f"正职{u}",
+            add_member(session=session, actor=None, telegram_id=HEAD_BASE + u, name=f"正职{u}",
                        unit=f"单位{u}", role=Role.UNIT_HEAD)
             filers.append(HEAD_BASE + u)
         for v in range(USERS - HEADS):
-            add_member(session=session, actor_telegram_id=None, telegram_id=VICE_BASE + v, name=f"副区长{v}",
+            add_member(session=session, actor=None, telegram_id=VICE_BASE + v, name=f"副区长{v}",
                        unit="区政府", role=Role.VICE_MAYOR)
             filers.append(VICE_BASE + v)
     return filers
@@ -67,7 +68,9 @@ def seed(db: Database) -> list[int]:
 def user_session(db: Database, filer: int, errors: list[str], outcome: Counter) -> None:
     overseer = OVERSEER_BASE + (filer - HEAD_BASE) % 4 if filer >= HEAD_BASE else None
     for i in range(REPORTS_EACH):
-        request = LeaveRequest(telegram_id=filer, kind="出差", start=NOW.date() + timedelta(days=1 + 3 * i),
+        with db.transaction() as session:
+            filer_id = person_by_telegram_id(session, filer).id
+        request = LeaveRequest(person_id=filer_id, kind="出差", start=NOW.date() + timedelta(days=1 + 3 * i),
                                end=NOW.date() + timedelta(days=2 + 3 * i), destination="上海", reason=f"压测 {i}")
         try:
             with db.transaction() as session:
@@ -76,7 +79,7 @@ def user_session(db: Database, filer: int, errors: list[str], outcome: Counter) 
             for approval in leave.approvals:
                 actor = MAYOR if approval.label == "区长" else overseer
                 with db.transaction() as session:
-                    decide_leave(session=session, approval_id=approval.id, actor_telegram_id=actor,
+                    decide_leave(session=session, approval_id=approval.id, actor=Actor.telegram(actor),
                                  approve=not reject, note=None, now=NOW)
                 if reject:
                     break

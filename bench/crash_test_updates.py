@@ -66,7 +66,7 @@ def _seed(database_url: str, people: list[int]) -> None:
     upgrade(db.engine)
     with db.transaction() as session:
         for telegram_id in people:
-            add_member(session=session, actor_telegram_id=None, telegram_id=telegram_id, name=f"员工{telegram_id}",
+            add_member(session=session, actor=None, telegram_id=telegram_id, name=f"员工{telegram_id}",
                        unit="区财政局", role=Role.STAFF)
     db.dispose()
 

@@ -71,7 +71,7 @@ def _remove(args: argparse.Namespace) -> int:
     except (DocumentError, ValueError) as error:
         return _fail(str(error))
     with Services.create().db.transaction() as session:
-        audit.record(session, actor_telegram_id=None, action="removed", entity="document", entity_id=0,
+        audit.record(session, action="removed", entity="document", entity_id=0,
                      detail={"key": document.key, "title": document.title, "source": document.source})
     print(f"已删除:{document.title}({len(document.articles)} 条),机器人不再引用它。")
     print(f"要恢复,请运行 officebot ingest {document.source or '文件路径'}")

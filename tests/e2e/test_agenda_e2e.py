@@ -35,7 +35,7 @@ def bot(start_bot):
             (HEAD, "孙局长", "区财政局", Role.UNIT_HEAD, ()),
             (OTHER_HEAD, "吴主任", "区发改委", Role.UNIT_HEAD, ()),
         ):
-            add_member(session=session, actor_telegram_id=None, telegram_id=telegram_id, name=name, unit=unit,
+            add_member(session=session, actor=None, telegram_id=telegram_id, name=name, unit=unit,
                        role=role, oversees=oversees)
             bot.user(telegram_id, name)
     database.dispose()

@@ -70,12 +70,12 @@ def console(emulator, clock, rules_index, tmp_path):  # type: ignore[no-untyped-
     services = Services.create(Settings(_env_file=None, data_dir=tmp_path / "data"), clock=clock)
     today = clock.now().date()
     with services.db.transaction() as session:
-        for telegram_id, name, unit, role, oversees in PEOPLE:
-            add_member(session=session, actor_telegram_id=None, telegram_id=telegram_id, name=name, unit=unit,
-                       role=role, oversees=oversees)
+        members = {telegram_id: add_member(session=session, actor=None, telegram_id=telegram_id, name=name,
+                                           unit=unit, role=role, oversees=oversees)
+                   for telegram_id, name, unit, role, oversees in PEOPLE}
         # A 部门正职's 外出学习 within the district needs his 分管副区长 only (routing, office/leave_routing.py).
         file_leave(session=session, now=clock.now(), request=LeaveRequest(
-            telegram_id=HEAD, kind="出差", start=today + timedelta(days=7), end=today + timedelta(days=8),
+            person_id=members[HEAD].person_id, kind="出差", start=today + timedelta(days=7), end=today + timedelta(days=8),
             destination="上海", reason="参加长三角协作会"))
     services.db.dispose()
     log = open(tmp_path / "web.log", "w", encoding="utf-8")  # noqa: SIM115 - closed below
