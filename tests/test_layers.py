@@ -18,7 +18,7 @@ CORE_FLOWS = ("handlers/messages.py", "handlers/conversation.py", "handlers/form
               "handlers/leave.py", "handlers/leave_form.py", "handlers/leave_card.py", "handlers/leave_decisions.py",
               "handlers/leave_lists.py", "handlers/leave_text.py", "handlers/leave_notify.py",
               "handlers/meetings.py", "handlers/agenda.py", "handlers/agenda_form.py", "handlers/agenda_review.py",
-              "handlers/agenda_views.py", "handlers/agenda_notify.py", "handlers/agenda_sender.py")
+              "handlers/agenda_views.py", "handlers/agenda_notify.py")
 
 
 def imported_modules(path: Path) -> set[str]:
