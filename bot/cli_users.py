@@ -8,7 +8,7 @@ Try it::
     officebot users add --dingtalk-id manager7788 --name 李四 --role 工作人员 --unit 区财政局
     officebot users list
     officebot users remove --telegram-id 1001
-    officebot users reassign --from 1001 --to 1005
+    officebot users reassign --from 1001 --to 钉钉:manager4521
     officebot users transfer --unit 区财政局 --to 1005
     officebot export leaves --csv leaves.csv
 
@@ -20,8 +20,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from storage.people import Role
+
+if TYPE_CHECKING:
+    from office.actors import Actor
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -54,13 +58,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     remove.set_defaults(func=_remove)
 
     reassign = actions.add_parser("reassign", help="把某人待办的请假审批和议题审核转交接替人")
-    reassign.add_argument("--from", dest="from_id", type=int, required=True, help="原审批人 Telegram ID")
-    reassign.add_argument("--to", dest="to_id", type=int, required=True, help="接替人 Telegram ID")
+    reassign.add_argument("--from", dest="predecessor", type=_person, required=True,
+                          help="原审批人 ID(Telegram 数字 ID,或 钉钉:用户ID)")
+    reassign.add_argument("--to", dest="successor", type=_person, required=True,
+                          help="接替人 ID(Telegram 数字 ID,或 钉钉:用户ID)")
     reassign.set_defaults(func=_reassign)
 
     transfer = actions.add_parser("transfer", help="把单位的分管移交给另一位副区长(一个单位只有一位分管副区长)")
     transfer.add_argument("--unit", required=True, help="单位")
-    transfer.add_argument("--to", dest="to_id", type=int, required=True, help="新分管副区长 Telegram ID")
+    transfer.add_argument("--to", dest="successor", type=_person, required=True,
+                          help="新分管副区长 ID(Telegram 数字 ID,或 钉钉:用户ID)")
     transfer.set_defaults(func=_transfer)
 
     export = subparsers.add_parser("export", help="导出记录 (export leaves --csv)")
@@ -74,6 +81,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _account_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--telegram-id", type=int, help="Telegram 用户 ID(数字)")
     parser.add_argument("--dingtalk-id", help="钉钉用户 ID(userid,即机器人消息的 senderStaffId)")
+
+
+def _person(text: str) -> Actor:
+    """A person named as chat commands name them: 1001, or 钉钉:manager4521."""
+    from office.actors import Actor
+    from office.directory import DirectoryError, parse_account
+
+    try:
+        return Actor.on(*parse_account(text))
+    except DirectoryError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _accounts(args: argparse.Namespace) -> dict[str, object]:
@@ -107,7 +125,7 @@ def _add(args: argparse.Namespace) -> int:
     from office.directory import add_member, parse_role
 
     return _run(lambda session: "已登记:" + member_line(add_member(
-        session=session, actor_telegram_id=None, **_accounts(args), name=args.name,
+        session=session, actor=None, **_accounts(args), name=args.name,
         unit=args.unit, role=parse_role(args.role), oversees=_units(args.oversees) or (),
     )))
 
@@ -117,7 +135,7 @@ def _set(args: argparse.Namespace) -> int:
     from office.directory import parse_role, update_member
 
     return _run(lambda session: "已修改:" + member_line(update_member(
-        session=session, actor_telegram_id=None, **_accounts(args), name=args.name, unit=args.unit,
+        session=session, actor=None, **_accounts(args), name=args.name, unit=args.unit,
         role=parse_role(args.role) if args.role else None, oversees=_units(args.oversees),
     )))
 
@@ -134,7 +152,7 @@ def _remove(args: argparse.Namespace) -> int:
     from office.directory import remove_member
 
     return _run(lambda session: "已移出名录:" + remove_member(
-        session=session, actor_telegram_id=None, **_accounts(args)).name)
+        session=session, actor=None, **_accounts(args)).name)
 
 
 def _reassign(args: argparse.Namespace) -> int:
@@ -143,8 +161,8 @@ def _reassign(args: argparse.Namespace) -> int:
 
     def change(session) -> str:  # type: ignore[no-untyped-def]
         clock = get_settings().clock
-        moved = reassign_open_decisions(session=session, actor_telegram_id=None, from_telegram_id=args.from_id,
-                                        to_telegram_id=args.to_id, now=clock.now(), tz=clock.tz)
+        moved = reassign_open_decisions(session=session, actor=None, predecessor=args.predecessor,
+                                        successor=args.successor, now=clock.now(), tz=clock.tz)
         # No Telegram here: the successor finds them under /leaves and /agenda.
         return (f"已将 {moved.count} 项待办转交{moved.successor.name}(请假审批 {len(moved.leave_approvals)} 项,"
                 f"议题审核 {len(moved.agenda_reviews)} 项);接替人可在 /leaves 和 /agenda 中查看。")
@@ -158,7 +176,7 @@ def _transfer(args: argparse.Namespace) -> int:
 
     def change(session) -> str:  # type: ignore[no-untyped-def]
         clock = get_settings().clock
-        transfer = transfer_unit(session=session, actor_telegram_id=None, unit=args.unit, to_telegram_id=args.to_id,
+        transfer = transfer_unit(session=session, actor=None, unit=args.unit, successor=args.successor,
                                  now=clock.now(), tz=clock.tz)
         handed = "接替人可在 /leaves 和 /agenda 中查看转交的待办。" if transfer.moved.count else ""
         return transfer.describe() + handed

@@ -35,7 +35,7 @@ from handlers.conversation import Conversation
 from handlers.deadlines import alert_reply
 from handlers.html import escape, split_html
 from handlers.messages import APPEND, BOLD, Button, Incoming, Notice, Reply, Response, Rich
-from office.directory import ANONYMOUS_ADMIN_ID
+from office.actors import ANONYMOUS_ADMIN_ID
 from office.reminders import Claim
 
 logger = logging.getLogger(__name__)

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from handlers.forms import Turn
 from handlers.messages import Reply, Rich
 from handlers.senders import sender_is_admin, sender_member
+from office.actors import Actor
 from office.dates import format_day
 from office.deadline_commands import (
     Line,
@@ -83,8 +84,8 @@ def record_line(turn: Turn, command: str, line: Line, *, usage: bool = True) -> 
     try:
         planned = plan_line(turn, command, line)
         with turn.session.begin_nested():
-            recorded = record_deadline(session=turn.session, member=member, is_admin=admin, planned=planned,
-                                       target=line.target, now=now,
+            recorded = record_deadline(session=turn.session, actor=Actor.of(person_id=member.person_id),
+                                       is_admin=admin, planned=planned, target=line.target, now=now,
                                        policy=turn.services.alert_policy)
     except (LineError, DeadlineError) as error:
         return Reply.say(str(error) + (f"\n{USAGE[command]}" if usage else "")), False

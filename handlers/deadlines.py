@@ -24,6 +24,7 @@ from handlers.deadline_record import USAGE, format_moment, kind_line, record_lin
 from handlers.forms import Turn
 from handlers.messages import APPEND, Button, Reply, Response, Rich, bold
 from handlers.senders import refusal
+from office.actors import Actor
 from office.deadline_commands import LineError, parse_line
 from office.deadlines import DeadlineError, complete_deadline, open_deadlines_for, snooze_alerts
 from office.reminders import Claim
@@ -101,7 +102,7 @@ def _list(turn: Turn) -> Response:
         return Response([sender])
     member, admin = sender
     tz, now = turn.services.settings.tz, turn.now
-    views = open_deadlines_for(session=turn.session, member=member, is_admin=admin)
+    views = open_deadlines_for(session=turn.session, actor=Actor.of(person_id=member.person_id), is_admin=admin)
     if not views:
         return Response([Reply.say("没有未办结的期限。")])
     scope = "全部未办结期限" if admin else "本人及本单位未办结期限"
@@ -125,8 +126,8 @@ def _done(turn: Turn) -> Response:
         return Response([Reply.say(DONE_USAGE)])
     try:
         with turn.session.begin_nested():
-            deadline = complete_deadline(session=turn.session, deadline_id=int(argument), member=member,
-                                         actor_telegram_id=member.telegram_id, is_admin=admin, now=turn.now)
+            deadline = complete_deadline(session=turn.session, deadline_id=int(argument),
+                                         actor=Actor.of(person_id=member.person_id), is_admin=admin, now=turn.now)
     except DeadlineError as error:
         return Response([Reply.say(str(error))])
     return Response([Reply.say(f"✅ 期限 #{argument} 已办结:{deadline.title}。提醒已停止。")])
@@ -142,19 +143,17 @@ def _alert_button(turn: Turn) -> Response:
     if isinstance(sender, Reply):
         return Response([sender])
     member, admin = sender
-    tz = turn.services.settings.tz
+    actor, tz = Actor.of(person_id=member.person_id), turn.services.settings.tz
     try:
         with turn.session.begin_nested():
             if action == "done":
-                complete_deadline(session=turn.session, deadline_id=deadline_id, member=member,
-                                  actor_telegram_id=member.telegram_id, is_admin=admin, now=turn.now)
+                complete_deadline(session=turn.session, deadline_id=deadline_id, actor=actor, is_admin=admin,
+                                  now=turn.now)
                 until = None
             else:
                 _, until = snooze_alerts(
                     session=turn.session, deadline_id=deadline_id, chats=[(incoming.channel, incoming.chat_id)],
-                    member=member,
-                    actor_telegram_id=member.telegram_id, is_admin=admin, calendar=turn.services.workdays, tz=tz,
-                    now=turn.now,
+                    actor=actor, is_admin=admin, calendar=turn.services.workdays, tz=tz, now=turn.now,
                 )
     except DeadlineError as error:
         return Response([refusal(incoming, str(error))])

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from handlers.messages import Incoming, Reply, Rich
 from office.actors import Actor
-from office.directory import StaffMember, find_member, is_admin
+from office.directory import StaffMember, acting_member, is_admin
 
 NOT_REGISTERED = "您尚未登记在区政府人员名录中,请联系区政府办公室登记。"
 ANONYMOUS_REFUSED = "匿名管理员身份无法确认是谁,请用个人账号私聊机器人办理。"
@@ -22,14 +22,6 @@ def refusal(incoming: Incoming, text: str) -> Reply:
     return Reply(Rich.of(text), alert=incoming.button is not None)
 
 
-def sender_member(session: Session, incoming: Incoming) -> StaffMember | Reply:
-    """The sender's directory entry, or the refusal to send them."""
-    if incoming.account is None:
-        return refusal(incoming, ANONYMOUS_REFUSED)
-    member = find_member(session=session, channel=incoming.channel, account=incoming.account)
-    return member if member is not None else refusal(incoming, NOT_REGISTERED)
-
-
 def sender_actor(incoming: Incoming) -> Actor | Reply:
     """The sender as office operations take them (they look the person up themselves), or the refusal
     for Telegram's anonymous group admin."""
@@ -38,6 +30,15 @@ def sender_actor(incoming: Incoming) -> Actor | Reply:
     return Actor.on(incoming.channel, incoming.account)
 
 
+def sender_member(session: Session, incoming: Incoming) -> StaffMember | Reply:
+    """The sender's directory entry, or the refusal to send them."""
+    actor = sender_actor(incoming)
+    if isinstance(actor, Reply):
+        return actor
+    member = acting_member(session=session, actor=actor)
+    return member if member is not None else refusal(incoming, NOT_REGISTERED)
+
+
 def sender_is_admin(session: Session, incoming: Incoming, *, settings_admin_ids: list[int]) -> bool:
-    return incoming.account is not None and is_admin(
-        session=session, actor=Actor.on(incoming.channel, incoming.account), settings_admin_ids=settings_admin_ids)
+    actor = sender_actor(incoming)
+    return isinstance(actor, Actor) and is_admin(session=session, actor=actor, settings_admin_ids=settings_admin_ids)

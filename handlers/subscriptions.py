@@ -16,7 +16,8 @@ from __future__ import annotations
 from handlers.forms import Turn
 from handlers.messages import Reply, Response
 from handlers.senders import ANONYMOUS_REFUSED, sender_is_admin, sender_member
-from office.directory import TELEGRAM, StaffMember
+from office.actors import Actor
+from office.directory import StaffMember
 from office.subscriptions import (
     KIND_CHOICES,
     SubscriptionError,
@@ -66,13 +67,14 @@ def handle(turn: Turn) -> Response:
         return Response([Reply.say(refused)])
     incoming = turn.incoming
     chat = {"channel": incoming.channel, "chat_id": incoming.chat_id}
-    actor = int(incoming.account) if incoming.channel == TELEGRAM and (incoming.account or "").isdecimal() else None
+    assert incoming.account is not None  # `_refusal` turned the anonymous admin away
+    actor = Actor.on(incoming.channel, incoming.account)
     try:
         kinds = parse_kinds(incoming.arguments.split())
     except SubscriptionError as error:
         return Response([Reply.say(str(error))])
     if incoming.command == "unsubscribe":
-        ended = unsubscribe(session=turn.session, **chat, kinds=kinds or None, actor_telegram_id=actor)
+        ended = unsubscribe(session=turn.session, **chat, kinds=kinds or None, actor=actor)
         current = subscribed_kinds(session=turn.session, **chat)
         if not ended:
             return Response([Reply.say("本群没有订阅这些类型的提醒。")])
@@ -82,7 +84,7 @@ def handle(turn: Turn) -> Response:
         current = subscribed_kinds(session=turn.session, **chat)
         now_text = _labels(current) if current else "无"
         return Response([Reply.say(f"本群当前订阅:{now_text}。\n用法:/subscribe 类型…(可选:{KIND_CHOICES})")])
-    added = subscribe(session=turn.session, **chat, kinds=kinds, actor_telegram_id=actor, now=turn.now,
+    added = subscribe(session=turn.session, **chat, kinds=kinds, actor=actor, now=turn.now,
                       tz=turn.services.settings.tz)
     current = subscribed_kinds(session=turn.session, **chat)
     new_text = f"已订阅:{_labels(added)}。" if added else "这些类型本群已订阅。"

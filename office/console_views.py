@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, false, select
 from sqlalchemy.orm import Session
 
+from office.actors import Actor, RecordedActor, recorded_actor
 from office.agenda_checks import is_late
 from office.agenda_gaps import missing_materials
 from office.console_access import Viewer
@@ -97,7 +98,7 @@ def visible_deadlines(*, session: Session, viewer: Viewer, now: datetime) -> lis
     rows = []
     for d in deadline_store.open_deadlines(session):
         person = d.responsible_person_id
-        own = person == viewer.member.person_id or d.created_by_telegram_id == viewer.member.telegram_id
+        own = viewer.member.person_id in (person, d.created_by_person_id)
         unit = d.responsible_unit
         if person is not None and unit is None:
             holder = session.get(Person, person)
@@ -142,14 +143,47 @@ def agenda_rows(*, session: Session, viewer: Viewer, meeting: Meeting) -> list[I
                     missing_materials(i)) for i in items]
 
 
-def audit_entries(*, session: Session, entity: str = "", actor: int | None = None, limit: int = 200) -> list[AuditEntry]:
-    """The latest audit rows, newest first, optionally of one entity kind or one actor."""
+@dataclass(frozen=True)
+class AuditRow:
+    """One audit row as the page shows it, naming who acted."""
+
+    at: datetime
+    actor: str  # 张三(区政府办公室), Telegram 9001 (an administrator outside the directory), 命令行或系统
+    action: str
+    entity: str
+    entity_id: int
+    detail: dict | None
+
+
+def audit_entries(*, session: Session, entity: str = "", actor: Actor | None = None, limit: int = 200) -> list[AuditRow]:
+    """The latest audit rows, newest first, optionally of one entity kind or of what one actor did
+    (matched as their rows name them: by person, or an outsider by Telegram id)."""
     query = select(AuditEntry)
     if entity:
         query = query.where(AuditEntry.entity == entity)
     if actor is not None:
-        query = query.where(AuditEntry.actor_telegram_id == actor)
-    return list(session.scalars(query.order_by(AuditEntry.id.desc()).limit(limit)))
+        query = query.where(_acted_by(recorded_actor(session, actor)))
+    entries = list(session.scalars(query.order_by(AuditEntry.id.desc()).limit(limit)))
+    ids = {e.actor_person_id for e in entries if e.actor_person_id is not None}
+    people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(ids)))} if ids else {}
+    return [AuditRow(e.at, _actor_label(e, people), e.action, e.entity, e.entity_id, e.detail) for e in entries]
+
+
+def _acted_by(who: RecordedActor) -> ColumnElement[bool]:
+    if who.person_id is not None:
+        return AuditEntry.actor_person_id == who.person_id
+    if who.telegram_id is not None:
+        return AuditEntry.actor_telegram_id == who.telegram_id
+    return false()  # an account nobody in the directory or ADMIN_TELEGRAM_IDS acts from
+
+
+def _actor_label(entry: AuditEntry, people: dict[int, Person]) -> str:
+    person = people.get(entry.actor_person_id) if entry.actor_person_id is not None else None
+    if person is not None:
+        return f"{person.name}({person.unit})"
+    if entry.actor_telegram_id is not None:
+        return f"Telegram {entry.actor_telegram_id}"
+    return "命令行或系统"
 
 
 @dataclass(frozen=True)

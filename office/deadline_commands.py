@@ -24,6 +24,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy.orm import Session
 
+from office.actors import Actor
 from office.dates import DateError, parse_date
 from office.deadlines import (
     END_OF_WORKDAY,
@@ -36,7 +37,7 @@ from office.deadlines import (
     normative_document_deadline,
     public_opinion_deadline,
 )
-from office.directory import StaffMember, all_members
+from office.directory import StaffMember, acting_member, all_members
 from office.reminders import AlertPolicy
 from office.workdays import WorkdayCalendar
 from storage import deadlines as store
@@ -44,6 +45,7 @@ from storage.people import Role
 
 _TIME = re.compile(r"^(\d{1,2})[:：](\d{2})$")
 _DATE_LIKE = re.compile(r"^\d{1,4}[-/.年月]")  # meant as a date, even when not a valid one
+NOT_REGISTERED = "您尚未登记在区政府人员名录中,不能设置期限。请联系区政府办公室登记。"
 
 
 class LineError(ValueError):
@@ -160,10 +162,14 @@ class Recorded:
 
 
 def record_deadline(
-    *, session: Session, member: StaffMember, is_admin: bool, planned: Planned, target: str | None, now: datetime,
+    *, session: Session, actor: Actor, is_admin: bool, planned: Planned, target: str | None, now: datetime,
     policy: AlertPolicy | None = None,
 ) -> Recorded:
-    """Shared by /deadline, /document, /foreign and /incident: check, then `add_deadline`."""
+    """Shared by /deadline, /document, /foreign and /incident: check, then `add_deadline`. The actor
+    must be in the directory: a deadline without `target` is their own."""
+    member = acting_member(session=session, actor=actor)
+    if member is None:
+        raise DeadlineError(NOT_REGISTERED)
     responsible = resolve_target(session=session, member=member, target=target)
     _check_assign(session, member, responsible, is_admin)
     deadline = add_deadline(
@@ -176,7 +182,7 @@ def record_deadline(
         source_id=None,
         responsible_person_id=responsible.person_id,
         responsible_unit=responsible.unit,
-        actor_telegram_id=member.telegram_id,
+        actor=actor,
         now=now,
         policy=policy,
     )

@@ -23,11 +23,11 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
+from office.actors import Actor, record_audit, recorded_actor
 from office.alert_leads import DEFAULT_LEAD_TIMES, DEFAULT_LEAD_TIMES_BY_KIND
-from office.directory import StaffMember
+from office.directory import StaffMember, acting_member
 from office.reminders import AlertPolicy, schedule_deadline, snooze
 from office.workdays import WorkdayCalendar
-from storage import audit
 from storage import deadlines as store
 from storage.deadlines import Deadline, DeadlineState
 from storage.people import Role
@@ -127,11 +127,12 @@ def add_deadline(
     source_id: int | None,
     responsible_person_id: int | None,
     responsible_unit: str | None,
-    actor_telegram_id: int | None,
+    actor: Actor | None,
     now: datetime,
     policy: AlertPolicy | None = None,
 ) -> Deadline:
-    """Record a deadline with its audit row and its reminder outbox rows (same transaction)."""
+    """Record a deadline with its audit row and its reminder outbox rows (same transaction);
+    `actor` None is the command line or the bot itself."""
     try:
         kind = DeadlineKind(kind).value
     except ValueError:
@@ -144,6 +145,7 @@ def add_deadline(
     if due_at.tzinfo is None:
         raise ValueError("due_at must be time-zone aware")
     policy = policy or alert_policy()
+    creator = recorded_actor(session, actor)
     deadline = Deadline(
         title=title,
         kind=kind,
@@ -155,15 +157,16 @@ def add_deadline(
         responsible_unit=(responsible_unit or "").strip() or None,
         lead_times=",".join(lead.key for lead in policy.leads_for(kind)),
         state=DeadlineState.OPEN.value,
-        created_by_telegram_id=actor_telegram_id,
+        created_by_person_id=creator.person_id,
+        created_by_telegram_id=creator.telegram_id,
         created_at=now,
     )
     session.add(deadline)
     session.flush()
     reminders = schedule_deadline(session=session, deadline=deadline, now=now, tz=policy.timezone)
-    audit.record(
+    record_audit(
         session,
-        actor_telegram_id=actor_telegram_id,
+        actor,
         action="created",
         entity="deadline",
         entity_id=deadline.id,
@@ -174,15 +177,15 @@ def add_deadline(
     return deadline
 
 
-def _close(
-    session: Session, deadline: Deadline, state: DeadlineState, actor_telegram_id: int | None, now: datetime
-) -> None:
+def _close(session: Session, deadline: Deadline, state: DeadlineState, actor: Actor | None, now: datetime) -> None:
+    closer = recorded_actor(session, actor)
     deadline.state = state.value
-    deadline.closed_at, deadline.closed_by_telegram_id = now, actor_telegram_id
+    deadline.closed_at = now
+    deadline.closed_by_person_id, deadline.closed_by_telegram_id = closer.person_id, closer.telegram_id
     stopped = store.cancel_pending(session, deadline_id=deadline.id)
-    audit.record(
+    record_audit(
         session,
-        actor_telegram_id=actor_telegram_id,
+        actor,
         action=state.value,
         entity="deadline",
         entity_id=deadline.id,
@@ -191,7 +194,7 @@ def _close(
 
 
 def close_source_deadlines(
-    *, session: Session, source_type: str, source_id: int, state: str, actor_telegram_id: int | None, now: datetime
+    *, session: Session, source_type: str, source_id: int, state: str, actor: Actor | None, now: datetime
 ) -> int:
     """Close ("done" | "cancelled") the open deadlines of one source record; returns how many."""
     target = DeadlineState(state)
@@ -199,7 +202,7 @@ def close_source_deadlines(
         raise ValueError("close_source_deadlines closes; state must be 'done' or 'cancelled'")
     deadlines = store.open_deadlines_of_source(session, source_type=source_type, source_id=source_id)
     for deadline in deadlines:
-        _close(session, deadline, target, actor_telegram_id, now)
+        _close(session, deadline, target, actor, now)
     return len(deadlines)
 
 
@@ -209,7 +212,7 @@ def may_manage(*, session: Session, deadline: Deadline, member: StaffMember | No
         return True
     if member is None:
         return False
-    if deadline.responsible_person_id == member.person_id or deadline.created_by_telegram_id == member.telegram_id:
+    if member.person_id in (deadline.responsible_person_id, deadline.created_by_person_id):
         return True
     unit = deadline.responsible_unit or store.unit_of_person(session, deadline.responsible_person_id)
     return member.role is Role.UNIT_HEAD and unit == member.unit
@@ -226,13 +229,13 @@ def complete_deadline(
     *,
     session: Session,
     deadline_id: int,
-    member: StaffMember | None,
-    actor_telegram_id: int,
+    actor: Actor,
     is_admin: bool,
     now: datetime,
 ) -> Deadline:
     """/done ID and the 完成 button: close it and stop its reminders."""
     deadline = get_deadline(session=session, deadline_id=deadline_id)
+    member = acting_member(session=session, actor=actor)
     if not may_manage(session=session, deadline=deadline, member=member, is_admin=is_admin):
         raise DeadlineError("只有责任人、责任单位负责人、创建人或区政府办公室可以办结此期限。")
     if deadline.state != DeadlineState.OPEN.value:
@@ -240,7 +243,7 @@ def complete_deadline(
     if deadline.kind == DeadlineKind.LEAVE_RETURN.value:
         # 第八十二条: only 销假 itself (/back, or cancelling the leave) ends these reminders.
         raise DeadlineError("销假提醒在销假后自动结束:返回后请私聊机器人发送 /back 销假。")
-    _close(session, deadline, DeadlineState.DONE, actor_telegram_id, now)
+    _close(session, deadline, DeadlineState.DONE, actor, now)
     return deadline
 
 
@@ -249,8 +252,7 @@ def snooze_alerts(
     session: Session,
     deadline_id: int,
     chats: Iterable[tuple[str, str]],
-    member: StaffMember | None,
-    actor_telegram_id: int,
+    actor: Actor,
     is_admin: bool,
     calendar: WorkdayCalendar,
     tz: tzinfo,
@@ -260,6 +262,7 @@ def snooze_alerts(
     """The 推迟 button: the alerts of the deadline to `chats` ((channel, chat) pairs: the chat the button
     was pressed in, or a person's own chats on every messenger) pause until the next working day's morning."""
     deadline = get_deadline(session=session, deadline_id=deadline_id)
+    member = acting_member(session=session, actor=actor)
     if not may_manage(session=session, deadline=deadline, member=member, is_admin=is_admin):
         raise DeadlineError("只有责任人、责任单位负责人、创建人或区政府办公室可以推迟提醒。")
     if deadline.state != DeadlineState.OPEN.value:
@@ -269,9 +272,9 @@ def snooze_alerts(
     chats = list(chats)
     held = sum(snooze(session=session, deadline=deadline, channel=channel, chat_id=chat_id, until=until)
                for channel, chat_id in chats)
-    audit.record(
+    record_audit(
         session,
-        actor_telegram_id=actor_telegram_id,
+        actor,
         action="snoozed",
         entity="deadline",
         entity_id=deadline.id,
@@ -293,15 +296,16 @@ class DeadlineView:
     responsible: str | None
 
 
-def open_deadlines_for(*, session: Session, member: StaffMember | None, is_admin: bool) -> list[DeadlineView]:
+def open_deadlines_for(*, session: Session, actor: Actor, is_admin: bool) -> list[DeadlineView]:
     """/deadlines: everything for the office; otherwise mine, my unit's and the ones I created."""
+    member = acting_member(session=session, actor=actor)
     if is_admin:
         rows = store.open_deadlines(session)
     elif member is None:
         rows = []
     else:
         rows = store.open_deadlines(
-            session, person_id=member.person_id, unit=member.unit, creator_telegram_id=member.telegram_id
+            session, person_id=member.person_id, unit=member.unit, creator_person_id=member.person_id
         )
     return [
         DeadlineView(d.id, d.title, d.kind, d.rule_article, d.due_at, store.responsible_label(session, d)) for d in rows

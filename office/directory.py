@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from office.actors import ANONYMOUS_ADMIN_ID, Actor, acting_person
-from storage import audit
+from office.actors import ANONYMOUS_ADMIN_ID, Actor, acting_person, record_audit
 from storage.people import (
+    CHANNEL_NAMES,
     DINGTALK,
     TELEGRAM,
     Oversight,
@@ -114,7 +114,7 @@ def parse_account(text: str) -> tuple[str, str]:
             return DINGTALK, account
     if not text.isascii() or not text.isdecimal() or len(text) > 15 or int(text) <= 0:
         raise DirectoryError(f"「{text[:40]}」不是有效的 ID:Telegram ID 是数字,钉钉 ID 写作 钉钉:用户ID")
-    return TELEGRAM, text
+    return TELEGRAM, str(int(text))  # 007 is the account 7
 
 
 def find_member(
@@ -207,28 +207,40 @@ def _check_lengths(name: str | None, units: Iterable[str]) -> None:
 
 
 @dataclass(frozen=True)
-class _Actor:
-    """Who runs a directory change: a person of the directory, or an ADMIN_TELEGRAM_IDS account
-    (Telegram id only), or neither (the command line's operator, who may set anything)."""
+class _Changer:
+    """Who runs a directory change: a person of the directory (whether they write from Telegram,
+    DingTalk or the web console), or an ADMIN_TELEGRAM_IDS account outside it, or nobody (the
+    command line's operator, who may set anything)."""
 
     person_id: int | None
-    telegram_id: int | None
+    account: tuple[str, str] | None
 
-    def check_not(self, person: Person | None, telegram_id: int | None = None) -> None:
-        targets = {person.telegram_id if person is not None else None, telegram_id} - {None}
-        if (person is not None and self.person_id == person.id) or (self.telegram_id in targets):
+    @classmethod
+    def of(cls, session: Session, actor: Actor | None) -> _Changer:
+        person = acting_person(session, actor, active_only=False)
+        account = None
+        if actor is not None and actor.channel is not None and actor.account is not None:
+            account = (actor.channel, actor.account)
+        return cls(person.id if person is not None else None, account)
+
+    def check_not(self, person: Person | None, accounts: Iterable[tuple[str, str]] = ()) -> None:
+        """Nobody changes their own entry or role, nor registers the account they write from."""
+        named = set(accounts)
+        if person is not None:
+            named |= {(row.channel, row.account) for row in person.accounts}
+        if (person is not None and self.person_id == person.id) or self.account in named:
             raise DirectoryError("不能修改自己的登记信息和角色,请由其他管理员或命令行办理")
-
-
-def _actor(session: Session, actor_telegram_id: int | None, actor_person_id: int | None) -> _Actor:
-    if actor_person_id is None and actor_telegram_id is not None:
-        actor = person_by_telegram_id(session, actor_telegram_id, active_only=False)
-        actor_person_id = actor.id if actor is not None else None
-    return _Actor(actor_person_id, actor_telegram_id)
 
 
 def _who(telegram_id: int | None, dingtalk_id: str | None) -> str:
     return f"Telegram ID {telegram_id}" if telegram_id is not None else f"钉钉 ID {dingtalk_id}"
+
+
+def _actor_text(actor: Actor) -> str:
+    """How a refusal names a person given as an Actor: Telegram ID 1001, 钉钉 ID manager4521."""
+    if actor.channel is not None:
+        return f"{CHANNEL_NAMES.get(actor.channel, actor.channel)} ID {actor.account}"
+    return f"人员编号 {actor.person_id}"
 
 
 def _id_text(telegram_id: int | None, dingtalk_id: str | None) -> str:
@@ -258,10 +270,16 @@ def _check_accounts(telegram_id: int | None, dingtalk_id: str | None) -> None:
         raise DirectoryError("钉钉 ID 无效:请填写钉钉用户 ID(userid),不含空格")
 
 
+def _accounts(telegram_id: int | None, dingtalk_id: str | None) -> list[tuple[str, str]]:
+    """The (channel, account) pairs named by a change."""
+    pairs = [(TELEGRAM, str(telegram_id))] if telegram_id is not None else []
+    return pairs + ([(DINGTALK, dingtalk_id)] if dingtalk_id is not None else [])
+
+
 def _attach_accounts(session: Session, person: Person, telegram_id: int | None, dingtalk_id: str | None) -> None:
     """Give `person` the accounts named, refusing one that belongs to somebody else."""
-    for channel, account in ((TELEGRAM, str(telegram_id) if telegram_id is not None else None), (DINGTALK, dingtalk_id)):
-        if account is None or person.account_on(channel) == account:
+    for channel, account in _accounts(telegram_id, dingtalk_id):
+        if person.account_on(channel) == account:
             continue
         holder = person_by_account(session, channel, account, active_only=False)
         if holder is not None and holder is not person:
@@ -310,21 +328,19 @@ def _check_units_free(
 def add_member(
     *,
     session: Session,
-    actor_telegram_id: int | None,
+    actor: Actor | None,
     telegram_id: int | None = None,
     dingtalk_id: str | None = None,
     name: str,
     unit: str,
     role: Role,
     oversees: Iterable[str] = (),
-    actor_person_id: int | None = None,
 ) -> StaffMember:
     """Register a person with a Telegram id, a DingTalk id or both (or re-activate a removed one
-    with the new details). The actor is named by `actor_person_id` (or, from Telegram,
-    `actor_telegram_id`); None for both is the command line's operator."""
+    with the new details). `actor` None is the command line's operator."""
     _check_accounts(telegram_id, dingtalk_id)
     person = _named_person(session, telegram_id, dingtalk_id, active_only=False)
-    _actor(session, actor_telegram_id, actor_person_id).check_not(person, telegram_id)
+    _Changer.of(session, actor).check_not(person, _accounts(telegram_id, dingtalk_id))
     name, unit = name.strip(), unit.strip()
     if not name or not unit:
         raise DirectoryError("姓名和单位不能为空")
@@ -343,9 +359,9 @@ def add_member(
     _attach_accounts(session, person, telegram_id, dingtalk_id)
     _set_oversight(person, units)
     session.flush()
-    audit.record(
+    record_audit(
         session,
-        actor_telegram_id=actor_telegram_id,
+        actor,
         action="created",
         entity="person",
         entity_id=person.id,
@@ -365,14 +381,13 @@ def _set_oversight(person: Person, units: tuple[str, ...]) -> None:
 def update_member(
     *,
     session: Session,
-    actor_telegram_id: int | None,
+    actor: Actor | None,
     telegram_id: int | None = None,
     dingtalk_id: str | None = None,
     name: str | None = None,
     unit: str | None = None,
     role: Role | None = None,
     oversees: Iterable[str] | None = None,
-    actor_person_id: int | None = None,
 ) -> StaffMember:
     """Change some details of an active person, named by either account; an account given that
     the person does not hold yet is added to them (how someone gets their DingTalk id). A role
@@ -381,7 +396,7 @@ def update_member(
     person = _named_person(session, telegram_id, dingtalk_id)
     if person is None:
         raise DirectoryError(f"未找到 {_who(telegram_id, dingtalk_id)} 的在册人员")
-    _actor(session, actor_telegram_id, actor_person_id).check_not(person)
+    _Changer.of(session, actor).check_not(person)
     oversees = tuple(oversees) if oversees is not None else None
     _check_lengths(name.strip() if name else None, [unit.strip() if unit else "", *(u.strip() for u in oversees or ())])
     before = {"name": person.name, "unit": person.unit, "role": person.role, "oversees": person.oversees,
@@ -403,9 +418,9 @@ def update_member(
     session.flush()
     after = {"name": person.name, "unit": person.unit, "role": person.role, "oversees": person.oversees,
              "telegram_id": person.telegram_id, "dingtalk_id": person.dingtalk_id}
-    audit.record(
+    record_audit(
         session,
-        actor_telegram_id=actor_telegram_id,
+        actor,
         action="role_changed" if before["role"] != after["role"] else "updated",
         entity="person",
         entity_id=person.id,
@@ -415,52 +430,51 @@ def update_member(
 
 
 def move_oversight(
-    *, session: Session, actor_telegram_id: int | None, unit: str, to_telegram_id: int | None = None,
-    to_dingtalk_id: str | None = None, actor_person_id: int | None = None,
+    *, session: Session, actor: Actor | None, unit: str, successor: Actor
 ) -> tuple[StaffMember, list[StaffMember]]:
-    """Make the person named (by either account) the only 分管副区长 of `unit`, taking it from
-    whoever held it; returns (the new 分管, the former ones). Audited as one "oversight_transferred" row."""
+    """Make `successor` (an active person, named by an account or a person id) the only 分管副区长
+    of `unit`, taking it from whoever held it; returns (the new 分管, the former ones). Audited as
+    one "oversight_transferred" row."""
     unit = unit.strip()
     if not unit:
         raise DirectoryError("请写明要移交的单位")
     _check_lengths(None, (unit,))
-    actor = _actor(session, actor_telegram_id, actor_person_id)
+    changer = _Changer.of(session, actor)
     lock_single_holder_posts(session)
-    successor = _named_person(session, to_telegram_id, to_dingtalk_id)
-    if successor is None:
-        raise DirectoryError(f"未找到 {_who(to_telegram_id, to_dingtalk_id)} 的在册人员")
-    actor.check_not(successor)
-    if successor.role_enum not in VICE_MAYOR_ROLES:
-        raise DirectoryError(f"{successor.name}是{successor.role},只有副区长、常务副区长可以分管单位")
-    former = [p for p in overseers_of(session, unit) if p.id != successor.id]
-    if not former and unit in successor.oversees:
-        raise DirectoryError(f"{unit}已由{successor.name}分管,无需移交")
+    new_overseer = acting_person(session, successor)
+    if new_overseer is None:
+        raise DirectoryError(f"未找到 {_actor_text(successor)} 的在册人员")
+    changer.check_not(new_overseer)
+    if new_overseer.role_enum not in VICE_MAYOR_ROLES:
+        raise DirectoryError(f"{new_overseer.name}是{new_overseer.role},只有副区长、常务副区长可以分管单位")
+    former = [p for p in overseers_of(session, unit) if p.id != new_overseer.id]
+    if not former and unit in new_overseer.oversees:
+        raise DirectoryError(f"{unit}已由{new_overseer.name}分管,无需移交")
     for person in former:
-        actor.check_not(person)
+        changer.check_not(person)
         person.oversight = [row for row in person.oversight if row.unit != unit]
-    if unit not in successor.oversees:
-        successor.oversight.append(Oversight(unit=unit))
+    if unit not in new_overseer.oversees:
+        new_overseer.oversight.append(Oversight(unit=unit))
     session.flush()
-    audit.record(
+    record_audit(
         session,
-        actor_telegram_id=actor_telegram_id,
+        actor,
         action="oversight_transferred",
         entity="person",
-        entity_id=successor.id,
-        detail={"unit": unit, "from": [p.id for p in former], "to": successor.id},
+        entity_id=new_overseer.id,
+        detail={"unit": unit, "from": [p.id for p in former], "to": new_overseer.id},
     )
-    return member_of(successor), [member_of(p) for p in former]
+    return member_of(new_overseer), [member_of(p) for p in former]
 
 
 def remove_member(
-    *, session: Session, actor_telegram_id: int | None, telegram_id: int | None = None,
-    dingtalk_id: str | None = None, actor_person_id: int | None = None,
+    *, session: Session, actor: Actor | None, telegram_id: int | None = None, dingtalk_id: str | None = None,
 ) -> StaffMember:
     """Deactivate a person named by either account (kept for the history of their reports)."""
     person = _named_person(session, telegram_id, dingtalk_id)
     if person is None:
         raise DirectoryError(f"未找到 {_who(telegram_id, dingtalk_id)} 的在册人员")
-    _actor(session, actor_telegram_id, actor_person_id).check_not(person)
+    _Changer.of(session, actor).check_not(person)
     person.active = False
-    audit.record(session, actor_telegram_id=actor_telegram_id, action="removed", entity="person", entity_id=person.id)
+    record_audit(session, actor, action="removed", entity="person", entity_id=person.id)
     return member_of(person)

@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from storage import audit
+from office.actors import record_audit
 from storage import deadlines as store
 from storage.deadlines import Deadline, Reminder, ReminderState
 
@@ -336,9 +336,9 @@ def record_chat_gone(*, session: Session, claim: Claim, worker: str, error: str)
                                            reason=error[:200])
     stopped = store.cancel_chat(session, channel=claim.channel, chat_id=claim.chat_id, reason=error[:200])
     for subscription in ended:
-        audit.record(
+        record_audit(
             session,
-            actor_telegram_id=None,
+            None,  # the messenger ended it, nobody in the office
             action="disabled",
             entity="alert_subscription",
             entity_id=subscription.id,

@@ -13,9 +13,9 @@ from datetime import datetime, tzinfo
 
 from sqlalchemy.orm import Session
 
+from office.actors import Actor, record_audit, recorded_actor
 from office.deadlines import KIND_LABELS, DeadlineKind
 from office.reminders import schedule_for_chat
-from storage import audit
 from storage import deadlines as store
 from storage.deadlines import ALL_KINDS
 
@@ -54,19 +54,20 @@ def parse_kinds(words: Iterable[str]) -> list[str]:
 
 
 def subscribe(
-    *, session: Session, channel: str, chat_id: str, kinds: list[str], actor_telegram_id: int | None, now: datetime,
+    *, session: Session, channel: str, chat_id: str, kinds: list[str], actor: Actor | None, now: datetime,
     tz: tzinfo,
 ) -> list[str]:
     """Subscribe the group (`chat_id` on `channel`) to `kinds`; returns the kinds that were new."""
+    creator = recorded_actor(session, actor)
     added = []
     for kind in kinds:
         row = store.activate_subscription(session, channel=channel, chat_id=chat_id, kind=kind,
-                                          actor_telegram_id=actor_telegram_id)
+                                          creator_person_id=creator.person_id, creator_telegram_id=creator.telegram_id)
         if row is None:
             continue
         added.append(kind)
-        audit.record(
-            session, actor_telegram_id=actor_telegram_id, action="subscribed", entity="alert_subscription",
+        record_audit(
+            session, actor, action="subscribed", entity="alert_subscription",
             entity_id=row.id, detail={"channel": channel, "chat_id": chat_id, "kind": kind},
         )
     if added:
@@ -75,13 +76,13 @@ def subscribe(
 
 
 def unsubscribe(
-    *, session: Session, channel: str, chat_id: str, kinds: list[str] | None, actor_telegram_id: int | None
+    *, session: Session, channel: str, chat_id: str, kinds: list[str] | None, actor: Actor | None
 ) -> list[str]:
     """End the group's subscriptions to `kinds` (all when None); returns the kinds ended."""
     ended = store.deactivate_subscriptions(session, channel=channel, chat_id=chat_id, kinds=kinds, reason="已退订")
     for row in ended:
-        audit.record(
-            session, actor_telegram_id=actor_telegram_id, action="unsubscribed", entity="alert_subscription",
+        record_audit(
+            session, actor, action="unsubscribed", entity="alert_subscription",
             entity_id=row.id, detail={"channel": channel, "chat_id": chat_id, "kind": row.kind},
         )
     if ended:

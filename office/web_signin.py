@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from office.actors import Actor, record_audit
 from office.directory import StaffMember, find_member, member_of
-from storage import audit
 from storage.people import CHANNEL_NAMES, Person
 from storage.web_access import WebLink, WebSession, link_by_hash, session_by_hash
 
@@ -49,7 +49,8 @@ def create_link(*, session: Session, channel: str, account: str, now: datetime) 
     link = WebLink(token_hash=_hash(token), person_id=member.person_id, expires_at=now + LINK_LIFETIME)
     session.add(link)
     session.flush()
-    audit.record(session, actor_telegram_id=None, action="link_created", entity="web_link", entity_id=link.id,
+    # Asked for on the command line or by the person (/console): the detail names who it is for.
+    record_audit(session, None, action="link_created", entity="web_link", entity_id=link.id,
                  detail={"person": member.name})
     return token, member
 
@@ -72,8 +73,7 @@ def redeem_link(*, session: Session, token: str, now: datetime) -> tuple[str, Op
                      expires_at=now + SESSION_LIFETIME)
     session.add(row)
     session.flush()
-    audit.record(session, actor_telegram_id=person.telegram_id, action="signed_in", entity="web_session",
-                 entity_id=row.id)
+    record_audit(session, Actor.of(person_id=person.id), action="signed_in", entity="web_session", entity_id=row.id)
     return session_token, OpenSession(member_of(person), csrf, row.expires_at)
 
 
@@ -93,6 +93,5 @@ def end_session(*, session: Session, token: str, now: datetime) -> None:
     row = session_by_hash(session, _hash(token))
     if row is not None and row.ended_at is None:
         row.ended_at = now
-        person = session.get(Person, row.person_id)
-        audit.record(session, actor_telegram_id=person.telegram_id if person else None, action="signed_out",
-                     entity="web_session", entity_id=row.id)
+        record_audit(session, Actor.of(person_id=row.person_id), action="signed_out", entity="web_session",
+                     entity_id=row.id)

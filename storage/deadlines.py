@@ -164,7 +164,7 @@ def open_deadlines(
     *,
     person_id: int | None = None,
     unit: str | None = None,
-    creator_telegram_id: int | None = None,
+    creator_person_id: int | None = None,
 ) -> list[Deadline]:
     """Open deadlines by due time; with filters, those matching any of them (else all)."""
     query = select(Deadline).where(Deadline.state == DeadlineState.OPEN.value)
@@ -173,8 +173,8 @@ def open_deadlines(
         filters.append(Deadline.responsible_person_id == person_id)
     if unit is not None:
         filters.append(Deadline.responsible_unit == unit)
-    if creator_telegram_id is not None:
-        filters.append(Deadline.created_by_telegram_id == creator_telegram_id)
+    if creator_person_id is not None:
+        filters.append(Deadline.created_by_person_id == creator_person_id)
     if filters:
         query = query.where(or_(*filters))
     return list(session.scalars(query.order_by(Deadline.due_at, Deadline.id)))
@@ -382,21 +382,22 @@ def chat_subscriptions(session: Session, *, channel: str, chat_id: str) -> list[
 
 
 def activate_subscription(
-    session: Session, *, channel: str, chat_id: str, kind: str, actor_telegram_id: int | None
+    session: Session, *, channel: str, chat_id: str, kind: str, creator_person_id: int | None,
+    creator_telegram_id: int | None,
 ) -> Subscription | None:
-    """Subscribe the chat to `kind`; None when it already was."""
+    """Subscribe the chat to `kind`, naming who did it (office/actors.py `recorded_actor`); None when
+    it already was."""
     row = session.scalars(
         select(Subscription).where(_of_chat(Subscription, channel, chat_id), Subscription.kind == kind)
     ).one_or_none()
     if row is None:
-        row = Subscription(channel=channel, chat_id=chat_id, kind=kind, active=True,
-                           created_by_telegram_id=actor_telegram_id)
+        row = Subscription(channel=channel, chat_id=chat_id, kind=kind, active=True)
         session.add(row)
     elif row.active:
         return None
     else:
         row.active, row.disabled_at, row.disabled_reason = True, None, None
-        row.created_by_telegram_id = actor_telegram_id
+    row.created_by_person_id, row.created_by_telegram_id = creator_person_id, creator_telegram_id
     session.flush()
     return row
 

@@ -15,11 +15,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from office.actors import record_audit
 from office.console_access import Viewer
 from retrieval.document import RuleDocument
 from retrieval.service import BundledDocumentError, DocumentError, QuestionError
 from retrieval.sources import SUPPORTED_SUFFIXES, CorpusError, bundled_keys, read_document
-from storage import audit
 from web.auth import Outcome, action, page, services_of
 from web.rendering import render
 
@@ -112,8 +112,8 @@ def index(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore[no
         return Outcome(str(exc), back="/documents", refused=True)
     titles = report.added + report.updated
     with services.db.transaction() as session:
-        audit.record(session, actor_telegram_id=viewer.member.telegram_id, action="indexed", entity="document",
-                     entity_id=0, detail={"file": path.name, "added": report.added, "updated": report.updated})
+        record_audit(session, viewer.actor, action="indexed", entity="document", entity_id=0,
+                     detail={"file": path.name, "added": report.added, "updated": report.updated})
     if not titles:
         return Outcome(f"「{'、'.join(report.unchanged)}」内容未变化,无需重新建立索引。", back="/documents")
     return Outcome(f"已建立索引:{'、'.join(titles)}。机器人现在可以引用它作答。", back="/documents")
@@ -130,8 +130,8 @@ def remove(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore[n
     except DocumentError as exc:
         return Outcome(str(exc), back="/documents", refused=True)
     with services.db.transaction() as session:
-        audit.record(session, actor_telegram_id=viewer.member.telegram_id, action="removed", entity="document",
-                     entity_id=0, detail={"key": document.key, "title": document.title, "source": document.source})
+        record_audit(session, viewer.actor, action="removed", entity="document", entity_id=0,
+                     detail={"key": document.key, "title": document.title, "source": document.source})
     return Outcome(f"已删除「{document.title}」({len(document.articles)} 条):机器人不再引用它。", back="/documents")
 
 

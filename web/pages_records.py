@@ -8,9 +8,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from office.actors import Actor
 from office.console_access import Viewer
 from office.console_views import audit_entries, visible_deadlines
 from office.deadlines import DeadlineError, complete_deadline, snooze_alerts
+from office.directory import DirectoryError, parse_account
 from web.auth import Outcome, action, page, services_of
 from web.rendering import render
 
@@ -28,9 +30,13 @@ def audit(request: Request, viewer: Viewer) -> Response:
     services = services_of(request)
     entity = request.query_params.get("entity", "").strip()
     actor_text = request.query_params.get("actor", "").strip()
-    actor = int(actor_text) if actor_text.isdigit() else None
-    with services.db.transaction() as session:
-        entries = audit_entries(session=session, entity=entity, actor=actor)
+    try:
+        actor = Actor.on(*parse_account(actor_text)) if actor_text else None
+    except DirectoryError:
+        entries = []  # nobody acts from an id that cannot be one
+    else:
+        with services.db.transaction() as session:
+            entries = audit_entries(session=session, entity=entity, actor=actor)
     return render(request, "audit.html", {"entries": entries, "entity": entity, "actor": actor_text})
 
 
@@ -40,8 +46,7 @@ def complete(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore
     try:
         with services.db.transaction() as session:
             deadline = complete_deadline(session=session, deadline_id=request.path_params["deadline_id"],
-                                         member=viewer.member, actor_telegram_id=viewer.member.telegram_id,
-                                         is_admin=viewer.is_office, now=services.now())
+                                         actor=viewer.actor, is_admin=viewer.is_office, now=services.now())
             title = deadline.title
     except DeadlineError as exc:
         return Outcome(str(exc), back="/deadlines", refused=True)
@@ -56,8 +61,7 @@ def snooze(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore[n
         with services.db.transaction() as session:
             deadline, until = snooze_alerts(
                 session=session, deadline_id=request.path_params["deadline_id"], chats=viewer.member.chats,
-                member=viewer.member, actor_telegram_id=viewer.member.telegram_id, is_admin=viewer.is_office,
-                calendar=services.workdays, tz=tz, now=services.now())
+                actor=viewer.actor, is_admin=viewer.is_office, calendar=services.workdays, tz=tz, now=services.now())
             title = deadline.title
     except DeadlineError as exc:
         return Outcome(str(exc), back="/deadlines", refused=True)

@@ -27,8 +27,8 @@ from web.auth import Outcome, action, page, services_of
 from web.rendering import render
 
 
-def _telegram_id(form, name: str = "telegram_id") -> int:  # type: ignore[no-untyped-def]
-    text = str(form.get(name, "")).strip()
+def _telegram_id(form) -> int:  # type: ignore[no-untyped-def]
+    text = str(form.get("telegram_id", "")).strip()
     if not text.isdigit():
         raise DirectoryError("Telegram ID 应为数字,例如 1001")
     return int(text)
@@ -49,9 +49,9 @@ def staff(request: Request, viewer: Viewer) -> Response:
 def add(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore[no-untyped-def]
     try:
         with services_of(request).db.transaction() as session:
-            member = add_member(session=session, actor_telegram_id=viewer.member.telegram_id,
-                                telegram_id=_telegram_id(form), name=str(form.get("name", "")),
-                                unit=str(form.get("unit", "")), role=parse_role(str(form.get("role", ""))),
+            member = add_member(session=session, actor=viewer.actor, telegram_id=_telegram_id(form),
+                                name=str(form.get("name", "")), unit=str(form.get("unit", "")),
+                                role=parse_role(str(form.get("role", ""))),
                                 oversees=_units(str(form.get("oversees", ""))))
     except DirectoryError as exc:
         return Outcome(str(exc), back="/staff", refused=True)
@@ -63,7 +63,7 @@ def change(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore[n
     role_text, unit = str(form.get("role", "")).strip(), str(form.get("unit", "")).strip()
     try:
         with services_of(request).db.transaction() as session:
-            member = update_member(session=session, actor_telegram_id=viewer.member.telegram_id,
+            member = update_member(session=session, actor=viewer.actor,
                                    telegram_id=request.path_params["telegram_id"], unit=unit or None,
                                    role=parse_role(role_text) if role_text else None,
                                    oversees=_units(str(form.get("oversees", ""))))
@@ -76,8 +76,7 @@ def change(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore[n
 def remove(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore[no-untyped-def]
     try:
         with services_of(request).db.transaction() as session:
-            member = remove_member(session=session, actor_telegram_id=viewer.member.telegram_id,
-                                   telegram_id=request.path_params["telegram_id"])
+            member = remove_member(session=session, actor=viewer.actor, telegram_id=request.path_params["telegram_id"])
     except DirectoryError as exc:
         return Outcome(str(exc), back="/staff", refused=True)
     return Outcome(f"已移除:{member.label}", back="/staff")

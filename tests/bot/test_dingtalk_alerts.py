@@ -41,11 +41,11 @@ class ScriptedSender:
 def outbox(db):  # type: ignore[no-untyped-def]
     """A DingTalk-only person with a deadline whose 1-day alert is due; the dispatcher a day later."""
     with db.transaction() as session:
-        head = add_member(session=session, actor_telegram_id=None, dingtalk_id=STAFF_ID, name="孙局长",
+        head = add_member(session=session, actor=None, dingtalk_id=STAFF_ID, name="孙局长",
                           unit="区财政局", role=Role.UNIT_HEAD)
         add_deadline(session=session, title="提交整改报告", due_at=NOW + timedelta(days=2), kind="custom",
                      rule_article=None, source_type=None, source_id=None, responsible_person_id=head.person_id,
-                     responsible_unit=None, actor_telegram_id=None, policy=POLICY, now=NOW)
+                     responsible_unit=None, actor=None, policy=POLICY, now=NOW)
     moment = (NOW + timedelta(days=1)).astimezone(UTC)
     return db, DingTalkDispatcher.for_office(db, tz=TZ, clock=lambda: moment)
 

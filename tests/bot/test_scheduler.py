@@ -57,12 +57,12 @@ class Clock:
 def world(db):
     """A person and a subscribed group; one deadline due in 2 days (its 1-day alert due at +1 day)."""
     with db.transaction() as session:
-        head = add_member(session=session, actor_telegram_id=None, telegram_id=PERSON, name="孙局长", unit="区财政局",
+        head = add_member(session=session, actor=None, telegram_id=PERSON, name="孙局长", unit="区财政局",
                           role=Role.UNIT_HEAD)
-        subscribe(session=session, channel="telegram", chat_id=str(GROUP), kinds=["all"], actor_telegram_id=None, now=NOW, tz=TZ)
+        subscribe(session=session, channel="telegram", chat_id=str(GROUP), kinds=["all"], actor=None, now=NOW, tz=TZ)
         add_deadline(session=session, title="提交整改报告", due_at=NOW + timedelta(days=2), kind="custom", rule_article=None,
                      source_type=None, source_id=None, responsible_person_id=head.person_id, responsible_unit=None,
-                     actor_telegram_id=None, policy=POLICY, now=NOW)
+                     actor=None, policy=POLICY, now=NOW)
     clock = Clock(NOW + timedelta(days=1))
     return db, clock, Dispatcher(db, alert_renderer(TZ, clock), worker="W1", clock=clock)
 

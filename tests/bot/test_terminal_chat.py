@@ -48,7 +48,7 @@ def services(db, tmp_path, clock):
             (VICE, "赵副区长", "区政府", Role.VICE_MAYOR, ("区财政局",)),
             (HEAD, "孙局长", "区财政局", Role.UNIT_HEAD, ()),
         ):
-            add_member(session=session, actor_telegram_id=None, telegram_id=telegram_id, name=name, unit=unit,
+            add_member(session=session, actor=None, telegram_id=telegram_id, name=name, unit=unit,
                        role=role, oversees=oversees)
     return services
 

@@ -23,9 +23,9 @@ TELEGRAM_ID, DINGTALK_ID = 3101, "manager4521"
 def core(db, tmp_path, clock) -> Conversation:  # type: ignore[no-untyped-def]
     settings = Settings(_env_file=None, data_dir=tmp_path, web_public_url="https://oa.example.gov.cn/console")
     with db.transaction() as session:
-        add_member(session=session, actor_telegram_id=None, telegram_id=TELEGRAM_ID, name="钱主任",
+        add_member(session=session, actor=None, telegram_id=TELEGRAM_ID, name="钱主任",
                    unit="区政府办公室", role=Role.OFFICE)
-        add_member(session=session, actor_telegram_id=None, dingtalk_id=DINGTALK_ID, name="孙局长",
+        add_member(session=session, actor=None, dingtalk_id=DINGTALK_ID, name="孙局长",
                    unit="区财政局", role=Role.UNIT_HEAD)
     return Conversation(Services(settings, db, clock=clock), [start, console])
 

@@ -49,7 +49,7 @@ def test_every_kind_of_answer_survives_being_stored():
 def test_an_answer_lost_to_a_kill_is_sent_when_the_update_comes_again(db, tmp_path, clock):
     services = _services(db, tmp_path, clock)
     with db.transaction() as session:
-        add_member(session=session, actor_telegram_id=None, telegram_id=HEAD, name="孙局长", unit="区财政局",
+        add_member(session=session, actor=None, telegram_id=HEAD, name="孙局长", unit="区财政局",
                    role=Role.UNIT_HEAD)
     due = (clock.now() + timedelta(days=5)).date()
     command = Incoming("telegram", str(HEAD), True, str(HEAD), text=f"/deadline {due} 17:00 提交整改报告",

@@ -11,13 +11,20 @@ from sqlalchemy import select
 from telegram import Bot
 
 from bootstrap.clock import Clock
+from bootstrap.services import Services
+from bootstrap.settings import Settings
 from bot.local_api import LocalRequest
 from bot.scheduler import Dispatcher
 from bot.telegram_flows import alert_renderer
+from handlers import deadlines, subscriptions
+from handlers.conversation import Conversation
+from handlers.messages import Incoming, Reply
 from office.deadlines import DeadlineKind
+from office.directory import add_member
 from office.reminders import AlertPolicy
 from storage.deadlines import Deadline, Subscription
 from storage.dialogs import DialogRow
+from storage.people import DINGTALK, Role
 
 TZ = ZoneInfo("Asia/Shanghai")
 POLICY = AlertPolicy.from_texts("1d,overdue", "", kinds=[k.value for k in DeadlineKind], timezone="Asia/Shanghai")
@@ -293,3 +300,38 @@ async def test_an_update_delivered_twice_is_applied_once(db, tmp_path, clock):
     assert "已登记期限 #1" in recorded["text"]
     assert "由谁负责" in target["text"] and "已登记期限 #2" in done["text"]
     assert open_deadlines(db) == [("提交整改报告", "open"), ("报送统计表", "open")]
+
+
+def test_a_clerk_on_dingtalk_only_sets_closes_and_subscribes_a_group(db, tmp_path, clock):
+    """The commands written once for every messenger, sent from DingTalk by people who have no Telegram account."""
+    services = Services(settings=Settings(_env_file=None, data_dir=tmp_path, database_url=db.url), db=db, clock=clock)
+    with db.transaction() as session:
+        li = add_member(session=session, actor=None, dingtalk_id="li4521", name="李科员", unit="区财政局", role=Role.STAFF)
+        add_member(session=session, actor=None, dingtalk_id="head02", name="孙局长", unit="区财政局", role=Role.UNIT_HEAD)
+    conversation = Conversation(services, [deadlines, subscriptions])
+    due = clock.now().date() + timedelta(days=5)
+
+    def send(account: str, text: str = "", *, chat: str | None = None, button: str | None = None) -> Reply:
+        incoming = Incoming(DINGTALK, chat or account, chat is None, account, text=text, button=button,
+                            sender_is_group_admin=True if chat else None)
+        [reply] = conversation.respond(incoming).replies
+        return reply
+
+    assert "已登记期限 #1" in send("li4521", f"/deadline {due} 17:00 报送统计表").text.plain()
+    assert "已登记期限 #2" in send("head02", f"/deadline {due} 提交整改报告").text.plain()
+    assert "#1 报送统计表" in send("li4521", "/deadlines").text.plain()
+    assert "只有责任人" in send("li4521", "/done 2").text.plain()  # the head's own deadline
+    refused = send("li4521", button="dl:done:2")
+    assert refused.alert and "只有责任人" in refused.text.plain()
+    assert "已办结" in send("li4521", "/done 1").text.plain()
+    for text in (f"/deadline {due} 冒名登记", "/done 2", "/deadlines"):
+        assert "尚未登记" in send("nobody09", text).text.plain()
+    assert "尚未登记" in send("nobody09", "/subscribe 全部", chat="cidGroup01").text.plain()
+    assert "已订阅:全部" in send("li4521", "/subscribe 全部", chat="cidGroup01").text.plain()
+    with db.transaction() as session:
+        closed, other = session.scalars(select(Deadline).order_by(Deadline.id)).all()
+        [subscription] = session.scalars(select(Subscription)).all()
+        assert (closed.state, closed.created_by_person_id, closed.closed_by_person_id) == ("done", li.person_id, li.person_id)
+        assert other.state == "open"
+        assert (subscription.chat_id, subscription.created_by_person_id, subscription.created_by_telegram_id) == (
+            "cidGroup01", li.person_id, None)

@@ -88,7 +88,7 @@ def core(db, tmp_path, clock) -> Conversation:
     services = Services(Settings(_env_file=None, data_dir=tmp_path, database_url=db.url), db, clock=clock)
     services.qa = ScriptedQA()  # replaces the lazily loaded engine
     with db.transaction() as session:
-        add_member(session=session, actor_telegram_id=None, dingtalk_id=DINGTALK_ASKER, name="王主任",
+        add_member(session=session, actor=None, dingtalk_id=DINGTALK_ASKER, name="王主任",
                    unit="区政府办公室", role=Role.OFFICE)
     return Conversation(services, [feedback, qa, expired])
 

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from leave_harness import ADMIN, CLERK, HEAD, MAYOR, OFFICE, OFFICE_CHAT, STRANGER, VICE, running_bot
+from sqlalchemy import select
 
+from bootstrap.services import Services
+from bootstrap.settings import Settings
 from bot.cli import main
-from office.directory import find_member, overseer_of_unit
-from storage.people import Role
+from handlers import staff
+from handlers.conversation import Conversation
+from handlers.messages import Incoming
+from office.directory import add_member, find_member, overseer_of_unit
+from storage.audit import AuditEntry
+from storage.people import DINGTALK, Role
 
 
 async def test_admin_registers_changes_and_removes_people(db, tmp_path, clock):
@@ -62,13 +69,40 @@ async def test_odd_staff_input_is_explained_not_crashing(db, tmp_path, clock):
         long_name = await chat.send(ADMIN, "/staff add 2001 " + "陈" * 100 + " 副区长 区政府")
         long_unit = await chat.send(ADMIN, "/staff add 2002 陈 部门正职 " + "局" * 200)
         long_set = await chat.send(ADMIN, f"/staff set {HEAD} 单位=" + "局" * 200)
-    assert "不是 Telegram 数字 ID" in huge["text"] and "不是 Telegram 数字 ID" in superscript["text"]
+    assert "不是有效的 ID" in huge["text"] and "不是有效的 ID" in superscript["text"]
     assert "姓名太长" in long_name["text"]
     assert "单位名称太长" in long_unit["text"] and "单位名称太长" in long_set["text"]
     with db.transaction() as session:
         assert find_member(session=session, telegram_id=2001) is None
         assert find_member(session=session, telegram_id=2002) is None
         assert find_member(session=session, telegram_id=HEAD).unit == "区财政局"
+
+def test_an_office_member_on_dingtalk_only_administers_the_directory(db, tmp_path, clock):
+    services = Services(settings=Settings(_env_file=None, data_dir=tmp_path, database_url=db.url), db=db, clock=clock)
+    with db.transaction() as session:
+        office = add_member(session=session, actor=None, dingtalk_id="office01", name="钱主任", unit="区政府办公室",
+                            role=Role.OFFICE)
+        add_member(session=session, actor=None, dingtalk_id="head02", name="孙局长", unit="区财政局", role=Role.UNIT_HEAD)
+    conversation = Conversation(services, [staff])
+
+    def send(account: str, text: str) -> str:
+        incoming = Incoming(DINGTALK, account, True, account, text=text)
+        return "\n".join(reply.text.plain() for reply in conversation.respond(incoming).replies)
+
+    assert "已登记:钉钉:wang03 王科员 区教委 工作人员" in send("office01", "/staff add 钉钉:wang03 王科员 工作人员 区教委")
+    assert "已修改:钉钉:wang03 王科员 区卫健委" in send("office01", "/staff set 钉钉:wang03 单位=区卫健委")
+    assert "王科员" in send("office01", "/staff")
+    assert "不能修改自己" in send("office01", "/staff set 钉钉:office01 角色=区长")
+    assert "仅限区政府办公室" in send("head02", "/staff remove 钉钉:wang03")  # in the directory, not an admin
+    assert "仅限区政府办公室" in send("nobody09", "/staff remove 钉钉:wang03")  # not in the directory
+    assert "已移出名录:王科员" in send("office01", "/staff remove 钉钉:wang03")
+    with db.transaction() as session:
+        assert find_member(session=session, channel=DINGTALK, account="wang03") is None
+        assert find_member(session=session, channel=DINGTALK, account="office01").role is Role.OFFICE
+        rows = session.scalars(select(AuditEntry).where(AuditEntry.entity == "person").order_by(AuditEntry.id)).all()
+    assert [(r.action, r.actor_person_id, r.actor_telegram_id) for r in rows[2:]] == [
+        ("created", office.person_id, None), ("updated", office.person_id, None), ("removed", office.person_id, None)]
+
 
 def test_cli_users_and_leave_export(db, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", db.url)

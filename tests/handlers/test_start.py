@@ -22,7 +22,7 @@ HEAD = 5001
 def core(db, tmp_path, clock):
     services = Services(settings=Settings(_env_file=None, data_dir=tmp_path, database_url=db.url), db=db, clock=clock)
     with db.transaction() as session:
-        add_member(session=session, actor_telegram_id=None, telegram_id=HEAD, name="孙局长", unit="区财政局",
+        add_member(session=session, actor=None, telegram_id=HEAD, name="孙局长", unit="区财政局",
                    role=Role.UNIT_HEAD)
     return Conversation.of_features(services, FEATURES)
 

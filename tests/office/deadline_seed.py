@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from office.actors import Actor
 from office.deadlines import DeadlineKind, add_deadline
 from office.directory import add_member, find_member
 from office.reminders import AlertPolicy
@@ -33,7 +34,7 @@ PEOPLE = (
 def seed_directory(db) -> None:  # type: ignore[no-untyped-def]
     with db.transaction() as session:
         for telegram_id, name, unit, role in PEOPLE:
-            add_member(session=session, actor_telegram_id=None, telegram_id=telegram_id, name=name, unit=unit, role=role)
+            add_member(session=session, actor=None, telegram_id=telegram_id, name=name, unit=unit, role=role)
 
 
 def member(db, telegram_id: int):  # type: ignore[no-untyped-def]
@@ -43,10 +44,10 @@ def member(db, telegram_id: int):  # type: ignore[no-untyped-def]
 
 def new_deadline(session, *, due_at: datetime, person_id: int | None = None, unit: str | None = None,
                  kind: str = "custom", now: datetime = NOW, policy: AlertPolicy = POLICY, source_id: int | None = None,
-                 source_type: str | None = None, actor: int | None = OFFICE):  # type: ignore[no-untyped-def]
+                 source_type: str | None = None, actor: Actor | None = Actor.telegram(OFFICE)):  # type: ignore[no-untyped-def]
     return add_deadline(
         session=session, title="提交整改报告", due_at=due_at, kind=kind, rule_article=None, source_type=source_type,
-        source_id=source_id, responsible_person_id=person_id, responsible_unit=unit, actor_telegram_id=actor,
+        source_id=source_id, responsible_person_id=person_id, responsible_unit=unit, actor=actor,
         policy=policy, now=now,
     )
 

@@ -68,24 +68,24 @@ def test_format_shows_weekday_and_half():
 
 
 def test_one_line_form_of_the_issue():
-    request = parse_leave_line("出差 2026-12-01 2026-12-03 上海 参加长三角协作会", telegram_id=7, today=TODAY)
+    request = parse_leave_line("出差 2026-12-01 2026-12-03 上海 参加长三角协作会", person_id=7, today=TODAY)
     assert (request.kind, request.start, request.end, request.destination, request.reason) == (
         "出差", date(2026, 12, 1), date(2026, 12, 3), "上海", "参加长三角协作会")
 
 
 def test_one_line_single_day_meeting():
-    request = parse_leave_line("会议请假 明天 区政府常务会议 在外地调研 返回不及", telegram_id=7, today=TODAY)
+    request = parse_leave_line("会议请假 明天 区政府常务会议 在外地调研 返回不及", person_id=7, today=TODAY)
     assert (request.start, request.end) == (date(2026, 11, 27),) * 2
     assert (request.destination, request.reason) == ("区政府常务会议", "在外地调研 返回不及")
 
 
 def test_one_line_vacation_without_place():
-    request = parse_leave_line("休假 下周一 下周三 年休假", telegram_id=7, today=TODAY)
+    request = parse_leave_line("休假 下周一 下周三 年休假", person_id=7, today=TODAY)
     assert (request.destination, request.reason) == ("", "年休假")
 
 
 def test_one_line_half_day():
-    request = parse_leave_line("休假 明天下午 半天 家中有事", telegram_id=7, today=TODAY)
+    request = parse_leave_line("休假 明天下午 半天 家中有事", person_id=7, today=TODAY)
     assert DayPart(request.start, request.start_period) == DayPart(date(2026, 11, 27), "下午")
     assert request.end_period == "下午"
 
@@ -94,26 +94,26 @@ def test_one_line_half_day():
                                                ("出差 下月 上海 开会", "看不懂日期")])
 def test_one_line_errors_say_what_to_fix(line, message):
     with pytest.raises(LeaveError, match=message):
-        parse_leave_line(line, telegram_id=7, today=TODAY)
+        parse_leave_line(line, person_id=7, today=TODAY)
 
 
 def test_one_line_half_days_written_apart_from_their_dates():
-    request = parse_leave_line("休假 12月28日 下午 12月29日 上午 本市 体检", telegram_id=7, today=TODAY)
+    request = parse_leave_line("休假 12月28日 下午 12月29日 上午 本市 体检", person_id=7, today=TODAY)
     assert (request.start, request.start_period) == (date(2026, 12, 28), "下午")
     assert (request.end, request.end_period) == (date(2026, 12, 29), "上午")
     assert (request.destination, request.reason) == ("本市", "体检")
 
 
 def test_one_line_half_day_apart_from_a_single_date():
-    request = parse_leave_line("会议请假 明天 下午 区长专题会议 接待检查", telegram_id=7, today=TODAY)
+    request = parse_leave_line("会议请假 明天 下午 区长专题会议 接待检查", person_id=7, today=TODAY)
     assert (request.start, request.start_period, request.end_period) == (date(2026, 11, 27), "下午", "下午")
     assert request.destination == "区长专题会议"
 
 
 def test_one_line_half_day_without_its_half_is_asked_not_guessed():
     with pytest.raises(LeaveError, match="上午还是下午"):
-        parse_leave_line("休假 明天 半天 家中有事", telegram_id=7, today=TODAY)
-    request = parse_leave_line("休假 明天 上午 半天 家中有事", telegram_id=7, today=TODAY)
+        parse_leave_line("休假 明天 半天 家中有事", person_id=7, today=TODAY)
+    request = parse_leave_line("休假 明天 上午 半天 家中有事", person_id=7, today=TODAY)
     assert (request.start_period, request.end_period, request.reason) == ("上午", "上午", "家中有事")
 
 

@@ -11,6 +11,7 @@ from deadline_seed import (
 )
 from sqlalchemy import select
 
+from office.actors import Actor
 from office.deadline_commands import (
     LineError, parse_line, plan_custom, plan_document, plan_foreign, plan_incident, record_deadline,
 )
@@ -18,10 +19,12 @@ from office.deadlines import (
     DeadlineError, agenda_deadline, close_source_deadlines, complete_deadline, foreign_affairs_deadline,
     leave_return_deadline, normative_document_deadline, open_deadlines_for, public_opinion_deadline, snooze_alerts,
 )
+from office.directory import StaffMember, add_member
 from office.subscriptions import subscribe
 from office.workdays import WorkdayCalendar
 from storage.audit import AuditEntry
 from storage.deadlines import Deadline
+from storage.people import DINGTALK, Role
 
 CALENDAR = WorkdayCalendar()
 
@@ -83,12 +86,15 @@ def test_add_deadline_stores_it_with_audit_and_reminders_to_the_person(directory
         rows = reminders(session, deadline_id)
         audit = session.scalars(select(AuditEntry).where(AuditEntry.entity == "deadline")).all()
     assert [(lead, chat) for lead, chat, _, _ in rows] == [("3d", HEAD), ("1d", HEAD), ("09:00", HEAD), ("overdue:0", HEAD)]
-    assert [(a.action, a.entity_id, a.actor_telegram_id) for a in audit] == [("created", deadline_id, OFFICE)]
+    office = member(directory, OFFICE)
+    assert [(a.action, a.entity_id, a.actor_person_id, a.actor_telegram_id) for a in audit] == [
+        ("created", deadline_id, office.person_id, None)]  # the office member by person, not by Telegram id
 
 
 def test_a_unit_without_a_person_is_reminded_through_its_head_and_subscribed_groups(directory):
     with directory.transaction() as session:
-        subscribe(session=session, **telegram_chat(OFFICE_GROUP), kinds=["agenda"], actor_telegram_id=OFFICE, now=NOW, tz=TZ)
+        subscribe(session=session, **telegram_chat(OFFICE_GROUP), kinds=["agenda"], actor=Actor.telegram(OFFICE), now=NOW,
+                  tz=TZ)
         deadline = new_deadline(session, due_at=at(days=5), unit="区财政局", kind="agenda")
         chats = {chat for _, chat, _, _ in reminders(session, deadline.id)}
     assert chats == {HEAD, OFFICE_GROUP}  # the 部门正职, not the 科员
@@ -115,7 +121,7 @@ def test_a_leave_return_is_closed_by_back_not_by_done(directory):
         deadline_id = deadline.id
     with pytest.raises(DeadlineError, match="/back"):
         with directory.transaction() as session:
-            complete_deadline(session=session, deadline_id=deadline_id, member=clerk, actor_telegram_id=CLERK,
+            complete_deadline(session=session, deadline_id=deadline_id, actor=Actor.telegram(CLERK),
                               is_admin=False, now=NOW)
     with directory.transaction() as session:
         assert session.get(Deadline, deadline_id).state == "open"
@@ -137,10 +143,10 @@ def test_closing_a_source_closes_its_deadlines_and_stops_their_reminders(directo
         kept_id, closed_id = kept.id, closed.id
     with directory.transaction() as session:
         assert close_source_deadlines(session=session, source_type="leave", source_id=7, state="done",
-                                      actor_telegram_id=HEAD, now=NOW) == 1
+                                      actor=Actor.telegram(HEAD), now=NOW) == 1
     with directory.transaction() as session:
         assert close_source_deadlines(session=session, source_type="leave", source_id=7, state="done",
-                                      actor_telegram_id=HEAD, now=NOW) == 0
+                                      actor=Actor.telegram(HEAD), now=NOW) == 0
         assert session.get(Deadline, closed_id).state == "done"
         assert {state for *_, state in reminders(session, closed_id)} == {"cancelled"}
         assert {state for *_, state in reminders(session, kept_id)} == {"pending"}
@@ -149,7 +155,7 @@ def test_closing_a_source_closes_its_deadlines_and_stops_their_reminders(directo
 def test_close_source_deadlines_refuses_to_reopen(directory):
     with pytest.raises(ValueError):
         with directory.transaction() as session:
-            close_source_deadlines(session=session, source_type="leave", source_id=1, state="open", actor_telegram_id=None, now=NOW)
+            close_source_deadlines(session=session, source_type="leave", source_id=1, state="open", actor=None, now=NOW)
 
 
 # --- /done, 推迟, /deadlines: who may -----------------------------------------------------------
@@ -162,13 +168,13 @@ def test_close_source_deadlines_refuses_to_reopen(directory):
 def test_who_may_close_a_unit_deadline(directory, who, admin, allowed):
     with directory.transaction() as session:
         deadline_id = new_deadline(session, due_at=at(days=5), unit="区财政局", actor=None).id
-    actor = member(directory, who)
     with directory.transaction() as session:
         if allowed:
-            complete_deadline(session=session, deadline_id=deadline_id, member=actor, actor_telegram_id=who, is_admin=admin, now=NOW)
+            complete_deadline(session=session, deadline_id=deadline_id, actor=Actor.telegram(who), is_admin=admin,
+                              now=NOW)
         else:
             with pytest.raises(DeadlineError, match="只有责任人"):
-                complete_deadline(session=session, deadline_id=deadline_id, member=actor, actor_telegram_id=who,
+                complete_deadline(session=session, deadline_id=deadline_id, actor=Actor.telegram(who),
                                   is_admin=admin, now=NOW)
     with directory.transaction() as session:
         assert session.get(Deadline, deadline_id).state == ("done" if allowed else "open")
@@ -178,17 +184,16 @@ def test_done_twice_says_so(directory):
     head = member(directory, HEAD)
     with directory.transaction() as session:
         deadline_id = new_deadline(session, due_at=at(days=5), person_id=head.person_id).id
-        complete_deadline(session=session, deadline_id=deadline_id, member=head, actor_telegram_id=HEAD, is_admin=False, now=NOW)
+        complete_deadline(session=session, deadline_id=deadline_id, actor=Actor.telegram(HEAD), is_admin=False, now=NOW)
     with pytest.raises(DeadlineError, match="已办结"):
         with directory.transaction() as session:
-            complete_deadline(session=session, deadline_id=deadline_id, member=head, actor_telegram_id=HEAD, is_admin=False, now=NOW)
+            complete_deadline(session=session, deadline_id=deadline_id, actor=Actor.telegram(HEAD), is_admin=False, now=NOW)
 
 
 def test_done_on_an_unknown_id(directory):
-    head = member(directory, HEAD)
     with pytest.raises(DeadlineError, match="没有编号为 404"):
         with directory.transaction() as session:
-            complete_deadline(session=session, deadline_id=404, member=head, actor_telegram_id=HEAD, is_admin=False, now=NOW)
+            complete_deadline(session=session, deadline_id=404, actor=Actor.telegram(HEAD), is_admin=False, now=NOW)
 
 
 def test_snooze_holds_this_chats_alerts_until_the_next_working_morning(directory):
@@ -198,8 +203,8 @@ def test_snooze_holds_this_chats_alerts_until_the_next_working_morning(directory
         deadline_id = new_deadline(session, due_at=datetime(2026, 11, 30, 9, 30, tzinfo=TZ), person_id=head.person_id,
                                    now=friday_evening).id
     with directory.transaction() as session:
-        _, until = snooze_alerts(session=session, deadline_id=deadline_id, chats=[("telegram", str(HEAD))], member=head,
-                                 actor_telegram_id=HEAD, is_admin=False, calendar=CALENDAR, tz=TZ, now=friday_evening)
+        _, until = snooze_alerts(session=session, deadline_id=deadline_id, chats=[("telegram", str(HEAD))],
+                                 actor=Actor.telegram(HEAD), is_admin=False, calendar=CALENDAR, tz=TZ, now=friday_evening)
         rows = reminders(session, deadline_id)
     assert until == datetime(2026, 11, 30, 9, 0, tzinfo=TZ)  # Monday, not Saturday
     assert [(lead, state) for lead, _, _, state in rows] == [
@@ -214,25 +219,110 @@ def test_snooze_holds_this_chats_alerts_until_the_next_working_morning(directory
 def test_snooze_needs_the_same_rights_as_done(directory):
     with directory.transaction() as session:
         deadline_id = new_deadline(session, due_at=at(days=5), unit="区财政局").id
-    clerk = member(directory, CLERK)
     with pytest.raises(DeadlineError, match="推迟"):
         with directory.transaction() as session:
-            snooze_alerts(session=session, deadline_id=deadline_id, chats=[("telegram", str(CLERK))], member=clerk,
-                          actor_telegram_id=CLERK, is_admin=False, calendar=CALENDAR, tz=TZ, now=NOW)
+            snooze_alerts(session=session, deadline_id=deadline_id, chats=[("telegram", str(CLERK))],
+                          actor=Actor.telegram(CLERK), is_admin=False, calendar=CALENDAR, tz=TZ, now=NOW)
 
 
 def test_lists_mine_and_my_units_or_everything_for_the_office(directory):
-    head, clerk, office = member(directory, HEAD), member(directory, CLERK), member(directory, OFFICE)
+    clerk = member(directory, CLERK)
     with directory.transaction() as session:
         mine = new_deadline(session, due_at=at(days=3), person_id=clerk.person_id).id
         units = new_deadline(session, due_at=at(days=2), unit="区财政局").id
         other = new_deadline(session, due_at=at(days=1), unit="区档案馆").id
         done = new_deadline(session, due_at=at(days=1), person_id=clerk.person_id).id
-        complete_deadline(session=session, deadline_id=done, member=clerk, actor_telegram_id=CLERK, is_admin=False, now=NOW)
+        complete_deadline(session=session, deadline_id=done, actor=Actor.telegram(CLERK), is_admin=False, now=NOW)
     with directory.transaction() as session:
-        assert [v.id for v in open_deadlines_for(session=session, member=clerk, is_admin=False)] == [units, mine]
-        assert [v.id for v in open_deadlines_for(session=session, member=head, is_admin=False)] == [units]
-        assert [v.id for v in open_deadlines_for(session=session, member=office, is_admin=True)] == [other, units, mine]
+        def listed(who: int, admin: bool) -> list[int]:
+            return [v.id for v in open_deadlines_for(session=session, actor=Actor.telegram(who), is_admin=admin)]
+
+        assert listed(CLERK, False) == [units, mine]
+        assert listed(HEAD, False) == [units]
+        assert listed(OFFICE, True) == [other, units, mine]
+
+
+# --- staff registered only on DingTalk, strangers, and administrators outside the directory ------
+
+
+LI = "li4521"  # 李科员, 区财政局, on DingTalk only
+
+
+def _li(db) -> StaffMember:  # type: ignore[no-untyped-def]
+    with db.transaction() as session:
+        return add_member(session=session, actor=None, dingtalk_id=LI, name="李科员", unit="区财政局", role=Role.STAFF)
+
+
+def test_a_dingtalk_only_clerk_sets_lists_and_closes_their_own_deadlines(directory):
+    li, li_actor = _li(directory), Actor.on(DINGTALK, LI)
+    planned = plan_custom(parse_line("2026-12-05 报送统计表", today=NOW.date()), now=NOW, tz=TZ)
+    with directory.transaction() as session:
+        own = record_deadline(session=session, actor=li_actor, is_admin=False, planned=planned, target=None, now=NOW,
+                              policy=POLICY)
+        for_unit = record_deadline(session=session, actor=li_actor, is_admin=False, planned=planned, target="区财政局",
+                                   now=NOW, policy=POLICY)
+        listed = [v.id for v in open_deadlines_for(session=session, actor=li_actor, is_admin=False)]
+    assert own.responsible == "李科员" and sorted(listed) == sorted([own.deadline_id, for_unit.deadline_id])
+    with directory.transaction() as session:
+        complete_deadline(session=session, deadline_id=own.deadline_id, actor=li_actor, is_admin=False, now=NOW)
+        # Created by them for the unit: theirs to close as its creator (周科员 of the same unit may not).
+        with pytest.raises(DeadlineError, match="只有责任人"):
+            complete_deadline(session=session, deadline_id=for_unit.deadline_id, actor=Actor.telegram(CLERK),
+                              is_admin=False, now=NOW)
+        complete_deadline(session=session, deadline_id=for_unit.deadline_id, actor=li_actor, is_admin=False, now=NOW)
+    with directory.transaction() as session:
+        closed = session.get(Deadline, own.deadline_id)
+        assert (closed.state, closed.created_by_person_id, closed.closed_by_person_id) == ("done", li.person_id, li.person_id)
+        assert closed.created_by_telegram_id is None and closed.closed_by_telegram_id is None
+        rows = session.scalars(select(AuditEntry).where(AuditEntry.entity_id == own.deadline_id,
+                                                        AuditEntry.entity == "deadline")).all()
+    assert [(r.action, r.actor_person_id, r.actor_telegram_id) for r in rows] == [
+        ("created", li.person_id, None), ("done", li.person_id, None)]
+
+
+def test_a_dingtalk_only_clerk_cannot_close_someone_elses_deadline(directory):
+    _li(directory)
+    clerk = member(directory, CLERK)
+    with directory.transaction() as session:  # 周科员's, recorded from the command line (nobody created it)
+        deadline_id = new_deadline(session, due_at=at(days=5), person_id=clerk.person_id, actor=None).id
+    with pytest.raises(DeadlineError, match="只有责任人"):
+        with directory.transaction() as session:
+            complete_deadline(session=session, deadline_id=deadline_id, actor=Actor.on(DINGTALK, LI), is_admin=False,
+                              now=NOW)
+    with directory.transaction() as session:
+        assert session.get(Deadline, deadline_id).state == "open"
+        assert open_deadlines_for(session=session, actor=Actor.on(DINGTALK, LI), is_admin=False) == []
+
+
+def test_an_unregistered_dingtalk_account_sets_closes_and_sees_nothing(directory):
+    stranger = Actor.on(DINGTALK, "nobody01")
+    planned = plan_custom(parse_line("2026-12-05 报送", today=NOW.date()), now=NOW, tz=TZ)
+    with directory.transaction() as session:
+        deadline_id = new_deadline(session, due_at=at(days=5), unit="区财政局", actor=None).id
+    with pytest.raises(DeadlineError, match="尚未登记"):
+        with directory.transaction() as session:
+            record_deadline(session=session, actor=stranger, is_admin=False, planned=planned, target=None, now=NOW)
+    with pytest.raises(DeadlineError, match="只有责任人"):
+        with directory.transaction() as session:
+            complete_deadline(session=session, deadline_id=deadline_id, actor=stranger, is_admin=False, now=NOW)
+    with directory.transaction() as session:
+        assert open_deadlines_for(session=session, actor=stranger, is_admin=False) == []
+        assert session.scalars(select(Deadline.id)).all() == [deadline_id]
+
+
+def test_an_administrator_outside_the_directory_is_recorded_by_telegram_id(directory):
+    outsider = 9001  # in ADMIN_TELEGRAM_IDS, not in the directory
+    with directory.transaction() as session:
+        deadline_id = new_deadline(session, due_at=at(days=5), unit="区财政局", actor=Actor.telegram(outsider)).id
+        complete_deadline(session=session, deadline_id=deadline_id, actor=Actor.telegram(outsider), is_admin=True,
+                          now=NOW)
+    with directory.transaction() as session:
+        closed = session.get(Deadline, deadline_id)
+        rows = session.scalars(select(AuditEntry).where(AuditEntry.entity == "deadline")).all()
+    assert (closed.created_by_person_id, closed.created_by_telegram_id) == (None, outsider)
+    assert (closed.closed_by_person_id, closed.closed_by_telegram_id) == (None, outsider)
+    assert [(r.action, r.actor_person_id, r.actor_telegram_id) for r in rows] == [
+        ("created", None, outsider), ("done", None, outsider)]
 
 
 # --- the commands' lines ---------------------------------------------------------------------
@@ -292,23 +382,22 @@ def test_impossible_event_dates_are_refused(plan, text):
 
 def test_staff_may_set_deadlines_for_themselves_but_not_for_another_unit(directory, monkeypatch):
     monkeypatch.setattr("office.deadlines.alert_policy", lambda: POLICY)
-    clerk = member(directory, CLERK)
     planned = plan_custom(parse_line("2026-12-05 报送", today=NOW.date()), now=NOW, tz=TZ)
+    clerk, office = Actor.telegram(CLERK), Actor.telegram(OFFICE)
     with directory.transaction() as session:
-        mine = record_deadline(session=session, member=clerk, is_admin=False, planned=planned, target=None, now=NOW)
+        mine = record_deadline(session=session, actor=clerk, is_admin=False, planned=planned, target=None, now=NOW)
     assert mine.responsible == "周科员"
     with pytest.raises(DeadlineError, match="只能为本人或本单位"):
         with directory.transaction() as session:
-            record_deadline(session=session, member=clerk, is_admin=False, planned=planned, target="区档案馆", now=NOW)
-    office = member(directory, OFFICE)
+            record_deadline(session=session, actor=clerk, is_admin=False, planned=planned, target="区档案馆", now=NOW)
     with directory.transaction() as session:
-        assigned = record_deadline(session=session, member=office, is_admin=True, planned=planned, target="吴主任", now=NOW)
+        assigned = record_deadline(session=session, actor=office, is_admin=True, planned=planned, target="吴主任", now=NOW)
     assert assigned.responsible.startswith("吴主任")
 
 
 def test_an_unknown_target_is_refused(directory):
     planned = plan_custom(parse_line("2026-12-05 报送", today=NOW.date()), now=NOW, tz=TZ)
-    office = member(directory, OFFICE)
     with pytest.raises(DeadlineError, match="没有名为「区教委」"):
         with directory.transaction() as session:
-            record_deadline(session=session, member=office, is_admin=True, planned=planned, target="区教委", now=NOW)
+            record_deadline(session=session, actor=Actor.telegram(OFFICE), is_admin=True, planned=planned, target="区教委",
+                            now=NOW)

@@ -23,7 +23,7 @@ def _rated(session, channel: str, account: str, chat_id: str, question: str) -> 
 def test_the_feedback_export_reads_like_the_leave_export(db):
     """Chinese headers, Beijing time, 有用/没用 and the asker's name, as in `officebot export leaves`."""
     with db.transaction() as session:
-        add_member(session=session, actor_telegram_id=None, telegram_id=1001, name="孙局长", unit="区财政局",
+        add_member(session=session, actor=None, telegram_id=1001, name="孙局长", unit="区财政局",
                    role=Role.UNIT_HEAD)
         answer_id = _rated(session, TELEGRAM, "1001", "1001", "=HYPERLINK(1)")
 
@@ -40,9 +40,9 @@ def test_a_dingtalk_askers_rating_is_exported_with_their_name(db):
     """The name comes from the directory on the messenger they asked on; a Telegram id that happens
     to equal a DingTalk account is not that person."""
     with db.transaction() as session:
-        add_member(session=session, actor_telegram_id=None, dingtalk_id="manager4521", name="王主任",
+        add_member(session=session, actor=None, dingtalk_id="manager4521", name="王主任",
                    unit="区政府办公室", role=Role.OFFICE)
-        add_member(session=session, actor_telegram_id=None, telegram_id=4521, name="孙局长", unit="区财政局",
+        add_member(session=session, actor=None, telegram_id=4521, name="孙局长", unit="区财政局",
                    role=Role.UNIT_HEAD)
         dingtalk = _rated(session, DINGTALK, "manager4521", "cidGROUPoffice01==", "副区长出差跟谁请假?")
         stranger = _rated(session, DINGTALK, "4521", "4521", "区长外出谁主持工作?")

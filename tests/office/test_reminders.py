@@ -9,6 +9,7 @@ from deadline_seed import (
     HEAD, NOW, OFFICE, OFFICE_GROUP, TZ, at, member, new_deadline, reminders, seed_directory, telegram_chat,
 )
 
+from office.actors import Actor
 from office.deadlines import close_source_deadlines
 from office.reminders import (
     CLAIM_LEASE, GROUP_PER_MINUTE, MAX_ATTEMPTS, OVERALL_PER_SECOND, Claim, LeadTimeError, Throttled, claim_next,
@@ -19,6 +20,7 @@ from office.subscriptions import subscribe, unsubscribe
 from storage.deadlines import Subscription
 
 WORKER = "test-worker"
+BY_OFFICE = Actor.telegram(OFFICE)
 
 
 @pytest.fixture
@@ -97,7 +99,7 @@ def test_a_group_subscribing_late_gets_only_the_alerts_still_ahead(directory):
     head = member(directory, HEAD)
     with directory.transaction() as session:
         deadline = new_deadline(session, due_at=at(days=2), person_id=head.person_id)
-        subscribe(session=session, **telegram_chat(OFFICE_GROUP), kinds=["custom"], actor_telegram_id=OFFICE,
+        subscribe(session=session, **telegram_chat(OFFICE_GROUP), kinds=["custom"], actor=BY_OFFICE,
                   now=at(hours=1), tz=TZ)
         group = [(lead, when) for lead, chat, when, _ in reminders(session, deadline.id) if chat == OFFICE_GROUP]
     assert group == [("1d", at(days=1)), ("09:00", at(days=2, hours=-1)), ("overdue:0", at(days=2))]
@@ -162,7 +164,8 @@ def test_daily_overdue_alerts_until_done(directory):
     # Day 1 finds the 09:00 alert and the first overdue one both due: only the later goes.
     assert leads == ["overdue:0", "overdue:1", "overdue:2"]
     with directory.transaction() as session:
-        close_source_deadlines(session=session, source_type="custom", source_id=1, state="done", actor_telegram_id=HEAD, now=NOW)
+        close_source_deadlines(session=session, source_type="custom", source_id=1, state="done", actor=Actor.telegram(HEAD),
+                               now=NOW)
     assert _claim(directory, at(days=30)) is None
 
 
@@ -202,7 +205,7 @@ def test_retry_after_puts_it_back_for_after_the_wait(directory):
 
 def test_a_group_gets_at_most_its_quota_a_minute(directory):
     with directory.transaction() as session:
-        subscribe(session=session, **telegram_chat(OFFICE_GROUP), kinds=["all"], actor_telegram_id=OFFICE, now=NOW, tz=TZ)
+        subscribe(session=session, **telegram_chat(OFFICE_GROUP), kinds=["all"], actor=BY_OFFICE, now=NOW, tz=TZ)
         for _ in range(GROUP_PER_MINUTE + 1):
             new_deadline(session, due_at=at(days=5))
     moment = at(days=2)
@@ -216,7 +219,7 @@ def test_a_group_gets_at_most_its_quota_a_minute(directory):
 def test_the_overall_rate_is_throttled(directory, monkeypatch):
     with directory.transaction() as session:
         for chat in range(OVERALL_PER_SECOND + 1):
-            subscribe(session=session, **telegram_chat(-1000 - chat), kinds=["all"], actor_telegram_id=OFFICE, now=NOW, tz=TZ)
+            subscribe(session=session, **telegram_chat(-1000 - chat), kinds=["all"], actor=BY_OFFICE, now=NOW, tz=TZ)
         new_deadline(session, due_at=at(days=5))
     moment = at(days=2)
     claims = [_claim(directory, moment) for _ in range(OVERALL_PER_SECOND)]
@@ -232,18 +235,18 @@ def test_a_group_subscribing_later_gets_the_remaining_alerts_only(directory):
     with directory.transaction() as session:
         deadline_id = new_deadline(session, due_at=at(days=5), kind="agenda", unit="区财政局").id
     with directory.transaction() as session:
-        subscribe(session=session, **telegram_chat(OFFICE_GROUP), kinds=["agenda"], actor_telegram_id=OFFICE, now=at(days=3), tz=TZ)
+        subscribe(session=session, **telegram_chat(OFFICE_GROUP), kinds=["agenda"], actor=BY_OFFICE, now=at(days=3), tz=TZ)
         group_rows = [lead for lead, chat, _, _ in reminders(session, deadline_id) if chat == OFFICE_GROUP]
     assert group_rows == ["1d", "09:00", "overdue:0"]
 
 
 def test_unsubscribing_stops_the_groups_pending_alerts(directory):
     with directory.transaction() as session:
-        subscribe(session=session, **telegram_chat(OFFICE_GROUP), kinds=["agenda", "custom"], actor_telegram_id=OFFICE, now=NOW, tz=TZ)
+        subscribe(session=session, **telegram_chat(OFFICE_GROUP), kinds=["agenda", "custom"], actor=BY_OFFICE, now=NOW, tz=TZ)
         agenda_id = new_deadline(session, due_at=at(days=5), kind="agenda").id
         custom_id = new_deadline(session, due_at=at(days=5), kind="custom").id
     with directory.transaction() as session:
-        assert unsubscribe(session=session, **telegram_chat(OFFICE_GROUP), kinds=["agenda"], actor_telegram_id=OFFICE) == ["agenda"]
+        assert unsubscribe(session=session, **telegram_chat(OFFICE_GROUP), kinds=["agenda"], actor=BY_OFFICE) == ["agenda"]
     with directory.transaction() as session:
         assert {state for *_, state in reminders(session, agenda_id)} == {"cancelled"}
         assert {state for *_, state in reminders(session, custom_id)} == {"pending"}
@@ -251,7 +254,7 @@ def test_unsubscribing_stops_the_groups_pending_alerts(directory):
 
 def test_a_chat_that_is_gone_ends_its_subscriptions_instead_of_failing_forever(directory):
     with directory.transaction() as session:
-        subscribe(session=session, **telegram_chat(OFFICE_GROUP), kinds=["all"], actor_telegram_id=OFFICE, now=NOW, tz=TZ)
+        subscribe(session=session, **telegram_chat(OFFICE_GROUP), kinds=["all"], actor=BY_OFFICE, now=NOW, tz=TZ)
         deadline_id = new_deadline(session, due_at=at(days=5)).id
     claim = _claim(directory, at(days=2))
     with directory.transaction() as session:

@@ -47,11 +47,12 @@ def client(services) -> TestClient:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def sign_in(client, services) -> Callable[[int], str]:  # type: ignore[no-untyped-def]
-    """Sign the client in as that person; returns the session's CSRF token."""
+def sign_in(client, services) -> Callable[[int | str], str]:  # type: ignore[no-untyped-def]
+    """Sign the client in as the person with that Telegram id (an int) or DingTalk id (a str); returns
+    the session's CSRF token."""
 
-    def sign(telegram_id: int) -> str:
-        response = client.post("/signin", data={"token": make_link(services, telegram_id)})
+    def sign(person: int | str) -> str:
+        response = client.post("/signin", data={"token": make_link(services, person)})
         assert response.status_code == 303, response.text
         page = client.get("/")
         assert page.status_code == 200

@@ -28,7 +28,7 @@ def file_head_leave(services):  # type: ignore[no-untyped-def]
     """孙局长 (区财政局) files a trip: 区长 and his 分管副区长 赵副区长 decide it.
     Returns the report id and the approval ids by approver (区长, 赵副区长)."""
     with services.db.transaction() as session:
-        leave = file_leave(session=session, request=leave_request(HEAD), now=services.now())
+        leave = file_leave(session=session, request=leave_request(session, HEAD), now=services.now())
     by_approver = {a.approver.telegram_id: a.id for a in leave.approvals}
     return leave.id, by_approver
 

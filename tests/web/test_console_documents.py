@@ -15,6 +15,7 @@ from sqlalchemy import select
 from retrieval.index import RulesIndex
 from retrieval.service import RulesQA
 from storage.audit import AuditEntry
+from storage.people import person_by_telegram_id
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "retrieval"))  # pdf_maker
 from pdf_maker import write_pdf  # noqa: E402
@@ -89,7 +90,9 @@ def test_the_list_says_when_and_from_where_and_删除_takes_a_document_out(clien
     assert "测试办法" not in [c.document for c in [*answer.citations, *answer.related]]
     with db.transaction() as session:
         entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "removed")).one()
-        assert entry.actor_telegram_id == OFFICE and entry.detail["title"] == "测试办法"
+        office = person_by_telegram_id(session, OFFICE)
+        assert (entry.actor_person_id, entry.actor_telegram_id) == (office.id, None)  # named as a person
+        assert entry.detail["title"] == "测试办法"
 
 
 def test_the_bundled_rule_book_is_removed_only_with_the_confirmation_ticked(client, sign_in, own_qa):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from leave_seed import CLERK, HEAD, OFFICE, VICE, leave_request
+from sqlalchemy import select
 
-from office.directory import find_member
+from office.directory import add_member, find_member
 from office.leave import file_leave
 from office.leave_views import pending_for
-from storage.people import Role
+from storage.audit import AuditEntry
+from storage.people import Role, person_by_telegram_id
 
 
 def member(services, telegram_id: int):  # type: ignore[no-untyped-def]
@@ -44,7 +46,7 @@ def test_a_unit_head_cannot_open_or_use_the_directory(client, sign_in, services)
 
 def test_the_office_hands_a_vice_mayors_open_approvals_to_a_successor(client, sign_in, services):
     with services.db.transaction() as session:
-        file_leave(session=session, request=leave_request(HEAD), now=services.now())
+        file_leave(session=session, request=leave_request(session, HEAD), now=services.now())
     csrf = sign_in(OFFICE)
     client.post("/staff", data={"csrf": csrf, "telegram_id": "3002", "name": "陈副区长", "unit": "区政府",
                                 "role": "副区长", "oversees": ""})
@@ -53,3 +55,24 @@ def test_the_office_hands_a_vice_mayors_open_approvals_to_a_successor(client, si
     assert "接替人陈副区长" in response.text  # reported as not told: no bot token here
     with services.db.transaction() as session:
         assert [p.leave.filer.name for p in pending_for(session=session, member=member(services, 3002))] == ["孙局长"]
+
+
+def test_an_office_member_on_dingtalk_only_keeps_the_directory_audited_by_person(client, sign_in, services):
+    with services.db.transaction() as session:
+        office = add_member(session=session, actor=None, dingtalk_id="office09", name="韩干事", unit="区政府办公室",
+                            role=Role.OFFICE)
+    csrf = sign_in("office09")
+    added = client.post("/staff", data={"csrf": csrf, "telegram_id": "3001", "name": "郑科员", "unit": "区审计局",
+                                        "role": "工作人员", "oversees": ""})
+    assert added.status_code == 200 and "已登记" in added.text
+    changed = client.post("/staff/3001/change", data={"csrf": csrf, "role": "部门正职", "unit": "", "oversees": ""})
+    assert changed.status_code == 200 and "已修改" in changed.text
+    removed = client.post("/staff/3001/remove", data={"csrf": csrf})
+    assert removed.status_code == 200 and "已移除" in removed.text
+    assert member(services, 3001) is None
+    with services.db.transaction() as session:
+        person = person_by_telegram_id(session, 3001, active_only=False)
+        rows = session.scalars(select(AuditEntry).where(AuditEntry.entity == "person", AuditEntry.entity_id == person.id)
+                               .order_by(AuditEntry.id)).all()
+    assert [(r.action, r.actor_person_id, r.actor_telegram_id) for r in rows] == [
+        ("created", office.person_id, None), ("role_changed", office.person_id, None), ("removed", office.person_id, None)]
