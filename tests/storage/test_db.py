@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import datetime, timedelta, timezone
 
@@ -76,6 +77,53 @@ def test_a_rated_telegram_answer_keeps_its_asker_and_rating_when_the_log_learns_
         # The asker may still change their rating from Telegram.
         assert rate_answer(session=session, answer_id=7, channel=TELEGRAM, account="7000000000", rating="up",
                            now=first.rated_at) is Rating.RECORDED
+    database.dispose()
+
+
+def test_records_of_who_acted_name_the_person_after_the_upgrade(database_url):
+    """0015: a Telegram id of the directory becomes the person's id (an outsider's stays), and an open leave
+    form or card names its filer by person id; one whose filer is not in the directory is dropped."""
+    database = Database(database_url)
+    upgrade(database.engine, "0014_answer_log_channels")
+    at = "'2026-12-01 01:30:00+00:00'"
+    with database.engine.begin() as connection:
+        for statement in (
+            "INSERT INTO people (id, name, unit, role, active, created_at) VALUES "
+            f"(5, '钱主任', '区政府办公室', '办公室', true, {at}), (6, '孙局长', '区财政局', '部门正职', true, {at})",
+            "INSERT INTO accounts (person_id, channel, account) VALUES (5, 'telegram', '1001'), (6, 'telegram', '1002')",
+            "INSERT INTO audit_log (id, at, actor_telegram_id, action, entity, entity_id, detail) VALUES "
+            f"(1, {at}, 1001, 'created', 'person', 6, '{{}}'), (2, {at}, 9001, 'removed', 'person', 6, '{{}}'),"
+            f" (3, {at}, NULL, 'disabled', 'alert_subscription', 1, '{{}}')",
+            "INSERT INTO leave_reports (id, person_id, kind, start_date, start_period, end_date, end_period, destination, "
+            "reason, state, recorded_only, created_at) VALUES "
+            f"(4, 6, '出差', '2026-12-02', '全天', '2026-12-03', '全天', '上海', '调研', '已批准', false, {at})",
+            "INSERT INTO leave_approvals (id, report_id, position, label, decision, decided_by_telegram_id, decided_at) "
+            f"VALUES (8, 4, 1, '区长', '同意', 1001, {at})",
+            "INSERT INTO deadlines (id, title, kind, due_at, lead_times, state, created_by_telegram_id, created_at, "
+            f"closed_at, closed_by_telegram_id) VALUES (3, '提交整改报告', 'custom', {at}, '1d', 'done', 1002, {at}, "
+            f"{at}, 9001)",
+            "INSERT INTO dialogs (id, channel, chat_id, account, flow, step, data, version, updated_at) VALUES "
+            f"""(1, 'telegram', '1002', '1002', 'leave_form', 'kind', '{{"telegram_id": 1002, "kind": "出差"}}', 1, {at}),"""
+            f"""(2, 'telegram', '9001', '9001', 'leave_form', 'kind', '{{"telegram_id": 9001}}', 1, {at}),"""
+            f"""(3, 'telegram', '1001', '1001', 'deadline_form', 'when', '{{"command": "deadline"}}', 1, {at})""",
+            "INSERT INTO pending_cards (id, token, channel, chat_id, account, flow, data, created_at) VALUES "
+            f"""(1, 'tok1', 'telegram', '1002', '1002', 'leave', '{{"telegram_id": 1002, "kind": "休假"}}', {at})""",
+        ):
+            connection.execute(text(statement))
+    upgrade(database.engine)
+    with database.engine.connect() as connection:
+        def rows(query: str) -> list[tuple]:
+            return [tuple(row) for row in connection.execute(text(query))]
+
+        assert rows("SELECT id, actor_person_id, actor_telegram_id FROM audit_log ORDER BY id") == [
+            (1, 5, None), (2, None, 9001), (3, None, None)]
+        assert rows("SELECT decided_by_person_id FROM leave_approvals") == [(5,)]
+        assert rows("SELECT created_by_person_id, created_by_telegram_id, closed_by_person_id, closed_by_telegram_id "
+                    "FROM deadlines") == [(6, None, None, 9001)]
+        dialogs = {row_id: json.loads(data) for row_id, data in rows("SELECT id, data FROM dialogs")}
+        assert dialogs == {1: {"person_id": 6, "kind": "出差"}, 3: {"command": "deadline"}}
+        assert [json.loads(data) for (data,) in rows("SELECT data FROM pending_cards")] == [
+            {"person_id": 6, "kind": "休假"}]
     database.dispose()
 
 
