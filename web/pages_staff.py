@@ -8,10 +8,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from office.console_access import Viewer
 from office.actors import Actor
+from office.console_access import Viewer
 from office.directory import (
     DirectoryError,
+    acting_member,
     add_member,
     all_members,
     parse_account,
@@ -27,11 +28,25 @@ from web.auth import Outcome, action, page, services_of
 from web.rendering import render
 
 
-def _telegram_id(form) -> int:  # type: ignore[no-untyped-def]
-    text = str(form.get("telegram_id", "")).strip()
-    if not text.isdigit():
+def _accounts(form) -> dict[str, int | str | None]:  # type: ignore[no-untyped-def]
+    """The new person's accounts from the form: a Telegram id, a DingTalk id, or both."""
+    telegram, dingtalk = str(form.get("telegram_id", "")).strip(), str(form.get("dingtalk_id", "")).strip()
+    if not telegram and not dingtalk:
+        raise DirectoryError("请填写 Telegram ID 或钉钉 ID(至少一个)")
+    if telegram and not telegram.isdigit():
         raise DirectoryError("Telegram ID 应为数字,例如 1001")
-    return int(text)
+    if dingtalk:
+        parse_account(f"钉钉:{dingtalk}")  # the same checks as a chat command's 钉钉:ID
+    return {"telegram_id": int(telegram) if telegram else None, "dingtalk_id": dingtalk or None}
+
+
+def _listed(session, request: Request) -> dict[str, int | str | None]:  # type: ignore[no-untyped-def]
+    """The accounts of the active person the row's URL names (rows are keyed by person, as someone
+    may be on DingTalk alone): what office/directory.py names a person by."""
+    member = acting_member(session=session, actor=Actor.of(person_id=request.path_params["person_id"]))
+    if member is None:
+        raise DirectoryError("该人员不在名录中(可能已被移除),请刷新页面")
+    return {"telegram_id": member.telegram_id, "dingtalk_id": member.dingtalk_id}
 
 
 def _units(text: str) -> list[str]:
@@ -49,7 +64,7 @@ def staff(request: Request, viewer: Viewer) -> Response:
 def add(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore[no-untyped-def]
     try:
         with services_of(request).db.transaction() as session:
-            member = add_member(session=session, actor=viewer.actor, telegram_id=_telegram_id(form),
+            member = add_member(session=session, actor=viewer.actor, **_accounts(form),
                                 name=str(form.get("name", "")), unit=str(form.get("unit", "")),
                                 role=parse_role(str(form.get("role", ""))),
                                 oversees=_units(str(form.get("oversees", ""))))
@@ -63,8 +78,7 @@ def change(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore[n
     role_text, unit = str(form.get("role", "")).strip(), str(form.get("unit", "")).strip()
     try:
         with services_of(request).db.transaction() as session:
-            member = update_member(session=session, actor=viewer.actor,
-                                   telegram_id=request.path_params["telegram_id"], unit=unit or None,
+            member = update_member(session=session, actor=viewer.actor, **_listed(session, request), unit=unit or None,
                                    role=parse_role(role_text) if role_text else None,
                                    oversees=_units(str(form.get("oversees", ""))))
     except DirectoryError as exc:
@@ -76,7 +90,7 @@ def change(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore[n
 def remove(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignore[no-untyped-def]
     try:
         with services_of(request).db.transaction() as session:
-            member = remove_member(session=session, actor=viewer.actor, telegram_id=request.path_params["telegram_id"])
+            member = remove_member(session=session, actor=viewer.actor, **_listed(session, request))
     except DirectoryError as exc:
         return Outcome(str(exc), back="/staff", refused=True)
     return Outcome(f"已移除:{member.label}", back="/staff")
@@ -90,7 +104,7 @@ def hand_over(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignor
         named = Actor.on(*parse_account(str(form.get("successor", ""))))
         with services.db.transaction() as session:
             moved = reassign_open_decisions(
-                session=session, actor=viewer.actor, predecessor=Actor.telegram(request.path_params["telegram_id"]),
+                session=session, actor=viewer.actor, predecessor=Actor.of(person_id=request.path_params["person_id"]),
                 successor=named, now=services.now(), tz=services.settings.tz)
     except DirectoryError as exc:
         return Outcome(str(exc), back="/staff", refused=True)
@@ -108,7 +122,7 @@ def hand_over(request: Request, viewer: Viewer, form) -> Outcome:  # type: ignor
 ROUTES = [
     Route("/staff", staff, methods=["GET"]),
     Route("/staff", add, methods=["POST"]),
-    Route("/staff/{telegram_id:int}/change", change, methods=["POST"]),
-    Route("/staff/{telegram_id:int}/remove", remove, methods=["POST"]),
-    Route("/staff/{telegram_id:int}/hand-over", hand_over, methods=["POST"]),
+    Route("/staff/{person_id:int}/change", change, methods=["POST"]),
+    Route("/staff/{person_id:int}/remove", remove, methods=["POST"]),
+    Route("/staff/{person_id:int}/hand-over", hand_over, methods=["POST"]),
 ]
