@@ -70,6 +70,7 @@ class App:
         self.sockets: list[web.WebSocketResponse] = []
         self.tokens: set[str] = set()
         self.removed_from: set[str] = set()  # groups whose members removed the robot
+        self.refused: list[str] = []  # the chats of the messages refused because of that
         self._changed = asyncio.Condition()
         self._frame_ids = itertools.count(1)
 
@@ -258,6 +259,8 @@ class DingTalkEmulator:
             return _error(400, "InvalidParameter", "robotCode or msgKey is wrong")
         param = json.loads(body["msgParam"])
         if body.get("openConversationId") in app.removed_from:
+            app.refused.append(body["openConversationId"])
+            await app.changed()
             return _error(400, "invalidParameter.robotCode.notExsit", "机器人不存在,请检查机器人是否在群内")
         for chat in chats(body):
             app.sent.append(Sent(api, chat, param["text"], title=param["title"]))
@@ -277,6 +280,8 @@ class DingTalkEmulator:
         body = await request.json()
         space = body["openSpaceId"].split("//", 1)[1]  # "IM_ROBOT.userid" or "IM_GROUP.cid…"
         if space.startswith("IM_GROUP.") and space.split(".", 1)[1] in app.removed_from:
+            app.refused.append(space.split(".", 1)[1])
+            await app.changed()
             return _error(400, "invalidParameter.robotCode.notExsit", "机器人不存在,请检查机器人是否在群内")
         params = body["cardData"]["cardParamMap"]
         app.sent.append(Sent("card", space.split(".", 1)[1], params["markdown"], buttons=json.loads(params["buttons"]),

@@ -55,8 +55,9 @@ def test_an_item_goes_from_the_guided_form_to_the_agenda(bot, day):
     assert TITLE in review.text and review.button_labels() == ["通过", "退回"]
 
     after = len(bot.sent())
-    bot.acked(bot.press(HEAD, review, "通过"))  # the proposer pressing the reviewer's card
-    bot.reply(to=HEAD, after=after, contains="待分管副区长赵副区长审核")
+    bot.acked(bot.press(HEAD, review, "通过"))  # the proposer pressing the reviewer's (forwarded) card
+    bot.reply(to=VICE, after=after, contains="您无权操作")
+    assert review.button_labels() == ["通过", "退回"], "the card is unchanged"
 
     after = len(bot.sent())
     bot.acked(bot.press(VICE, review, "通过"))
@@ -71,7 +72,7 @@ def test_an_item_goes_from_the_guided_form_to_the_agenda(bot, day):
     after = len(bot.sent())
     bot.send(HEAD, f"agenda {day}")
     agenda = bot.reply(to=HEAD, after=after, contains="区政府常务会议")
-    assert f"1. {TITLE}" in agenda.text and "汇报:区财政局 孙局长" in agenda.text
+    assert f"1． {TITLE}" in agenda.text and "汇报:区财政局 孙局长" in agenda.text  # "1." would make a markdown list
 
 
 def test_the_office_registers_a_colleague_who_then_files_on_dingtalk(bot, day):

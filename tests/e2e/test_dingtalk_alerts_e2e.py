@@ -80,8 +80,8 @@ def test_a_group_that_removed_the_robot_loses_its_subscription_not_the_others(bo
     bot.kill()
     bot.restart()  # the start tick sends the owed alerts
     bot.wait(lambda: any("报送年度总结" in sent.text for sent in alerts(bot, GROUP))
-             and any("报送年度总结" in sent.text for sent in alerts(bot, CLERK)),
-             what="the alert in the group that kept the robot and privately")
+             and any("报送年度总结" in sent.text for sent in alerts(bot, CLERK)) and left in bot.app.refused,
+             what="the alert in the group that kept the robot and privately, and DingTalk refusing the other")
     assert alerts(bot, left) == []
 
     bot.app.removed_from.discard(left)  # added back later: it starts with no subscription
