@@ -47,7 +47,8 @@ def _link(args: argparse.Namespace) -> int:
     try:
         with services.db.transaction() as session:
             channel, account = (TELEGRAM, str(args.telegram_id)) if args.telegram_id is not None else (DINGTALK, args.dingtalk_id)
-            token, member = create_link(session=session, channel=channel, account=account, now=services.now())
+            token, member = create_link(session=session, channel=channel, account=account, actor=None,
+                                        now=services.now())
     except SigninError as exc:
         print(f"错误:{exc}", file=sys.stderr)
         return 2

@@ -10,6 +10,7 @@ from __future__ import annotations
 from handlers.forms import Turn
 from handlers.messages import Reply, Response
 from handlers.senders import sender_member
+from office.actors import Actor
 from office.web_signin import LINK_LIFETIME, create_link
 
 COMMANDS = [("console", "网页工作台登录链接(私聊)")]
@@ -26,7 +27,8 @@ def handle(turn: Turn) -> Response:
     member = sender_member(turn.session, incoming)
     if isinstance(member, Reply):
         return Response([member])
-    token, _ = create_link(session=turn.session, channel=incoming.channel, account=incoming.account, now=turn.now)
+    token, _ = create_link(session=turn.session, channel=incoming.channel, account=incoming.account,
+                           actor=Actor.of(person_id=member.person_id), now=turn.now)
     minutes = int(LINK_LIFETIME.total_seconds() // 60)
     url = f"{turn.services.settings.web_base_url}/signin?token={token}"
     return Response([Reply.say(f"网页工作台登录链接({minutes} 分钟内有效,只能使用一次,请勿转发):\n{url}")])

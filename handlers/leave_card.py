@@ -66,6 +66,8 @@ def press(turn: Turn) -> Response:
     member = sender_member(turn.session, incoming)  # removed from the directory since the card?
     if isinstance(member, Reply):
         return Response([member])
+    if member.person_id != stored["person_id"]:  # the account now belongs to someone else: not theirs to file
+        return Response([refusal(incoming, EXPIRED_CARD)])
     try:
         with turn.session.begin_nested():
             leave = file_leave(session=turn.session, request=_request(stored), now=turn.now, confirmed_long=True,

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, false, select
+from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Session
 
-from office.actors import Actor, RecordedActor, recorded_actor
+from office.actors import Actor, acting_person
 from office.agenda_checks import is_late
 from office.agenda_gaps import missing_materials
 from office.console_access import Viewer
@@ -162,19 +162,19 @@ def audit_entries(*, session: Session, entity: str = "", actor: Actor | None = N
     if entity:
         query = query.where(AuditEntry.entity == entity)
     if actor is not None:
-        query = query.where(_acted_by(recorded_actor(session, actor)))
+        query = query.where(_acted_by(acting_person(session, actor, active_only=False), actor))
     entries = list(session.scalars(query.order_by(AuditEntry.id.desc()).limit(limit)))
     ids = {e.actor_person_id for e in entries if e.actor_person_id is not None}
     people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(ids)))} if ids else {}
     return [AuditRow(e.at, _actor_label(e, people), e.action, e.entity, e.entity_id, e.detail) for e in entries]
 
 
-def _acted_by(who: RecordedActor) -> ColumnElement[bool]:
-    if who.person_id is not None:
-        return AuditEntry.actor_person_id == who.person_id
-    if who.telegram_id is not None:
-        return AuditEntry.actor_telegram_id == who.telegram_id
-    return false()  # an account nobody in the directory or ADMIN_TELEGRAM_IDS acts from
+def _acted_by(person: Person | None, actor: Actor) -> ColumnElement[bool]:
+    """Rows naming the person, and the rows of their Telegram id from before they were registered
+    (an ADMIN_TELEGRAM_IDS administrator outside the directory is recorded by that id)."""
+    telegram_id = person.telegram_id if person is not None else actor.telegram_id
+    by_telegram = AuditEntry.actor_telegram_id == telegram_id if telegram_id is not None else false()
+    return or_(AuditEntry.actor_person_id == person.id, by_telegram) if person is not None else by_telegram
 
 
 def _actor_label(entry: AuditEntry, people: dict[int, Person]) -> str:

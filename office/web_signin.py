@@ -40,8 +40,11 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_link(*, session: Session, channel: str, account: str, now: datetime) -> tuple[str, StaffMember]:
-    """A new one-time sign-in token for the person with this account on `channel` (telegram, dingtalk)."""
+def create_link(
+    *, session: Session, channel: str, account: str, actor: Actor | None, now: datetime
+) -> tuple[str, StaffMember]:
+    """A new one-time sign-in token for the person with this account on `channel` (telegram, dingtalk),
+    asked for by `actor` (the person themselves with /console; None on the command line)."""
     member = find_member(session=session, channel=channel, account=account)
     if member is None:
         raise SigninError(f"名录中没有 {CHANNEL_NAMES.get(channel, channel)} ID 为 {account} 的在职人员,请先登记。")
@@ -49,8 +52,7 @@ def create_link(*, session: Session, channel: str, account: str, now: datetime) 
     link = WebLink(token_hash=_hash(token), person_id=member.person_id, expires_at=now + LINK_LIFETIME)
     session.add(link)
     session.flush()
-    # Asked for on the command line or by the person (/console): the detail names who it is for.
-    record_audit(session, None, action="link_created", entity="web_link", entity_id=link.id,
+    record_audit(session, actor, action="link_created", entity="web_link", entity_id=link.id,
                  detail={"person": member.name})
     return token, member
 

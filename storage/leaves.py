@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, or_, select
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
 
 from storage.base import Base, UTCDateTime, utcnow
@@ -61,7 +61,10 @@ class LeaveApproval(Base):
     approver_role: Mapped[str | None] = mapped_column(String(16))
     decision: Mapped[str | None] = mapped_column(String(8))  # 同意 | 退回
     note: Mapped[str | None] = mapped_column(Text)
+    # Who decided, as office/actors.py `recorded_actor` names them; a Telegram id only on a decision
+    # made before migration 0015 by an account nobody in the directory holds any more.
     decided_by_person_id: Mapped[int | None] = mapped_column(Integer)
+    decided_by_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     report: Mapped[LeaveReport] = relationship(back_populates="approvals")

@@ -11,6 +11,7 @@ from starlette.routing import Route
 from office.actors import Actor
 from office.console_access import Viewer
 from office.directory import (
+    DINGTALK_PREFIXES,
     DirectoryError,
     acting_member,
     add_member,
@@ -23,21 +24,23 @@ from office.directory import (
 from office.leave_decision_notices import leave_summary
 from office.notices import Notice
 from office.reassign import reassign_open_decisions
-from storage.people import Role
+from storage.people import TELEGRAM, Role
 from web.auth import Outcome, action, page, services_of
 from web.rendering import render
 
 
 def _accounts(form) -> dict[str, int | str | None]:  # type: ignore[no-untyped-def]
-    """The new person's accounts from the form: a Telegram id, a DingTalk id, or both."""
+    """The new person's accounts from the form, checked as a chat command's ids are: a Telegram id,
+    a DingTalk id (with or without the 钉钉: a chat command writes), or both."""
     telegram, dingtalk = str(form.get("telegram_id", "")).strip(), str(form.get("dingtalk_id", "")).strip()
     if not telegram and not dingtalk:
         raise DirectoryError("请填写 Telegram ID 或钉钉 ID(至少一个)")
-    if telegram and not telegram.isdigit():
-        raise DirectoryError("Telegram ID 应为数字,例如 1001")
-    if dingtalk:
-        parse_account(f"钉钉:{dingtalk}")  # the same checks as a chat command's 钉钉:ID
-    return {"telegram_id": int(telegram) if telegram else None, "dingtalk_id": dingtalk or None}
+    if telegram and parse_account(telegram)[0] != TELEGRAM:
+        raise DirectoryError("Telegram ID 应为数字,例如 1001;钉钉 ID 请填在钉钉 ID 一栏")
+    if dingtalk and not dingtalk.lower().startswith(DINGTALK_PREFIXES):
+        dingtalk = DINGTALK_PREFIXES[0] + dingtalk
+    return {"telegram_id": int(parse_account(telegram)[1]) if telegram else None,
+            "dingtalk_id": parse_account(dingtalk)[1] if dingtalk else None}
 
 
 def _listed(session, request: Request) -> dict[str, int | str | None]:  # type: ignore[no-untyped-def]

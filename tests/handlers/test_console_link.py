@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 
 from bootstrap.services import Services
 from bootstrap.settings import Settings
@@ -14,6 +15,7 @@ from handlers.conversation import Conversation
 from handlers.messages import Incoming
 from office.directory import add_member
 from office.web_signin import SigninError, redeem_link
+from storage.audit import AuditEntry
 from storage.people import DINGTALK, TELEGRAM, Role
 
 TELEGRAM_ID, DINGTALK_ID = 3101, "manager4521"
@@ -52,6 +54,9 @@ def test_a_private_console_command_signs_in_the_person_who_asked(core, db, clock
     assert opened.member.name == name
     with db.transaction() as session, pytest.raises(SigninError, match="已使用过"):
         redeem_link(session=session, token=token, now=clock.now())
+    with db.transaction() as session:
+        asked = session.scalars(select(AuditEntry).where(AuditEntry.action == "link_created")).one()
+        assert (asked.actor_person_id, asked.actor_telegram_id) == (opened.member.person_id, None)
 
 
 def test_no_link_in_a_group_or_for_a_stranger(core):

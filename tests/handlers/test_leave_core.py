@@ -15,7 +15,7 @@ from bootstrap.settings import Settings
 from handlers import expired, leave, leave_decisions, leave_lists, response_codec
 from handlers.conversation import Conversation
 from handlers.messages import Incoming, Response
-from office.directory import add_member
+from office.directory import add_member, update_member
 from storage.agenda import Meeting, MeetingType
 from storage.db import Database
 from storage.audit import AuditEntry
@@ -297,3 +297,16 @@ def test_an_unregistered_dingtalk_account_files_decides_and_returns_nothing(ding
     with directory.transaction() as session:
         report = session.scalars(select(LeaveReport)).one()
         assert report.state == "待审批" and [a.decided_by_person_id for a in report.approvals] == [None, None]
+
+
+def test_a_card_is_filed_only_for_the_person_it_was_made_for_even_if_their_account_moved(directory, tmp_path, clock):
+    replica = Replica(directory, tmp_path, clock)
+    card = replica.respond(say(HEAD, "/leave 出差 明天 后天 上海 参加长三角协作会"))
+    assert "请确认请假申请" in text_of(card)
+    with directory.transaction() as session:  # the head moves to a new Telegram account; a clerk gets the old one
+        update_member(session=session, actor=None, telegram_id=int(HEAD), dingtalk_id="head-dt")
+        update_member(session=session, actor=None, dingtalk_id="head-dt", telegram_id=1616)
+        add_member(session=session, actor=None, telegram_id=int(HEAD), name="周科员", unit="区财政局", role=Role.STAFF)
+
+    pressed = replica.respond(press(HEAD, data_of(card, "确认提交")))
+    assert "失效" in text_of(pressed) and reports(directory) == 0

@@ -30,9 +30,21 @@ def test_an_account_is_only_valid_on_its_own_channel(db):
     with db.transaction() as session:
         refused = sender_member(session, _incoming("dingtalk", "1001"))  # a DingTalk user whose id looks alike
         assert isinstance(refused, Reply) and refused.text.plain() == NOT_REGISTERED
-        # ADMIN_TELEGRAM_IDS are Telegram ids: they make no DingTalk account an admin.
+        # ADMIN_TELEGRAM_IDS are Telegram ids: a DingTalk account that merely looks like one is no admin.
         assert not sender_is_admin(session, _incoming("dingtalk", "7"), settings_admin_ids=[7])
         assert sender_is_admin(session, _incoming("telegram", "7"), settings_admin_ids=[7])
+
+
+def test_an_admin_by_telegram_id_is_an_admin_on_dingtalk_too_when_registered_on_both(db):
+    with db.transaction() as session:
+        add_member(session=session, actor=None, telegram_id=7, dingtalk_id="chief07", name="乙", unit="区财政局",
+                   role=Role.UNIT_HEAD)
+        add_member(session=session, actor=None, dingtalk_id="head08", name="丙", unit="区财政局",
+                   role=Role.UNIT_HEAD)
+    with db.transaction() as session:
+        assert sender_is_admin(session, _incoming("dingtalk", "chief07"), settings_admin_ids=[7])
+        assert not sender_is_admin(session, _incoming("dingtalk", "head08"), settings_admin_ids=[7])
+        assert not sender_is_admin(session, _incoming("dingtalk", "chief07"), settings_admin_ids=[])
 
 
 def test_the_sender_acts_as_their_account_and_the_anonymous_admin_is_refused(db):

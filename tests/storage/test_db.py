@@ -98,7 +98,7 @@ def test_records_of_who_acted_name_the_person_after_the_upgrade(database_url):
             "reason, state, recorded_only, created_at) VALUES "
             f"(4, 6, '出差', '2026-12-02', '全天', '2026-12-03', '全天', '上海', '调研', '已批准', false, {at})",
             "INSERT INTO leave_approvals (id, report_id, position, label, decision, decided_by_telegram_id, decided_at) "
-            f"VALUES (8, 4, 1, '区长', '同意', 1001, {at})",
+            f"VALUES (8, 4, 1, '区长', '同意', 1001, {at}), (9, 4, 2, '分管副区长', '同意', 1999, {at})",
             "INSERT INTO deadlines (id, title, kind, due_at, lead_times, state, created_by_telegram_id, created_at, "
             f"closed_at, closed_by_telegram_id) VALUES (3, '提交整改报告', 'custom', {at}, '1d', 'done', 1002, {at}, "
             f"{at}, 9001)",
@@ -117,7 +117,9 @@ def test_records_of_who_acted_name_the_person_after_the_upgrade(database_url):
 
         assert rows("SELECT id, actor_person_id, actor_telegram_id FROM audit_log ORDER BY id") == [
             (1, 5, None), (2, None, 9001), (3, None, None)]
-        assert rows("SELECT decided_by_person_id FROM leave_approvals") == [(5,)]
+        # 1999 is an account nobody holds any more: the decision keeps it rather than lose who decided.
+        assert rows("SELECT decided_by_person_id, decided_by_telegram_id FROM leave_approvals ORDER BY id") == [
+            (5, None), (None, 1999)]
         assert rows("SELECT created_by_person_id, created_by_telegram_id, closed_by_person_id, closed_by_telegram_id "
                     "FROM deadlines") == [(6, None, None, 9001)]
         dialogs = {row_id: json.loads(data) for row_id, data in rows("SELECT id, data FROM dialogs")}

@@ -17,5 +17,5 @@ def make_link(services: Services, person: int | str) -> str:
     """A sign-in link for the person with this Telegram id (an int) or DingTalk id (a str)."""
     channel = TELEGRAM if isinstance(person, int) else DINGTALK
     with services.db.transaction() as session:
-        token, _ = create_link(session=session, channel=channel, account=str(person), now=services.now())
+        token, _ = create_link(session=session, channel=channel, account=str(person), actor=None, now=services.now())
     return token

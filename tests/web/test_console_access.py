@@ -69,7 +69,7 @@ def test_an_unknown_link_is_refused_and_nobody_outside_the_directory_gets_one(cl
     assert client.post("/signin", data={"token": "made-up"}).status_code == 400
     assert client.get("/").status_code == 303
     with pytest.raises(SigninError, match="名录中没有"), services.db.transaction() as session:
-        create_link(session=session, channel=TELEGRAM, account=str(STRANGER), now=services.now())
+        create_link(session=session, channel=TELEGRAM, account=str(STRANGER), actor=None, now=services.now())
 
 
 def test_a_forged_or_altered_cookie_is_no_session(client, sign_in):

@@ -51,6 +51,16 @@ def test_the_audit_filter_finds_a_persons_rows_by_any_of_their_accounts(services
         assert done_by(Actor.on(DINGTALK, "nobody09")) == []  # not every row nobody is named on
 
 
+def test_an_administrator_registered_later_is_found_with_what_they_did_before(services):
+    _, zheng, _ = _staff_changes(services)
+    with services.db.transaction() as session:
+        later = add_member(session=session, actor=Actor.telegram(OFFICE), telegram_id=OUTSIDER, name="陈主任",
+                           unit="区政府办公室", role=Role.OFFICE)
+        remove_member(session=session, actor=Actor.telegram(OUTSIDER), telegram_id=3002)
+        done = [(r.actor, r.action) for r in audit_entries(session=session, actor=Actor.of(person_id=later.person_id))]
+    assert done == [("陈主任(区政府办公室)", "removed"), ("Telegram 9001", "removed")]
+
+
 def test_the_audit_page_filters_by_a_typed_id(client, sign_in, services):
     _, zheng, _ = _staff_changes(services)
     sign_in(OFFICE)

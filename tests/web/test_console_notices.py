@@ -46,7 +46,7 @@ def move_to_dingtalk(services, telegram_id: int, account: str) -> None:  # type:
 
 def sign_in_on_dingtalk(client, services, account: str) -> str:  # type: ignore[no-untyped-def]
     with services.db.transaction() as session:
-        token, _ = create_link(session=session, channel=DINGTALK, account=account, now=services.now())
+        token, _ = create_link(session=session, channel=DINGTALK, account=account, actor=None, now=services.now())
     assert client.post("/signin", data={"token": token}).status_code == 303
     return CSRF.search(client.get("/").text).group(1)
 

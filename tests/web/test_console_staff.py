@@ -38,8 +38,13 @@ def test_nobody_changes_their_own_entry_and_bad_input_is_explained(client, sign_
     own = client.post(f"{row(services, OFFICE)}/change", data={"csrf": csrf, "role": "区长", "unit": "", "oversees": ""})
     assert own.status_code == 400 and "不能修改自己" in own.text
     assert member(services, OFFICE).role is Role.OFFICE
-    bad = client.post("/staff", data={"csrf": csrf, "telegram_id": "abc", "name": "x", "unit": "y", "role": "工作人员"})
-    assert bad.status_code == 400 and "应为数字" in bad.text
+    for typed in ("abc", "²", "-5"):
+        bad = client.post("/staff", data={"csrf": csrf, "telegram_id": typed, "name": "x", "unit": "y",
+                                          "role": "工作人员"})
+        assert bad.status_code == 400 and "Telegram ID 是数字" in bad.text
+    misplaced = client.post("/staff", data={"csrf": csrf, "telegram_id": "钉钉:abc", "name": "x", "unit": "y",
+                                            "role": "工作人员"})
+    assert misplaced.status_code == 400 and "请填在钉钉 ID 一栏" in misplaced.text
 
 
 def test_a_unit_head_cannot_open_or_use_the_directory(client, sign_in, services):
@@ -88,7 +93,7 @@ def test_the_office_registers_changes_and_removes_someone_on_dingtalk_alone(clie
     nothing = client.post("/staff", data={"csrf": csrf, "telegram_id": "", "dingtalk_id": "", "name": "x", "unit": "y",
                                           "role": "工作人员"})
     assert nothing.status_code == 400 and "至少一个" in nothing.text
-    added = client.post("/staff", data={"csrf": csrf, "telegram_id": "", "dingtalk_id": "clerk77", "name": "冯科员",
+    added = client.post("/staff", data={"csrf": csrf, "telegram_id": "", "dingtalk_id": "钉钉:clerk77", "name": "冯科员",
                                         "unit": "区审计局", "role": "工作人员", "oversees": ""})
     assert added.status_code == 200 and "已登记" in added.text
     with services.db.transaction() as session:

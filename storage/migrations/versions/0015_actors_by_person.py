@@ -2,8 +2,10 @@
 (or signed in on the web console) are recorded like everyone else: audit rows, leave decisions, the
 creators of meetings, deadlines and subscriptions, and who closed a deadline get a person id, filled
 from the Telegram accounts of the directory. A Telegram id stays only where it names nobody in the
-directory (an ADMIN_TELEGRAM_IDS administrator). Open leave forms and confirmation cards keep the filer
-as a person id too.
+directory now (an ADMIN_TELEGRAM_IDS administrator, or an account since replaced): such rows keep it
+rather than lose who acted. Matching goes by the accounts people hold today. Open leave forms and
+confirmation cards keep the filer as a person id too. Stop every replica before upgrading: a form an
+older replica writes after this migration would name its filer the old way.
 
 Revision ID: 0015_actors_by_person
 Revises: 0014_answer_log_channels
@@ -64,10 +66,7 @@ def upgrade() -> None:
     for table, person_column, telegram_column in ACTOR_COLUMNS:
         op.execute(f"UPDATE {table} SET {person_column} = {_person_of(telegram_column)} "
                    f"WHERE {telegram_column} IS NOT NULL")
-        if table != 'leave_approvals':
-            op.execute(f"UPDATE {table} SET {telegram_column} = NULL WHERE {person_column} IS NOT NULL")
-    with op.batch_alter_table('leave_approvals') as batch_op:
-        batch_op.drop_column('decided_by_telegram_id')  # a decision is always a person's
+        op.execute(f"UPDATE {table} SET {telegram_column} = NULL WHERE {person_column} IS NOT NULL")
     op.create_index('ix_audit_log_actor_person_id', 'audit_log', ['actor_person_id'])
     _filer_to_person('dialogs')
     _filer_to_person('pending_cards')
@@ -75,8 +74,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index('ix_audit_log_actor_person_id', 'audit_log')
-    with op.batch_alter_table('leave_approvals') as batch_op:
-        batch_op.add_column(sa.Column('decided_by_telegram_id', sa.BigInteger(), nullable=True))
     telegram_of = ("(SELECT CAST(accounts.account AS BIGINT) FROM accounts WHERE accounts.channel = 'telegram' "
                    "AND accounts.person_id = {column})")
     for table, person_column, telegram_column in ACTOR_COLUMNS:
