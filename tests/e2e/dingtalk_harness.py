@@ -18,6 +18,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -109,6 +110,14 @@ class DingTalkBot(DingTalkPeople):
             except TimeoutError:
                 continue
         raise TimeoutError(f"officebot run did not connect within {STARTUP_SECONDS} s:\n{self.log()}")
+
+    def wait_logged(self, text: str, *, timeout: float = TIMEOUT) -> None:
+        """Until the bot's log says `text`: for what the bot records without messaging anyone."""
+        end = time.monotonic() + timeout
+        while text not in self._read_log():
+            if time.monotonic() > end:
+                raise TimeoutError(f"the bot did not log {text!r} within {timeout} s:\n{self._read_log()[-3000:]}")
+            time.sleep(0.1)
 
     def kill(self) -> None:
         self.process.kill()

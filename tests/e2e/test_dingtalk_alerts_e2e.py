@@ -83,6 +83,7 @@ def test_a_group_that_removed_the_robot_loses_its_subscription_not_the_others(bo
              and any("报送年度总结" in sent.text for sent in alerts(bot, CLERK)) and left in bot.app.refused,
              what="the alert in the group that kept the robot and privately, and DingTalk refusing the other")
     assert alerts(bot, left) == []
+    bot.wait_logged(f"DingTalk chat {left} cannot receive alerts")  # its subscriptions ended, then logged
 
     bot.app.removed_from.discard(left)  # added back later: it starts with no subscription
     after = len(bot.sent())
