@@ -11,9 +11,8 @@ from sqlalchemy.orm import Session
 
 from handlers.messages import Incoming, Reply, Rich
 from office.actors import Actor
-from office.directory import StaffMember, acting_member, is_admin
+from office.directory import NOT_REGISTERED, StaffMember, acting_member, is_admin
 
-NOT_REGISTERED = "您尚未登记在区政府人员名录中,请联系区政府办公室登记。"
 ANONYMOUS_REFUSED = "匿名管理员身份无法确认是谁,请用个人账号私聊机器人办理。"
 
 

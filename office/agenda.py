@@ -32,7 +32,14 @@ from office.agenda_checks import (
     is_late,
 )
 from office.actors import Actor, record_audit
-from office.directory import DirectoryError, StaffMember, acting_member, members_with_role, overseer_of_unit
+from office.directory import (
+    NOT_REGISTERED,
+    DirectoryError,
+    StaffMember,
+    acting_member,
+    members_with_role,
+    overseer_of_unit,
+)
 from office.meetings import MeetingError, MeetingPick, find_meeting, format_moment, materials_due, meeting_label
 from office.notices import Notice
 from storage.agenda import (
@@ -54,7 +61,6 @@ FILER_ROLES = (Role.UNIT_HEAD, Role.OFFICE)
 APPROVER_ROLES = (Role.MAYOR, Role.EXECUTIVE_VICE_MAYOR)
 OFFICE_GROUP = "区政府办公室群"
 MAX_TITLE = 200
-NOT_REGISTERED = "您尚未登记在区政府人员名录中,请联系区政府办公室登记。"
 
 
 class AgendaError(ValueError):

@@ -35,6 +35,8 @@ from storage.people import (
 )
 
 VICE_MAYOR_ROLES = (Role.EXECUTIVE_VICE_MAYOR, Role.VICE_MAYOR)
+# What someone not (or no longer) in the directory is told, on every messenger and in every flow.
+NOT_REGISTERED = "您尚未登记在区政府人员名录中,请联系区政府办公室登记。"
 
 
 class DirectoryError(ValueError):

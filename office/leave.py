@@ -24,7 +24,7 @@ from office.actors import Actor, record_audit
 from office.dates import AFTERNOON, MORNING, WHOLE_DAY, format_day, half_day_slots
 from office.deadlines import DeadlineKind, add_deadline, close_source_deadlines, leave_return_deadline
 from office.reminders import AlertPolicy
-from office.directory import StaffMember, acting_member, member_of
+from office.directory import NOT_REGISTERED, StaffMember, acting_member, member_of
 from office.leave_meetings import NoMeeting, meeting_to_miss
 from office.leave_presence import days_nobody_presides, nobody_presides_warning
 from office.leave_routing import Approver, LeaveKind, Route, RoutingError, route_for
@@ -44,7 +44,6 @@ KINDS_NEEDING_PLACE = (LeaveKind.TRIP_ABROAD, LeaveKind.BUSINESS_TRIP)
 MAX_PLACE_LENGTH = 128
 MAX_REASON_LENGTH = 500
 APPROVE, REJECT = "同意", "退回"
-NOT_REGISTERED = "您尚未登记在区政府人员名录中,请联系区政府办公室登记。"
 
 
 class LeaveState(StrEnum):

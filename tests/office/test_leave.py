@@ -458,6 +458,12 @@ def _file_by(db, filer_id: int, **fields):
         return file_leave(session=session, request=request_by(filer_id, **fields), now=NOW)
 
 
+def _approve_as_dingtalk_head(db, leave) -> None:  # type: ignore[no-untyped-def]
+    with db.transaction() as session:
+        decide_leave(session=session, approval_id=leave.approvals[0].id, actor=_on_dingtalk(AUDIT_HEAD_DT),
+                     approve=True, note=None, now=NOW)
+
+
 def _audit_actors(db, report_id: int) -> list[tuple[str, int | None, int | None]]:
     """(action, actor_person_id, actor_telegram_id) of the report's audit rows, oldest first."""
     with db.transaction() as session:
@@ -488,9 +494,7 @@ def test_dingtalk_only_staff_withdraw_and_cancel_their_own_reports(directory, di
     head, clerk = dingtalk_unit
     pending = _file_by(directory, clerk, start=5, end=6)
     approved = _file_by(directory, clerk, start=10, end=11)
-    with directory.transaction() as session:
-        decide_leave(session=session, approval_id=approved.approvals[0].id, actor=_on_dingtalk(AUDIT_HEAD_DT),
-                     approve=True, note=None, now=NOW)
+    _approve_as_dingtalk_head(directory, approved)
     with directory.transaction() as session:
         withdrawn = withdraw_leave(session=session, report_id=pending.id, actor=_on_dingtalk(AUDIT_CLERK_DT), now=NOW)
         cancelled = cancel_leave(session=session, report_id=approved.id, actor=_on_dingtalk(AUDIT_CLERK_DT),
@@ -506,9 +510,7 @@ def test_an_unregistered_dingtalk_account_decides_withdraws_cancels_and_returns_
     _, clerk = dingtalk_unit
     pending = _file_by(directory, clerk, start=5, end=6)
     approved = _file_by(directory, clerk, start=0, end=1)
-    with directory.transaction() as session:
-        decide_leave(session=session, approval_id=approved.approvals[0].id, actor=_on_dingtalk(AUDIT_HEAD_DT),
-                     approve=True, note=None, now=NOW)
+    _approve_as_dingtalk_head(directory, approved)
     stranger = _on_dingtalk(NOBODY_DT)
     attempts = [
         (lambda s: decide_leave(session=s, approval_id=pending.approvals[0].id, actor=stranger, approve=True,
