@@ -21,7 +21,8 @@ sys.path[:0] = [str(REPO), str(REPO / "tests" / "e2e")]
 
 from emulator import Emulator  # noqa: E402
 
-from office.deadlines import DeadlineKind, add_deadline  # noqa: E402
+from office.deadline_rules import DeadlineKind  # noqa: E402
+from office.deadlines import add_deadline  # noqa: E402
 from office.directory import add_member  # noqa: E402
 from office.reminders import AlertPolicy  # noqa: E402
 from storage.db import Database  # noqa: E402

@@ -1,8 +1,8 @@
-"""Dense retrieval through Chroma's own query (what the searcher uses) vs an exact in-memory scan.
+"""Dense retrieval through Chroma's own query vs the exact in-memory scan the searcher uses.
 
-For each question: Chroma `query(n_results=K, include=["distances"])` for several K (the searcher
-asks for all chunks), aggregated to articles by max, against an exact scan of the same stored
-vectors: latency and whether the top-1 article and the top-5 set agree. Run after the index is
+For each question: Chroma `query(n_results=K, include=["distances"])` for several K (all chunks
+included), aggregated to articles by max, against an exact scan of the same stored vectors:
+latency and whether the top-1 article and the top-5 set agree. Run after the index is
 built (uses DATA_DIR's index):
 
     .venv/bin/python bench/dense_backend.py ../shared/eval/dev-questions.jsonl
@@ -29,10 +29,11 @@ def main() -> None:
     args = parser.parse_args()
     qa = open_rules_qa(get_settings())
     searcher = qa.searcher
-    collection = qa._index._store._collection
+    collection = qa._index._collection
     records = collection.get(include=["embeddings"])
     matrix = np.asarray(records["embeddings"], dtype=np.float32)
-    rows = np.array([searcher._chunk_article[searcher._chunk_row[i]] for i in records["ids"]])
+    searcher_row = {chunk.id: row for row, chunk in enumerate(qa._index.chunks())}
+    rows = np.array([searcher._chunk_article[searcher_row[i]] for i in records["ids"]])
     row_of = {chunk_id: row for row, chunk_id in enumerate(records["ids"])}
     vectors = [
         np.asarray(searcher.embeddings.embed_query(dense_query(clean_question(q.question))), dtype=np.float32)

@@ -19,7 +19,7 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from office.agenda_export import FORMATS
+from office.agenda_formats import FORMATS
 
 LISTING = "officebot meetings list"  # where the command line sees the coming meetings
 

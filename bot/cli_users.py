@@ -22,7 +22,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from storage.people import Role
+from storage.roles import Role
 
 if TYPE_CHECKING:
     from office.actors import Actor

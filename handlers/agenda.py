@@ -27,7 +27,7 @@ from handlers.forms import Turn
 from handlers.messages import REPLACE, Reply, Response, Rich
 from handlers.senders import refusal, sender_actor, sender_member
 from office.agenda import AgendaError, delete_draft, meeting_for_filing, submit_item
-from office.agenda_export import FORMATS
+from office.agenda_formats import FORMATS
 from office.dates import DateError, parse_date
 from office.meetings import parse_meeting_pick
 

@@ -23,7 +23,8 @@ from office.deadline_commands import (
     plan_incident,
     record_deadline,
 )
-from office.deadlines import KIND_LABELS, DeadlineError, DeadlineKind
+from office.deadline_rules import KIND_LABELS, DeadlineKind
+from office.deadlines import DeadlineError
 from office.directory import StaffMember
 
 USAGE = {

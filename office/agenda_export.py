@@ -18,11 +18,11 @@ from docx import Document
 from sqlalchemy.orm import Session
 
 from office.agenda import meeting_agenda
+from office.agenda_formats import FORMATS
 from office.csv_safe import safe_cell
 from office.meetings import meeting_label
 from storage.agenda import AgendaItem, Meeting, items_of_meeting
 
-FORMATS = ("md", "docx", "csv")
 COLUMNS = ("序号", "议题", "提出单位", "汇报人", "分管副区长", "涉及单位", "合法性审查意见", "特殊紧急", "状态")
 
 

@@ -16,7 +16,8 @@ from office.actors import Actor, acting_person
 from office.agenda_checks import is_late
 from office.agenda_gaps import missing_materials
 from office.console_access import Viewer
-from office.deadlines import KIND_LABELS, may_manage
+from office.deadline_rules import KIND_LABELS
+from office.deadlines import may_manage
 from office.leave import FiledLeave
 from office.leave_views import PendingApproval, away_on, pending_for
 from office.meetings import materials_due, upcoming_meetings

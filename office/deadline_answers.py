@@ -1,8 +1,8 @@
 """The date a rule's deadline falls on, for a rules question that names the event: the computed first
 line of a Q&A answer ("下周三的外宾座谈会,书面请示最晚哪天报外事办?" → the date, not only 提前7个工作日).
 
-Only the deadlines the office already computes are stated, with the very functions of the deadline
-workflow (`office.deadlines`), so the bot never gives two dates for one rule:
+Only the deadlines the office already computes are stated, with the very functions the deadline
+workflow uses (`office.deadline_rules`), so the bot never gives two dates for one rule:
 
     第四十八条  agenda materials 3 days before the meeting      the meeting's date (and time)
     第十七条    filing within 30 days of publication            the publication date
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from office.dates import Moment, find_moments, format_day
-from office.deadlines import (
+from office.deadline_rules import (
     KIND_ARTICLES,
     DeadlineKind,
     agenda_deadline,

@@ -26,17 +26,15 @@ from sqlalchemy.orm import Session
 
 from office.actors import Actor
 from office.dates import DateError, parse_date
-from office.deadlines import (
+from office.deadline_rules import (
     END_OF_WORKDAY,
     KIND_ARTICLES,
-    LEADER_ROLES,
-    DeadlineError,
     DeadlineKind,
-    add_deadline,
     foreign_affairs_deadline,
     normative_document_deadline,
     public_opinion_deadline,
 )
+from office.deadlines import LEADER_ROLES, DeadlineError, add_deadline
 from office.directory import StaffMember, acting_member, all_members
 from office.reminders import AlertPolicy
 from office.workdays import WorkdayCalendar

@@ -1,14 +1,6 @@
 """Deadlines: the ones the rules create, custom ones, closing them and who may see or close them.
 
-Rule-derived due times (SPEC §5)::
-
-    agenda            第四十八条  materials 3 days before the meeting           agenda_deadline(meeting_at)
-    normative_document 第十七条  filed within 30 days of publication          normative_document_deadline(published_on)
-    foreign_affairs   第六十五条  request 7 working days before the event       foreign_affairs_deadline(event_on, calendar)
-    public_opinion    第二十七条  information published within 24 hours        public_opinion_deadline(occurred_at)
-    leave_return      第八十二条  销假 on the leave's end date                  leave_return_deadline(end_on)
-
-Date-only due times fall at `END_OF_WORKDAY` (18:00, Asia/Shanghai). Every change here is one
+The rule-derived due times are in office/deadline_rules.py. Every change here is one
 transaction with its audit row and its reminder outbox rows (`office.reminders`). Try it::
 
     officebot chat   # then: /deadline 2026-12-05 17:00 提交整改报告
@@ -18,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
-from enum import StrEnum
+from datetime import datetime, time, tzinfo
 
 from sqlalchemy.orm import Session
 
 from office.actors import Actor, record_audit, recorded_actor
 from office.alert_leads import DEFAULT_LEAD_TIMES, DEFAULT_LEAD_TIMES_BY_KIND
+from office.deadline_rules import DeadlineKind
 from office.directory import StaffMember, acting_member
 from office.reminders import AlertPolicy, schedule_deadline, snooze
 from office.workdays import WorkdayCalendar
@@ -32,78 +24,12 @@ from storage import deadlines as store
 from storage.deadlines import Deadline, DeadlineState
 from storage.people import Role
 
-END_OF_WORKDAY = time(18, 0)
 MAX_TITLE_CHARS = 200  # a deadline's title, as it appears in every alert
-AGENDA_LEAD = timedelta(days=3)
-FILING_PERIOD = timedelta(days=30)
-FOREIGN_AFFAIRS_WORKING_DAYS = 7
-PUBLIC_OPINION_WINDOW = timedelta(hours=24)
 LEADER_ROLES = (Role.MAYOR, Role.EXECUTIVE_VICE_MAYOR, Role.VICE_MAYOR)
-
-
-class DeadlineKind(StrEnum):
-    AGENDA = "agenda"  # 第四十八条
-    NORMATIVE_DOCUMENT = "normative_document"  # 第十七条
-    FOREIGN_AFFAIRS = "foreign_affairs"  # 第六十五条
-    PUBLIC_OPINION = "public_opinion"  # 第二十七条
-    LEAVE_RETURN = "leave_return"  # 第八十二条
-    CUSTOM = "custom"
-
-
-KIND_ARTICLES = {
-    DeadlineKind.AGENDA: 48,
-    DeadlineKind.NORMATIVE_DOCUMENT: 17,
-    DeadlineKind.FOREIGN_AFFAIRS: 65,
-    DeadlineKind.PUBLIC_OPINION: 27,
-    DeadlineKind.LEAVE_RETURN: 82,
-}
-KIND_LABELS = {
-    DeadlineKind.AGENDA: "议题材料",
-    DeadlineKind.NORMATIVE_DOCUMENT: "规范性文件备案",
-    DeadlineKind.FOREIGN_AFFAIRS: "外事请示",
-    DeadlineKind.PUBLIC_OPINION: "舆情回应",
-    DeadlineKind.LEAVE_RETURN: "销假",
-    DeadlineKind.CUSTOM: "自定义",
-}
 
 
 class DeadlineError(ValueError):
     """A refused deadline operation; the message (Chinese) says why."""
-
-
-# --- rule-derived due times ------------------------------------------------------------------
-
-
-def agenda_deadline(meeting_at: datetime) -> datetime:
-    """第四十八条: request materials reach the office at least 3 days before the meeting."""
-    return meeting_at - AGENDA_LEAD
-
-
-def _end_of_day(day: date, tz: tzinfo) -> datetime:
-    return datetime.combine(day, END_OF_WORKDAY, tzinfo=tz)
-
-
-def normative_document_deadline(published_on: date, tz: tzinfo) -> datetime:
-    """第十七条: filed (备案) within 30 days of publication — the 30th day, end of office hours."""
-    return _end_of_day(published_on + FILING_PERIOD, tz)
-
-
-def foreign_affairs_deadline(event_on: date, calendar: WorkdayCalendar, tz: tzinfo) -> datetime:
-    """第六十五条: the written request is due 7 working days before the event day (not counted)."""
-    return _end_of_day(calendar.add_working_days(event_on, -FOREIGN_AFFAIRS_WORKING_DAYS), tz)
-
-
-def public_opinion_deadline(occurred_at: datetime) -> datetime:
-    """第二十七条: information on a major public-opinion incident published within 24 hours."""
-    return occurred_at + PUBLIC_OPINION_WINDOW
-
-
-def leave_return_deadline(end_on: date, tz: tzinfo) -> datetime:
-    """第八十二条: 销假 on the leave's end date."""
-    return _end_of_day(end_on, tz)
-
-
-# --- operations ------------------------------------------------------------------------------
 
 
 def alert_policy(

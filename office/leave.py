@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 
 from office.actors import Actor, record_audit
 from office.dates import AFTERNOON, MORNING, WHOLE_DAY, format_day, half_day_slots
-from office.deadlines import DeadlineKind, add_deadline, close_source_deadlines, leave_return_deadline
+from office.deadline_rules import DeadlineKind, leave_return_deadline
+from office.deadlines import add_deadline, close_source_deadlines
 from office.reminders import AlertPolicy
 from office.directory import NOT_REGISTERED, StaffMember, acting_member, member_of
 from office.leave_meetings import NoMeeting, meeting_to_miss

@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from office.actors import Actor, record_audit, recorded_actor
 from office.dates import format_day
-from office.deadlines import add_deadline, agenda_deadline, close_source_deadlines
+from office.deadline_rules import agenda_deadline
+from office.deadlines import add_deadline, close_source_deadlines
 from office.reminders import AlertPolicy
 from office.directory import StaffMember, all_members, is_admin, members_with_role
 from office.notices import Notice

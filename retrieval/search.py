@@ -1,4 +1,4 @@
-"""Hybrid article search: dense e5 vectors queried in Chroma, BM25 over character bigrams and over
+"""Hybrid article search: dense e5 vectors stored in Chroma, BM25 over character bigrams and over
 jieba words, and a coverage score (share of the question's bigrams that the article contains),
 blended with weights tuned on the dev set (bench/tune_fusion.py).
 
@@ -130,7 +130,8 @@ class HybridSearcher:
         self.index = index
         chunks = index.chunks()
         known = [(c, self._position.get((c.document_key, c.article))) for c in chunks]
-        self._chunk_row = {c.id: row for row, (c, _) in enumerate(known)}
+        # Every chunk's unit vector, one row each: a question's dense scores are one matrix product.
+        self._chunk_vectors = np.stack([c.vector for c, _ in known]) if known else np.zeros((0, 1), dtype=np.float32)
         self._chunk_text = [c.text for c, _ in known]
         self._chunk_article = np.array([-1 if i is None else i for _, i in known], dtype=np.int64)
         kinds = np.array([c.kind for c, _ in known])
@@ -219,14 +220,10 @@ class HybridSearcher:
         return self.glossary.translate(text) or text
 
     def _similarities(self, text: str) -> np.ndarray:
-        """Cosine similarity of `text` to every chunk, by row; -1 for a chunk Chroma did not return
-        (one stored after this searcher was built has no row and is skipped)."""
-        similarity = np.full(len(self._chunk_text), -1.0)
-        for chunk_id, value in self.index.similarities(self.embeddings.embed_query(text)).items():
-            row = self._chunk_row.get(chunk_id)
-            if row is not None:
-                similarity[row] = value
-        return similarity
+        """Cosine similarity of `text` to every chunk, by row (an exact scan)."""
+        vector = np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
+        vector /= max(float(np.linalg.norm(vector)), 1e-12)
+        return (self._chunk_vectors @ vector).astype(np.float64)
 
     def fuse(self, signals: Signals) -> np.ndarray:
         w = self.weights

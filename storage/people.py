@@ -9,23 +9,12 @@ person's accounts on the messengers (a Telegram id, a DingTalk user id), one per
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from storage.base import Base, UTCDateTime, utcnow
-
-
-class Role(StrEnum):
-    """Roles of SPEC.md §2; the values are what people see and type."""
-
-    MAYOR = "区长"
-    EXECUTIVE_VICE_MAYOR = "常务副区长"
-    VICE_MAYOR = "副区长"
-    OFFICE = "办公室"
-    UNIT_HEAD = "部门正职"
-    STAFF = "工作人员"
+from storage.roles import Role
 
 
 TELEGRAM, DINGTALK = "telegram", "dingtalk"

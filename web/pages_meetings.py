@@ -11,7 +11,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from office.agenda_export import FORMATS, ExportError, export_agenda
+from office.agenda_export import ExportError, export_agenda
+from office.agenda_formats import FORMATS
 from office.console_access import Viewer
 from office.console_views import agenda_rows, next_meetings
 from office.dates import DateError, parse_date

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from bot.dingtalk.alerts import DingTalkDispatcher
 from bot.dingtalk.openapi import DingTalkError
-from office.deadlines import DeadlineKind, add_deadline
+from office.deadline_rules import DeadlineKind
+from office.deadlines import add_deadline
 from office.directory import add_member
 from office.reminders import AlertPolicy
 from storage.deadlines import Reminder

@@ -17,7 +17,8 @@ from bot.scheduler import Dispatcher
 from bootstrap.settings import get_settings
 from bot.telegram_flows import alert_renderer
 from office import reminders as reminder_rules
-from office.deadlines import DeadlineKind, add_deadline
+from office.deadline_rules import DeadlineKind
+from office.deadlines import add_deadline
 from office.directory import add_member
 from office.reminders import AlertPolicy
 from office.subscriptions import subscribe

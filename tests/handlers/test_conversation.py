@@ -13,7 +13,7 @@ from bootstrap.settings import Settings
 from handlers import deadlines, response_codec
 from handlers.conversation import Conversation
 from handlers.messages import APPEND, Button, File, Incoming, Notice, Reply, Response, Rich, bold
-from office.deadlines import DeadlineKind
+from office.deadline_rules import DeadlineKind
 from office.directory import add_member
 from office.reminders import AlertPolicy
 from storage.deadlines import Deadline

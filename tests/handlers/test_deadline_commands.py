@@ -19,7 +19,7 @@ from bot.telegram_flows import alert_renderer
 from handlers import deadlines, subscriptions
 from handlers.conversation import Conversation
 from handlers.messages import Incoming, Reply
-from office.deadlines import DeadlineKind
+from office.deadline_rules import DeadlineKind
 from office.directory import add_member
 from office.reminders import AlertPolicy
 from storage.deadlines import Deadline, Subscription

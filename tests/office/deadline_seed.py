@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from office.actors import Actor
-from office.deadlines import DeadlineKind, add_deadline
+from office.deadline_rules import DeadlineKind
+from office.deadlines import add_deadline
 from office.directory import add_member, find_member
 from office.reminders import AlertPolicy
 from storage.deadlines import Reminder

@@ -10,7 +10,7 @@ import pytest
 
 from office.deadline_answers import deadline_statement
 from office.deadline_commands import Line, plan_foreign
-from office.deadlines import DeadlineKind
+from office.deadline_rules import DeadlineKind
 from office.workdays import WorkdayCalendar
 
 TZ = ZoneInfo("Asia/Shanghai")

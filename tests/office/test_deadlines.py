@@ -15,10 +15,10 @@ from office.actors import Actor
 from office.deadline_commands import (
     LineError, parse_line, plan_custom, plan_document, plan_foreign, plan_incident, record_deadline,
 )
-from office.deadlines import (
-    DeadlineError, agenda_deadline, close_source_deadlines, complete_deadline, foreign_affairs_deadline,
-    leave_return_deadline, normative_document_deadline, open_deadlines_for, public_opinion_deadline, snooze_alerts,
+from office.deadline_rules import (
+    agenda_deadline, foreign_affairs_deadline, leave_return_deadline, normative_document_deadline, public_opinion_deadline,
 )
+from office.deadlines import DeadlineError, close_source_deadlines, complete_deadline, open_deadlines_for, snooze_alerts
 from office.directory import StaffMember, add_member
 from office.subscriptions import subscribe
 from office.workdays import WorkdayCalendar

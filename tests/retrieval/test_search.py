@@ -1,4 +1,4 @@
-"""The searcher's parts: the dense query text, Chroma's dense scores, the refusal features."""
+"""The searcher's parts: the dense query text, the dense scores, the refusal features."""
 
 from __future__ import annotations
 
@@ -17,14 +17,15 @@ def test_dense_query_drops_colloquial_particles_only() -> None:
     assert dense_query("How many days?") == "How many days?"
 
 
-def test_chroma_scores_every_chunk_like_an_exact_scan(qa: RulesQA) -> None:
-    index = qa.searcher.index
-    vector = qa.searcher.embeddings.embed_query("常务会议材料提前几天报送")
-    similarities = index.similarities(vector)
-    records = index._store._collection.get(include=["embeddings"])
-    exact = np.asarray(records["embeddings"]) @ np.asarray(vector)
-    assert set(similarities) == set(records["ids"]) == {c.id for c in index.chunks()}
-    assert np.allclose([similarities[i] for i in records["ids"]], exact, atol=1e-4)
+def test_every_chunk_is_scored_against_the_vectors_stored_in_chroma(qa: RulesQA) -> None:
+    searcher = qa.searcher
+    question = "常务会议材料提前几天报送"
+    records = searcher.index._collection.get(include=["embeddings"])
+    stored = np.asarray(records["embeddings"]) @ np.asarray(searcher.embeddings.embed_query(question))
+    scored = searcher._similarities(question)
+    row = {c.id: i for i, c in enumerate(searcher.index.chunks())}
+    assert len(scored) == len(records["ids"]) == len(row)
+    assert np.allclose([scored[row[i]] for i in records["ids"]], stored, atol=1e-4)
 
 
 def test_article_score_is_its_best_sentence_plus_a_share_of_the_whole_article(qa: RulesQA) -> None:
@@ -42,7 +43,7 @@ def test_affinity_is_the_mean_of_the_documents_closer_sentences(qa: RulesQA) -> 
     hit = searcher.search(question, k=1)[0]
     index = searcher.index
     vector = np.asarray(searcher.embeddings.embed_query(dense_query(question)))
-    records = index._store._collection.get(where={"kind": "sentence"}, include=["embeddings"])
+    records = index._collection.get(where={"kind": "sentence"}, include=["embeddings"])
     similarities = np.sort(np.asarray(records["embeddings"]) @ vector)
     expected = similarities[-int(len(similarities) * AFFINITY_SHARE) :].mean()
     assert hit.affinity == pytest.approx(float(expected), abs=1e-4)
@@ -78,22 +79,3 @@ def test_the_second_embedding_reads_the_question_in_the_rule_books_words(qa: Rul
     assert searcher.bridged_query("想用一下副区长的名章,要谁点头?") == "想用一下副区长的个人印章,要谁点头?"
     assert searcher.bridged_query("Who keeps the seal?") == "印章 用印"
     assert searcher.bridged_query("What about lunch?") == "What about lunch?"  # no word the glossary knows
-
-
-def test_a_chunk_the_hnsw_graph_misses_is_still_scored_exactly(qa: RulesQA, monkeypatch: pytest.MonkeyPatch) -> None:
-    index = qa.searcher.index
-    collection = index._store._collection
-    vector = qa.searcher.embeddings.embed_query("常务会议材料提前几天报送")
-    complete = index.similarities(vector)
-    dropped = sorted(complete)[0]
-    real_query = collection.query
-
-    def query_missing_one(*args, **kwargs):
-        result = real_query(*args, **kwargs)
-        keep = [i for i, chunk_id in enumerate(result["ids"][0]) if chunk_id != dropped]
-        return {"ids": [[result["ids"][0][i] for i in keep]], "distances": [[result["distances"][0][i] for i in keep]]}
-
-    monkeypatch.setattr(collection, "query", query_missing_one)
-    patched = index.similarities(vector)
-    assert set(patched) == set(complete)
-    assert patched[dropped] == pytest.approx(complete[dropped], abs=1e-4)
