@@ -1,7 +1,8 @@
 """What kind of answer a question asks for, and whether an article states one.
 
 A question that asks for a number of days, a weekday, a clock time, an amount of money, a phone
-number … can only be answered by an article that states such a thing. The rule book often has an
+number … (in Chinese, or in English: "how many days", "what time" …) can only be answered by an
+article that states such a thing. The rule book often has an
 article on the right topic that does not ("区长专题会议的纪要几天内印发?": article 54 says who signs
 the minutes, not when they go out); quoting it as the answer would mislead, so such a question is
 answered 未在规则中找到相关规定 with the article listed as possibly related.
@@ -35,36 +36,45 @@ class AnswerType:
     label: str  # what the article fails to state, for the reply: 具体天数
     question: re.Pattern[str]  # the question asks for this kind of answer
     statement: re.Pattern[str]  # an article that states one
+    # A count in the asked unit itself (3天 for 几天, not 24小时): for counts only, the evidence
+    # strong enough to answer from an article ranked a little lower (`ExtractiveAnswerer`).
+    count: re.Pattern[str] | None = None
 
 
 ANSWER_TYPES: tuple[AnswerType, ...] = (
     # Not 每周几次 (how often).
     AnswerType(
-        "weekday", "星期几", re.compile(r"(?:星期|周|礼拜)几(?![次回个])"), re.compile(r"星期[一二三四五六日天]|周[一二三四五六日]")
+        "weekday", "星期几", re.compile(r"(?:星期|周|礼拜)几(?![次回个])|(?i:which day of the week|what weekday)"), re.compile(r"星期[一二三四五六日天]|周[一二三四五六日]")
     ),
     # Not 哪几点 / 这几点 (which points).
     AnswerType(
         "clock",
         "具体时间",
-        re.compile(r"(?<![哪这那])几点"),
+        re.compile(r"(?<![哪这那])几点|(?i:what time\b)"),
         re.compile(r"\d{1,2}(?:[点时]|[:：]\d\d)|(?:上午|下午|晚上|早上)[一二三四五六七八九十]{1,3}[点时]"),
     ),
     # Not 这几天 / 最近几天 / 过几天 (the coming or recent days); 提前几天, 会前几天, 会后几天 are deadlines.
-    AnswerType("days", "具体天数", re.compile(r"(?<![这那近过头])几天|多少天|几个?工作日|多少个?工作日|(?<!月)几日"), re.compile(_SPAN)),
+    AnswerType("days", "具体天数", re.compile(r"(?<![这那近过头])几天|多少天|几个?工作日|多少个?工作日|(?<!月)几日|(?i:how many (?:working )?days)"), re.compile(_SPAN),
+               re.compile(rf"{_SMALL_NUMBER}个?(?:工作日|天|日)")),
     # A calendar date (哪天报, 几号截止; 几月几日 is `month`): stated by a time limit to count from, a date,
     # or a recurrence.
     AnswerType(
         "date",
         "具体日期",
-        re.compile(r"哪一?天|哪一?日(?!子)|(?<!月)几号"),
+        re.compile(r"哪一?天|哪一?日(?!子)|(?<!月)几号|(?i:which day\b(?! of the week)|what date|which date)"),
         re.compile(rf"{_SPAN}|\d{{1,2}}月\d{{1,2}}[日号]|\d{{4}}-\d\d-\d\d|每(?:年|月|周|季度|半年)|当[日天]|之日"),
     ),
-    AnswerType("hours", "具体小时数", re.compile(r"几个?小时|多少个?小时"), re.compile(_SPAN)),
-    AnswerType("minutes", "具体分钟数", re.compile(r"几分钟|多少分钟"), re.compile(_SPAN)),
+    AnswerType("hours", "具体小时数", re.compile(r"几个?小时|多少个?小时|(?i:how many hours)"), re.compile(_SPAN),
+               re.compile(rf"{_SMALL_NUMBER}个?小时")),
+    # A limit in minutes is stated in minutes: an article's "3天" does not say how long a report may take.
+    AnswerType("minutes", "具体分钟数", re.compile(r"几分钟|多少分钟"), re.compile(rf"{_SMALL_NUMBER}分钟"),
+               re.compile(rf"{_SMALL_NUMBER}分钟")),
     # 几月几日 asks for a date, which a month also answers.
     AnswerType("month", "具体月份", re.compile(r"几月|哪个月|哪一个?月"), re.compile(r"(?<!\d)\d{1,2}月|[一二三四五六七八九十]{1,3}月")),
-    AnswerType("times", "具体次数", re.compile(r"几次|多少次|几回"), re.compile(rf"{_NUMBER}次|每(?:年|月|周|季度|半年)")),
-    AnswerType("money", "具体金额", re.compile(r"多少钱|多少元|多少万|金额|标准是多少|发多少"), re.compile(rf"{_NUMBER}(?:元|万|亿)")),
+    AnswerType("times", "具体次数", re.compile(r"几次|多少次|几回|(?i:how many times|how often)"), re.compile(rf"{_NUMBER}次|每(?:年|月|周|季度|半年)"),
+               re.compile(rf"{_NUMBER}次")),
+    AnswerType("money", "具体金额", re.compile(r"多少钱|多少元|多少万|金额|标准是多少|发多少|(?i:how much (?:money|is|are|does|do)\b)"), re.compile(rf"{_NUMBER}(?:元|万|亿)"),
+               re.compile(rf"{_NUMBER}(?:元|万|亿)")),
     AnswerType(
         "ratio", "具体比例", re.compile(r"比例|百分之几|百分比|占多少|几成"), re.compile(r"\d+%|百分之|分之|比例|半数|过半|多数")
     ),
@@ -79,12 +89,13 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
     AnswerType(
         "duration",
         "具体期限",
-        re.compile(r"多久|多长时间|多长(?=\s*[?。]?\s*$)|多少年|(?<![这那近前过去第])几年"),
+        re.compile(r"多久|多长时间|多长(?=\s*[?。]?\s*$)|多少年|(?<![这那近前过去第])几年|(?i:how long|how many (?:years|months|weeks))"),
         re.compile(rf"{_SPAN}|每(?:年|月|周|季度|半年)"),
     ),
     AnswerType(
-        "people", "具体人数", re.compile(r"多少个?人(?![民事])|多少名|几个人|(?<!第)几人|(?<!第)几名|人数"),
+        "people", "具体人数", re.compile(r"多少个?人(?![民事])|多少名|几个人|(?<!第)几人|(?<!第)几名|人数|(?i:how many (?:people|persons|members))"),
         re.compile(rf"{_NUMBER}(?:个人|人|名)|半数|过半|多数|三分之二|全体"),
+        re.compile(rf"{_NUMBER}(?:个人|人|名)"),
     ),
     # Rule books name posts, not the people who hold them now ("现在的区长是谁?", not "现在找哪位领导批?").
     AnswerType(
@@ -93,8 +104,10 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         re.compile(r"(?:现任|现在的?|目前的?|当前的?|如今的?)[^?,。]{0,12}(?:是谁|是哪位|叫什么)"),
         re.compile(r"[\u4e00-\u9fff]{2,3}同志"),
     ),
-    AnswerType("words", "具体字数", re.compile(r"多少字|几个字"), re.compile(rf"{_NUMBER}字")),
-    AnswerType("pages", "具体页数", re.compile(r"几页|多少页"), re.compile(rf"{_NUMBER}页")),
+    AnswerType("words", "具体字数", re.compile(r"多少字|几个字|(?i:how many (?:words|characters))"), re.compile(rf"{_NUMBER}字"),
+               re.compile(rf"{_NUMBER}字")),
+    AnswerType("pages", "具体页数", re.compile(r"几页|多少页|(?i:how many pages)"), re.compile(rf"{_NUMBER}页"),
+               re.compile(rf"{_NUMBER}页")),
 )
 
 

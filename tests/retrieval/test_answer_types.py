@@ -52,6 +52,26 @@ def test_an_article_on_the_topic_that_does_not_state_it_leaves_it_missing(check:
     assert check.missing(question, [topic_only]) == (label,)
 
 
+@pytest.mark.parametrize(
+    ("question", "label"),
+    [
+        ("How many days before a meeting must materials be submitted?", "具体天数"),
+        ("What time does the executive meeting start?", "具体时间"),
+        ("How long is the probation period?", "具体期限"),
+        ("How often does the plenary meeting meet?", "具体次数"),
+        ("How many people must attend?", "具体人数"),
+    ],
+)
+def test_an_english_question_asks_for_the_same_kinds(check: AnswerTypeCheck, question: str, label: str) -> None:
+    assert check.missing(question, ["区政府常务会议由区长、常务副区长、副区长组成。"]) == (label,)
+    assert check.missing(question, ["至少于会议召开前3天报送;每周召开1次;上午9点开始;须有半数以上人员出席。"]) == ()
+
+
+def test_minutes_are_stated_only_in_minutes(check: AnswerTypeCheck) -> None:
+    assert check.missing("每个议题汇报限时几分钟?", ["至少于会议召开前3天报送区政府办公室。"]) == ("具体分钟数",)
+    assert check.missing("每个议题汇报限时几分钟?", ["每个议题汇报一般不超过10分钟。"]) == ()
+
+
 def test_any_cited_article_may_state_it(check: AnswerTypeCheck) -> None:
     texts = ["区长召集和主持常务会议。", "议题材料于会议召开前3天报送。"]
     assert check.missing("常务会材料提前几天报?", texts) == ()

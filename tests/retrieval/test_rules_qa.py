@@ -7,7 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from retrieval.answer import NOT_FOUND
-from retrieval.search import clean_question
+from retrieval.answering import ExtractiveAnswerer, RefusalPolicy
+from retrieval.search import ScoredArticle, clean_question
 from retrieval.service import QuestionError, RulesQA, _is_follow_up, _sub_questions
 
 DOC = "tongzhou-government-work-rules-2022"
@@ -41,6 +42,36 @@ def test_several_articles_can_support_one_answer(qa: RulesQA) -> None:
 def test_english_question_finds_the_article(qa: RulesQA) -> None:
     answer = qa.ask("Who presides over the district government plenary meeting?")
     assert 45 in [c.article for c in answer.citations]
+
+
+def test_an_english_question_for_days_is_answered_by_the_article_that_states_them(qa: RulesQA) -> None:
+    # 第五十六条 (提前汇报, no number of days) ranks a little above 第四十八条 for this question.
+    answer = qa.ask("How many days before a meeting must materials be submitted?")
+    assert answer.answered and answer.citations[0].article == 48
+    assert "至少于会议召开前3天报送区政府办公室" in answer.text
+
+
+def test_an_english_question_for_a_detail_the_rules_do_not_state_is_refused(qa: RulesQA) -> None:
+    answer = qa.ask("How many days of annual leave does a department head get per year?")
+    assert not answer.answered
+    assert "具体天数" in answer.summary
+
+
+def _ranked(qa: RulesQA, *scored: tuple[int, float]) -> list[ScoredArticle]:
+    document = qa.searcher.documents[0]
+    article = {a.number: a for a in document.articles}
+    return [ScoredArticle(document, article[number], score, 0.9, 0.5, "", 1.0, 0.9, True) for number, score in scored]
+
+
+def test_a_close_runner_up_that_states_the_asked_detail_answers_first(qa: RulesQA) -> None:
+    answerer = ExtractiveAnswerer(RefusalPolicy())
+    question = "议题材料提前几天报?"
+    answer = answerer.run(question, _ranked(qa, (56, 1.0), (48, 0.81)))  # 56 states no days, 48 does
+    assert [c.article for c in answer.citations][:2] == [48, 56]
+    far = answerer.run(question, _ranked(qa, (56, 1.0), (48, 0.79)))
+    assert not far.answered and "具体天数" in far.summary
+    stated = answerer.run("常务会议由谁主持?", _ranked(qa, (46, 1.0), (48, 0.99)))  # asks for no detail
+    assert stated.citations[0].article == 46
 
 
 def test_a_few_days_mentioned_in_passing_is_not_reported_as_unstated(qa: RulesQA) -> None:
