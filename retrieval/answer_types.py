@@ -44,7 +44,10 @@ class AnswerType:
 ANSWER_TYPES: tuple[AnswerType, ...] = (
     # Not 每周几次 (how often).
     AnswerType(
-        "weekday", "星期几", re.compile(r"(?:星期|周|礼拜)几(?![次回个])|(?i:which day of the week|what weekday)"), re.compile(r"星期[一二三四五六日天]|周[一二三四五六日]")
+        "weekday",
+        "星期几",
+        re.compile(r"(?:星期|周|礼拜)几(?![次回个])|(?i:which day of the week|what weekday)"),
+        re.compile(r"星期[一二三四五六日天]|周[一二三四五六日]"),
     ),
     # Not 哪几点 / 这几点 (which points).
     AnswerType(
@@ -54,8 +57,13 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
         re.compile(r"\d{1,2}(?:[点时]|[:：]\d\d)|(?:上午|下午|晚上|早上)[一二三四五六七八九十]{1,3}[点时]"),
     ),
     # Not 这几天 / 最近几天 / 过几天 (the coming or recent days); 提前几天, 会前几天, 会后几天 are deadlines.
-    AnswerType("days", "具体天数", re.compile(r"(?<![这那近过头])几天|多少天|几个?工作日|多少个?工作日|(?<!月)几日|(?i:how many (?:working )?days)"), re.compile(_SPAN),
-               re.compile(rf"{_SMALL_NUMBER}个?(?:工作日|天|日)")),
+    AnswerType(
+        "days",
+        "具体天数",
+        re.compile(r"(?<![这那近过头])几天|多少天|几个?工作日|多少个?工作日|(?<!月)几日|(?i:how many (?:working )?days)"),
+        re.compile(_SPAN),
+        re.compile(rf"(?<!月){_SMALL_NUMBER}个?(?:工作日|天|日)"),  # not the 22日 of 12月22日
+    ),
     # A calendar date (哪天报, 几号截止; 几月几日 is `month`): stated by a time limit to count from, a date,
     # or a recurrence.
     AnswerType(
@@ -71,10 +79,20 @@ ANSWER_TYPES: tuple[AnswerType, ...] = (
                re.compile(rf"{_SMALL_NUMBER}分钟")),
     # 几月几日 asks for a date, which a month also answers.
     AnswerType("month", "具体月份", re.compile(r"几月|哪个月|哪一个?月"), re.compile(r"(?<!\d)\d{1,2}月|[一二三四五六七八九十]{1,3}月")),
-    AnswerType("times", "具体次数", re.compile(r"几次|多少次|几回|(?i:how many times|how often)"), re.compile(rf"{_NUMBER}次|每(?:年|月|周|季度|半年)"),
-               re.compile(rf"{_NUMBER}次")),
-    AnswerType("money", "具体金额", re.compile(r"多少钱|多少元|多少万|金额|标准是多少|发多少|(?i:how much (?:money|is|are|does|do)\b)"), re.compile(rf"{_NUMBER}(?:元|万|亿)"),
-               re.compile(rf"{_NUMBER}(?:元|万|亿)")),
+    AnswerType(
+        "times",
+        "具体次数",
+        re.compile(r"几次|多少次|几回|(?i:how many times|how often)"),
+        re.compile(rf"{_NUMBER}次|每(?:年|月|周|季度|半年)"),
+        re.compile(rf"{_NUMBER}次"),
+    ),
+    AnswerType(
+        "money",
+        "具体金额",
+        re.compile(r"多少钱|多少元|多少万|金额|标准是多少|发多少|(?i:how much (?:money|is|are|does|do)\b)"),
+        re.compile(rf"{_NUMBER}(?:元|万|亿)"),
+        re.compile(rf"{_NUMBER}(?:元|万|亿)"),
+    ),
     AnswerType(
         "ratio", "具体比例", re.compile(r"比例|百分之几|百分比|占多少|几成"), re.compile(r"\d+%|百分之|分之|比例|半数|过半|多数")
     ),
