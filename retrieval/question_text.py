@@ -8,6 +8,7 @@ Example::
     asks_something("常务会议材料提前几天报送?")   # True
     asks_something("12月22日")                    # False
     asks_something("How many days before a meeting must materials be submitted?")   # True
+    question_parts("全体会一年开几次?常务会一年至少请几次代表列席?")   # ['全体会一年开几次', '常务会一年至少请几次代表列席']
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ _CODE = re.compile(
     r"|[;{}]\s*--|\bor\s+1\s*=\s*1\b|\$\(|&&|\|\|",
     re.IGNORECASE,
 )
+_PART_END = re.compile(r"[?;？；]")
+_CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+MIN_PART_CHARS = 6  # a shorter piece ("好吗?") does not ask a question of its own
 MIN_CJK = 2  # a single character (好, 嗯) asks nothing
 MIN_ENGLISH_WORDS = 3
 
@@ -61,3 +65,9 @@ def asks_something(text: str) -> bool:
     if len(words) >= 2 and plain.rstrip().endswith("?"):  # "Leave approval?"
         return True
     return len(words) >= MIN_ENGLISH_WORDS and any(word in _ENGLISH_FUNCTION_WORDS for word in words)
+
+
+def question_parts(text: str) -> list[str]:
+    """The parts of a question that asks several things ("…几天报?…报谁批?"), split at question marks
+    and semicolons; pieces too short to ask something alone are dropped. One part: nothing to split."""
+    return [part for part in _PART_END.split(text) if len(_CONTENT.findall(part)) >= MIN_PART_CHARS]

@@ -28,7 +28,7 @@ from retrieval.answer import Answer, Citation, Passage
 from retrieval.answering import ExtractiveAnswerer, RefusalPolicy
 from retrieval.document import RuleDocument
 from retrieval.index import RulesIndex
-from retrieval.question_text import NOT_UNDERSTOOD, asks_something
+from retrieval.question_text import NOT_UNDERSTOOD, asks_something, question_parts
 from retrieval.rephrase import LLMRephraser
 from retrieval.search import FusionWeights, HybridSearcher, ScoredArticle, clean_question
 from retrieval.sources import bundled_corpus_paths, bundled_keys, document_key, read_document
@@ -50,8 +50,6 @@ _FOLLOW_UP_FRAME = re.compile(
     r"^\s*(那么|那|还有|另外|如果是|要是|换成|换做)|呢|也|同样|一样|的话|这个|那个|这种|这样|上述|刚才|前面"
     r"|是不是|是否|能不能|可不可以|要不要|有没有|会不会|怎么样|怎么办|怎么|如何|什么|吗|吧|啊|呀|嘛"
 )
-_PART_END = re.compile(r"[?;]")  # on the NFKC-cleaned question: ？ and ； are ASCII there
-_MIN_PART_CHARS = 6
 
 
 class QuestionError(ValueError):
@@ -151,16 +149,18 @@ class RulesQA:
         if not asks_something(question):  # a number, a bare date, hello, markup, SQL …
             raise QuestionError(NOT_UNDERSTOOD)
         searcher = self.searcher
-        hits = searcher.search(cleaned, k=5)
+        memo: dict = {}  # each text embedded once for this question (HybridSearcher.search)
+        hits = searcher.search(cleaned, k=5, memo=memo)
         # The previous question is read along only when this one is elliptical and cannot be
         # answered on its own; an unrelated question ("今天天气怎么样") is answered or refused alone.
         if context and _is_follow_up(cleaned) and not self._stands_alone(cleaned, hits):
             previous = clean_question(context)
-            hits = self._on_previous_topic(searcher, searcher.search(f"{previous} {cleaned}", k=5), cleaned, previous)
+            together = searcher.search(f"{previous} {cleaned}", k=5, memo=memo)
+            hits = self._on_previous_topic(searcher, together, cleaned, previous, memo)
         # A question that asks two things ("…几天报?…报谁批?") gets each part searched too, so
         # the article answering the second part is cited beside the first.
-        parts = _sub_questions(cleaned)
-        part_hits = [(part, searcher.search(part, k=1)[0]) for part in parts if len(parts) > 1 and searcher.articles]
+        parts = question_parts(cleaned)
+        part_hits = [(part, searcher.search(part, k=1, memo=memo)[0]) for part in parts if len(parts) > 1 and searcher.articles]
         answer = self._answerer.run(question, hits, part_hits=part_hits)
         return (self._rephraser.run(answer) if self._rephraser else answer), hits
 
@@ -232,14 +232,14 @@ class RulesQA:
         return document
 
     def _on_previous_topic(
-        self, searcher: HybridSearcher, hits: list[ScoredArticle], question: str, previous: str
+        self, searcher: HybridSearcher, hits: list[ScoredArticle], question: str, previous: str, memo: dict
     ) -> list[ScoredArticle]:
         """An elliptical follow-up asks the previous question again about something else ("副区长请假
         找谁?" → "那部门一把手呢?"), so the article that answered the previous question stays first when
         it is nearly as strong (within the answerer's support ratio) and names something the follow-up
         brings in (正职 for 一把手, as a word of its own); a neighbour that merely shares the new words (第五十三条's
         会议请假 of 主要负责人) does not take over the topic."""
-        before = searcher.search(previous, k=1)
+        before = searcher.search(previous, k=1, memo=memo)
         if not before or self._answerer.refusal.refuses(before[0]) or not hits:
             return hits
         wanted = (before[0].document.key, before[0].article.number)
@@ -264,10 +264,6 @@ class RulesQA:
         generation = self._index.generation()
         return generation, HybridSearcher(self._index, self._embeddings, self._tokenizer, self._glossary, self._weights)
 
-
-def _sub_questions(question: str) -> list[str]:
-    """The question's parts split at question marks and semicolons; parts too short to stand alone are dropped."""
-    return [p for p in _PART_END.split(question) if len(_CONTENT.findall(p)) >= _MIN_PART_CHARS]
 
 
 def _is_follow_up(question: str) -> bool:

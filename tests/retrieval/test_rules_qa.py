@@ -9,7 +9,8 @@ import pytest
 from retrieval.answer import NOT_FOUND
 from retrieval.answering import ExtractiveAnswerer, RefusalPolicy
 from retrieval.search import ScoredArticle, clean_question
-from retrieval.service import QuestionError, RulesQA, _is_follow_up, _sub_questions
+from retrieval.question_text import question_parts
+from retrieval.service import QuestionError, RulesQA, _is_follow_up
 
 DOC = "tongzhou-government-work-rules-2022"
 
@@ -219,7 +220,7 @@ def test_short_questions_sharing_the_rule_books_words_are_answered(qa: RulesQA, 
 
 def test_full_width_question_marks_split_a_two_part_question() -> None:
     cleaned = clean_question("全体会一年开几次\uff1f常务会一年至少请几次代表列席\uff1f")
-    assert _sub_questions(cleaned) == ["全体会一年开几次", "常务会一年至少请几次代表列席"]
+    assert question_parts(cleaned) == ["全体会一年开几次", "常务会一年至少请几次代表列席"]
 
 
 @pytest.mark.parametrize(

@@ -79,3 +79,17 @@ def test_the_second_embedding_reads_the_question_in_the_rule_books_words(qa: Rul
     assert searcher.bridged_query("想用一下副区长的名章,要谁点头?") == "想用一下副区长的个人印章,要谁点头?"
     assert searcher.bridged_query("Who keeps the seal?") == "印章 用印"
     assert searcher.bridged_query("What about lunch?") == "What about lunch?"  # no word the glossary knows
+
+
+def test_a_two_part_question_reads_as_the_mean_of_its_parts_each_embedded_once(qa: RulesQA, monkeypatch) -> None:
+    searcher = qa.searcher
+    first, second = "全体会议一年开几次", "常务会议材料提前几天报送"
+    whole = f"{first}?{second}?"
+    parts_mean = (searcher._question_similarity(first, {}) + searcher._question_similarity(second, {})) / 2
+    assert np.allclose(searcher._question_similarity(whole, {}), parts_mean)
+    embedded: list[str] = []
+    embed = searcher.embeddings.embed_query
+    monkeypatch.setattr(searcher.embeddings, "embed_query", lambda text: embedded.append(text) or embed(text))
+    answer = qa.ask(whole)
+    assert embedded == [first, second]  # neither the whole question nor a part a second time
+    assert {45, 48} <= {citation.article for citation in answer.citations}
