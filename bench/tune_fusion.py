@@ -1,14 +1,10 @@
-"""Grid-search the fusion weights and the refusal thresholds on a question file.
+"""Grid-search the fusion weights on question files (the refusal model: bench/fit_refusal.py).
 
 Signals are computed once per question, then every weight combination is scored offline (the
 dense signal's `whole_article` share is applied inside `signals`, so it keeps its default here).
 Run after `officebot ingest` (uses DATA_DIR's index):
 
     .venv/bin/python bench/tune_fusion.py ../shared/eval/dev-questions.jsonl bench/questions/validation.jsonl
-
-Calibrate on more than one file: the dev set's unanswerable questions are short and its answerable
-ones long, so on it alone any signal that grows with question length looks like a good refusal
-rule, and short answerable questions ("公章谁管?") get refused.
 """
 
 from __future__ import annotations
@@ -21,7 +17,6 @@ import numpy as np
 
 from bootstrap.qa_engine import open_rules_qa
 from bootstrap.settings import get_settings
-from retrieval.answering import RefusalPolicy
 from retrieval.evaluation import load_questions
 from retrieval.search import FusionWeights
 
@@ -60,35 +55,6 @@ def main(*paths: str) -> None:
     results.sort(reverse=True)
     for row in results[:15]:
         print("R@1 %.3f R@3 %.3f  dense=%s words=%s bigrams=%s coverage=%s" % (row[0], row[1], *row[2]))
-
-    # Refusal calibration: the features RefusalPolicy reads, for the top article under the
-    # weights in use, per question (Chinese questions only; English ones have no lexical signal),
-    # and whether the answer-type check already refuses it (a detail the cited articles don't state).
-    searcher.weights = qa.searcher.weights = FusionWeights()
-    policy = RefusalPolicy()  # the policy open_rules_qa's engine answers with
-    print("\nanswerable  affinity  lexical_support  type_missing  question")
-    features = []
-    for q, _s, _gold in rows:
-        answer, hits = qa.ask_ranked(q.question)
-        hit = hits[0]
-        if hit.lexical_query:
-            missing = not answer.answered and not policy.refuses(hit)  # refused for an unstated detail
-            features.append((q.answerable, hit.affinity, hit.lexical_support, missing))
-            print(f"{q.answerable!s:5} {hit.affinity:.4f} {hit.lexical_support:.2f} {missing!s:5}  {q.question}")
-    print("\nmin_affinity min_lexical_support  refused(unanswerable)  refused(answerable)")
-    for min_affinity, min_support in itertools.product(np.arange(0.830, 0.847, 0.001), [0.15, 0.2, 0.25, 0.3, 0.4]):
-        waived = policy.affinity_waived_from_support
-        refused = [(a, (aff < min_affinity and sup < waived) or sup < min_support or missing)
-                   for a, aff, sup, missing in features]
-        good = _share(r for a, r in refused if not a)
-        bad = _share(r for a, r in refused if a)
-        if bad <= 0.05:
-            print(f"{min_affinity:.3f} {min_support:.2f}  {good:.2f}  {bad:.2f}")
-
-
-def _share(flags) -> float:
-    flags = list(flags)
-    return sum(flags) / len(flags) if flags else 0.0
 
 
 if __name__ == "__main__":

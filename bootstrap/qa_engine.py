@@ -19,9 +19,10 @@ from bootstrap.settings import Settings
 from office.deadline_answers import deadline_statement
 from office.workdays import WorkdayCalendar, calendar_from_file
 from retrieval.answer import Citation
-from retrieval.answering import ComputedDeadline, DeadlineStatements, ExtractiveAnswerer, RefusalPolicy
+from retrieval.answering import ComputedDeadline, DeadlineStatements, ExtractiveAnswerer
 from retrieval.embeddings import build_embeddings
 from retrieval.index import RulesIndex
+from retrieval.refusal import RefusalPolicy
 from retrieval.rephrase import LLMRephraser
 from retrieval.service import RulesQA
 from retrieval.sources import bundled_corpus_paths, bundled_keys
@@ -56,11 +57,12 @@ def deadline_statements(*, clock: Clock, workdays: WorkdayCalendar) -> DeadlineS
 
 def open_rules_qa(
     settings: Settings, *, build_if_empty: bool = True, clock: Clock | None = None,
-    workdays: WorkdayCalendar | None = None,
+    workdays: WorkdayCalendar | None = None, refusal: RefusalPolicy | None = None,
 ) -> RulesQA:
     """The engine over the persistent index; an empty one is first built from `default_corpus`
     unless `build_if_empty` is False (`officebot ingest` builds it itself). `clock` and `workdays`
-    default to the settings' (Services hands in its own)."""
+    default to the settings' (Services hands in its own); `refusal` to the bundled model's
+    (bench/fit_refusal.py asks with one that never refuses)."""
     clock = clock or settings.clock
     workdays = workdays or calendar_from_file(settings.holiday_calendar_file)
     embeddings = build_embeddings(
@@ -78,7 +80,7 @@ def open_rules_qa(
         open_index(settings, embeddings),
         embeddings,
         ChineseTokenizer(cache_dir=settings.data_dir / "cache"),
-        answerer=ExtractiveAnswerer(RefusalPolicy(), deadlines=deadline_statements(clock=clock, workdays=workdays)),
+        answerer=ExtractiveAnswerer(refusal or RefusalPolicy(), deadlines=deadline_statements(clock=clock, workdays=workdays)),
         rephraser=rephraser,
         now=clock.now,
     )

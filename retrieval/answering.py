@@ -3,7 +3,7 @@ highlighted sentences and the supporting articles.
 
 Example::
 
-    answerer = ExtractiveAnswerer(RefusalPolicy())
+    answerer = ExtractiveAnswerer(RefusalPolicy())   # retrieval/refusal.py
     answer = answerer.run("常务会议材料提前几天报送?", searcher.search(question, k=5))
     answer.summary   # '依据第四十八条:…会前3天…'
 
@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from retrieval.answer import NOT_FOUND, Answer, Citation, Passage
 from retrieval.answer_types import AnswerTypeCheck, asking_clauses
 from retrieval.chunks import split_sentences
+from retrieval.refusal import RefusalPolicy
 from retrieval.search import ScoredArticle
 from retrieval.tokens import ChineseTokenizer
 
 SUMMARY_MAX_CHARS = 160
-
 
 
 @dataclass(frozen=True)
@@ -38,48 +38,6 @@ class ComputedDeadline:
 
 # (question, the cited articles, best first) → the computed deadline, or None.
 DeadlineStatements = Callable[[str, Sequence[Citation]], "ComputedDeadline | None"]
-
-
-@dataclass(frozen=True)
-class RefusalPolicy:
-    """When the evidence is too weak to answer. A Chinese question is refused when it is far from
-    the rule books as a whole (`ScoredArticle.affinity` below `min_affinity`) or when no article
-    shares its words (best bigram-BM25 score per question bigram below `min_lexical_support`).
-    Questions without Chinese (English) have neither signal on the same scale, only the dense
-    similarity of the top article (its best sentence's or example question's), which does not
-    separate answerable from unanswerable ones, hence the low floor. `ExtractiveAnswerer` also
-    refuses a question whose asked detail (days, a weekday …) the cited articles do not state.
-
-    Calibrated with bench/tune_fusion.py on the dev set and bench/questions/validation.jsonl
-    together (135 Chinese questions, 44 of them unanswerable): with the answer-type check, 35 of
-    the 44 unanswerable ones are refused and 1 of the 91 answerable ones; the second document's
-    set (15 answerable) has none refused. `min_lexical_support` is 0.2 rather than 0.25, which
-    would refuse one more unanswerable question but also 领导在报告上画了个圈是啥意思 (0.21). `min_affinity` sits in
-    the gap between an unanswerable question at 0.8358 and an answerable one at 0.8367; short
-    answerable questions lie low on affinity, so it cannot rise much without refusing them, and
-    a strong shared-word signal waives it."""
-
-    min_affinity: float = 0.836
-    min_lexical_support: float = 0.2
-    # Short questions lie low on affinity whatever they ask ("印章谁管?" 0.831); one whose words an
-    # article shares this strongly is not refused for its affinity alone.
-    affinity_waived_from_support: float = 2.0
-    min_dense_without_lexical: float = 0.70
-
-    def refuses(self, hit: ScoredArticle | None) -> bool:
-        if hit is None:
-            return True
-        if not hit.lexical_query:
-            return hit.dense < self.min_dense_without_lexical
-        far = hit.affinity < self.min_affinity and hit.lexical_support < self.affinity_waived_from_support
-        return far or hit.lexical_support < self.min_lexical_support
-
-    def supports(self, hit: ScoredArticle) -> bool:
-        """Enough evidence to cite `hit` beside an answer already given, e.g. for one part of a
-        two-part question: a part is short, so its affinity is low whether or not it is covered."""
-        if not hit.lexical_query:
-            return hit.dense >= self.min_dense_without_lexical
-        return hit.lexical_support >= self.min_lexical_support
 
 
 class ExtractiveAnswerer:

@@ -45,6 +45,9 @@ from retrieval.tokens import ChineseTokenizer, Glossary
 AFFINITY_SHARE = 0.9  # the share of a document's sentences, most similar first, that its affinity averages
 MAX_QUERY_CHARS = 300  # longer input is cut: e5 reads 512 tokens, and BM25 would drown in noise
 _TAG = re.compile(r"<[^>]{0,200}>")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# Words that ask (几次, 多长时间, 哪家) rather than name a topic: the rules never use them.
+_ASKING = re.compile(r"[几哪谁啥]|多少|多长|多久|多大|什么|怎么|怎样|如何")
 _MARKUP = re.compile(r"[*_`#>\[\]]+")
 # Question frames and particles of chat Chinese; they carry no topic, and the rule book never uses them.
 _FILLER = re.compile(r"是不是|是否|能不能|可不可以|要不要|需不需要|有没有|会不会|该不该|到底|一般|请问|咋办|咋|啥|吗|呢|吧|啊|呀|嘛")
@@ -94,6 +97,9 @@ class ScoredArticle:
     lexical_support: float  # best bigram-BM25 score of any article per question bigram; 0 without Chinese
     affinity: float  # the question's closeness to the nearest rule book as a whole (see `HybridSearcher.affinity`)
     lexical_query: bool  # the question has Chinese tokens at all (English questions have none)
+    margin: float  # its fused score's lead over the next article's (0 for the last)
+    unknown_share: float  # share of the question's words that no indexed document nor the glossary knows
+    question_chars: int  # Chinese characters in the question
 
 
 def clean_question(question: str) -> str:
@@ -133,6 +139,10 @@ class HybridSearcher:
         self._bm25_words = BM25Okapi([self.tokenizer.words(t) for t in texts]) if texts else None
         self._bm25_bigrams = BM25Okapi([self.tokenizer.bigrams(t) for t in texts]) if texts else None
         self._first_sentence = [(split_sentences(a.text) or [a.text])[0] for _, a in self.articles]
+        self._all_text = "\n".join(texts)
+        glossary_words = [w for w in self.glossary.words() if not w.isascii()]
+        self._glossary_words = frozenset(glossary_words)
+        self._glossary_text = "\n".join(glossary_words)  # a word inside a glossary word: one substring search
         self.index = index
         chunks = index.chunks()
         known = [(c, self._position.get((c.document_key, c.article))) for c in chunks]
@@ -198,7 +208,7 @@ class HybridSearcher:
         It separates answerable from unanswerable Chinese questions better than the mean over the
         40 nearest articles it replaced: AUC 0.955 against 0.92 on the dev set, 0.81 against 0.76 on
         bench/questions/validation.jsonl. Short questions lie low on it whatever they ask, which is
-        why `RefusalPolicy.min_affinity` stays low and other checks share the work."""
+        why it is one signal of several in `RefusalPolicy` (retrieval/refusal.py)."""
         best = -1.0
         for rows in self._document_sentences:
             values = np.sort(similarity[rows])[-max(1, int(len(rows) * AFFINITY_SHARE)) :]
@@ -261,9 +271,14 @@ class HybridSearcher:
             return []
         signals = self.signals(question, memo=memo)
         fused = self.fuse(signals)
-        order = np.argsort(-fused)[:k]
-        bigram_count = len(set(self.tokenizer.chinese_bigrams(clean_question(question))))
+        ranked = np.argsort(-fused)
+        order = ranked[:k]
+        following = {int(i): float(fused[j]) for i, j in zip(ranked[:-1], ranked[1:])}
+        text = clean_question(question)
+        bigram_count = len(set(self.tokenizer.chinese_bigrams(text)))
         support = float(signals.bigrams.max()) / bigram_count if bigram_count else 0.0
+        unknown_share = self.unknown_share(text)
+        chars = len(_CJK.findall(text))
         return [
             ScoredArticle(
                 document=self.articles[i][0],
@@ -275,9 +290,28 @@ class HybridSearcher:
                 lexical_support=support,
                 affinity=signals.affinity,
                 lexical_query=signals.lexical_query,
+                margin=float(fused[i]) - following.get(int(i), float(fused[i])),
+                unknown_share=unknown_share,
+                question_chars=chars,
             )
             for i in order
         ]
+
+    def unknown_share(self, text: str) -> float:
+        """The share of the question's words (jieba, precise mode) that occur in no indexed document
+        and are no part of a glossary word: 停车位 or 门禁卡 in a question the rules do not cover,
+        but also the everyday words of a paraphrase (老婆孩子), which is why it is one signal of
+        several in `RefusalPolicy` and not a rule of its own. Words that ask (几天, 哪家) are left out."""
+        words = [w for w in self.tokenizer.terms(text) if not _ASKING.search(w)]
+        unknown = [w for w in words if w not in self._all_text and not self._in_glossary(w)]
+        return len(unknown) / len(words) if words else 0.0
+
+    def _in_glossary(self, word: str) -> bool:
+        """The word is part of a glossary word, or has one inside it."""
+        if word in self._glossary_text:
+            return True
+        inside = (word[i:j] for i in range(len(word)) for j in range(i + 1, len(word) + 1))
+        return any(part in self._glossary_words for part in inside)
 
 
 def lift_by_examples(sentence: np.ndarray, example: np.ndarray) -> np.ndarray:

@@ -25,10 +25,11 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 
 from retrieval.answer import Answer, Citation, Passage
-from retrieval.answering import ExtractiveAnswerer, RefusalPolicy
+from retrieval.answering import ExtractiveAnswerer
 from retrieval.document import RuleDocument
 from retrieval.index import RulesIndex
 from retrieval.question_text import NOT_UNDERSTOOD, asks_something, question_parts
+from retrieval.refusal import RefusalPolicy
 from retrieval.rephrase import LLMRephraser
 from retrieval.search import FusionWeights, HybridSearcher, ScoredArticle, clean_question
 from retrieval.sources import bundled_corpus_paths, bundled_keys, document_key, read_document

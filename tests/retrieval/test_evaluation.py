@@ -31,7 +31,8 @@ CANNED = {
 def fake_ask_ranked(question: str) -> tuple[Answer, list[ScoredArticle]]:
     answered, ranked, text = CANNED[question]
     hits = [
-        ScoredArticle(DOC, DOC.article(n), 1.0, 0.9, 0.5, "", lexical_support=1.0, affinity=0.9, lexical_query=True) for n in ranked
+        ScoredArticle(DOC, DOC.article(n), 1.0, 0.9, 0.5, "", lexical_support=1.0, affinity=0.9, lexical_query=True,
+                      margin=0.1, unknown_share=0.0, question_chars=12) for n in ranked
     ]
     return Answer(question=question, answered=answered, summary=text), hits
 

@@ -7,7 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from retrieval.answer import NOT_FOUND
-from retrieval.answering import ExtractiveAnswerer, RefusalPolicy
+from retrieval.answering import ExtractiveAnswerer
+from retrieval.refusal import RefusalPolicy
 from retrieval.search import ScoredArticle, clean_question
 from retrieval.question_text import question_parts
 from retrieval.service import QuestionError, RulesQA, _is_follow_up
@@ -61,7 +62,10 @@ def test_an_english_question_for_a_detail_the_rules_do_not_state_is_refused(qa: 
 def _ranked(qa: RulesQA, *scored: tuple[int, float]) -> list[ScoredArticle]:
     document = qa.searcher.documents[0]
     article = {a.number: a for a in document.articles}
-    return [ScoredArticle(document, article[number], score, 0.9, 0.5, "", 1.0, 0.9, True) for number, score in scored]
+    return [
+        ScoredArticle(document, article[number], score, 0.9, 0.5, "", 1.0, 0.9, True, margin=0.1, unknown_share=0.0, question_chars=12)
+        for number, score in scored
+    ]
 
 
 def test_a_close_runner_up_that_states_the_asked_detail_answers_first(qa: RulesQA) -> None:

@@ -1,12 +1,11 @@
-"""The searcher's parts: the dense query text, the dense scores, the refusal features."""
+"""The searcher's parts: the dense query text, the dense scores, the signals refusal reads."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from retrieval.answering import RefusalPolicy
-from retrieval.search import AFFINITY_SHARE, ScoredArticle, dense_query
+from retrieval.search import AFFINITY_SHARE, dense_query
 from retrieval.service import RulesQA
 
 
@@ -56,24 +55,6 @@ def test_a_question_about_pay_is_further_from_the_rule_book_than_one_about_meeti
     assert off_topic.affinity < on_topic.affinity
 
 
-def _hit(qa: RulesQA, *, affinity: float, support: float, dense: float = 0.9, chinese: bool = True) -> ScoredArticle:
-    document = qa.searcher.documents[0]
-    return ScoredArticle(document, document.articles[0], 1.0, dense, 0.5, "", support, affinity, chinese)
-
-
-def test_refusal_needs_affinity_and_shared_words_but_a_cited_part_needs_only_words(qa: RulesQA) -> None:
-    policy = RefusalPolicy()
-    close, far = policy.min_affinity + 0.01, policy.min_affinity - 0.01
-    assert not policy.refuses(_hit(qa, affinity=close, support=1.0))
-    assert policy.refuses(_hit(qa, affinity=far, support=1.0))
-    assert not policy.refuses(_hit(qa, affinity=far, support=policy.affinity_waived_from_support))  # strong shared words
-    assert policy.refuses(_hit(qa, affinity=close, support=0.0))
-    assert policy.supports(_hit(qa, affinity=far, support=1.0))
-    assert not policy.supports(_hit(qa, affinity=close, support=0.0))
-    english = _hit(qa, affinity=0.0, support=0.0, dense=policy.min_dense_without_lexical + 0.01, chinese=False)
-    assert not policy.refuses(english) and policy.supports(english)
-
-
 def test_the_second_embedding_reads_the_question_in_the_rule_books_words(qa: RulesQA) -> None:
     searcher = qa.searcher
     assert searcher.bridged_query("想用一下副区长的名章,要谁点头?") == "想用一下副区长的个人印章,要谁点头?"
@@ -93,3 +74,18 @@ def test_a_two_part_question_reads_as_the_mean_of_its_parts_each_embedded_once(q
     answer = qa.ask(whole)
     assert embedded == [first, second]  # neither the whole question nor a part a second time
     assert {45, 48} <= {citation.article for citation in answer.citations}
+
+
+def test_words_no_document_and_no_glossary_entry_knows_are_counted(qa: RulesQA) -> None:
+    searcher = qa.searcher
+    assert searcher.unknown_share("副区长出差跟谁请假?") == 0.0
+    assert searcher.unknown_share("常务会议材料提前几天报送?") == 0.0  # 几天 asks; it names no topic
+    assert searcher.unknown_share("停车位怎么申请?") == pytest.approx(1 / 2)  # 停车位 unknown, 申请 in the rules
+    assert searcher.unknown_share("公章谁管?") == 0.0  # 公章: a glossary word for 印章
+
+
+def test_each_hit_carries_its_lead_over_the_next_article(qa: RulesQA) -> None:
+    hits = qa.searcher.search("常务会议材料提前几天报送?", k=3)
+    assert hits[0].margin == pytest.approx(hits[0].score - hits[1].score)
+    assert hits[1].margin == pytest.approx(hits[1].score - hits[2].score)
+    assert hits[0].question_chars == len("常务会议材料提前几天报送")
