@@ -35,6 +35,7 @@ from retrieval.search import ScoredArticle
 
 # What the model reads of the top article, in this order (see `features`).
 FEATURES = ("affinity", "log_support", "dense", "coverage", "margin", "unknown_share", "log_length", "score")
+MODEL_FILE = "refusal_model.json"  # in this package, written by bench/fit_refusal.py --write
 
 
 def features(hit: ScoredArticle) -> np.ndarray:
@@ -121,9 +122,6 @@ class AnswerabilityModel:
         return {"features": list(FEATURES), "mean": list(self.mean), "scale": list(self.scale),
                 "weights": list(self.weights), "bias": self.bias, "threshold": self.threshold,
                 "fitted_on": list(self.fitted_on)}
-
-
-MODEL_FILE = "refusal_model.json"
 
 
 @dataclass(frozen=True)
