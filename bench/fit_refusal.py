@@ -70,27 +70,31 @@ def collect(paths: list[Path]) -> Rows:
     return Rows(np.array(files), hits, np.array(rows), np.array(labels), np.array(typed))
 
 
-def refusal_rates(rows: Rows, model: AnswerabilityModel, threshold: float) -> tuple[float, float]:
-    """(unanswerable refused, answerable refused) by the policy the engine uses with this model and
-    threshold, the answer-type check's refusals included."""
+def refused(rows: Rows, model: AnswerabilityModel, threshold: float) -> np.ndarray:
+    """Which questions the engine's policy refuses with this model and threshold, the answer-type
+    check's refusals included."""
     policy = RefusalPolicy(model=replace(model, threshold=float(threshold)))
-    refused = np.array([policy.refuses(hit) for hit in rows.hits], dtype=bool) | rows.type_refused
-    return float(refused[~rows.answerable].mean()), float(refused[rows.answerable].mean())
+    return np.array([policy.refuses(hit) for hit in rows.hits], dtype=bool) | rows.type_refused
+
+
+def rates(answerable: np.ndarray, refusals: np.ndarray) -> tuple[float, float]:
+    """(unanswerable refused, answerable refused); NaN for a kind the questions do not include."""
+    def share(mask: np.ndarray) -> float:
+        return float(refusals[mask].mean()) if mask.any() else float("nan")
+
+    return share(~answerable), share(answerable)
 
 
 def left_out_rates(rows: Rows) -> dict[float, tuple[float, float]]:
     """Per threshold: the refusal rates of every file scored by a model fitted on the other files."""
-    refused_unanswerable = {t: 0.0 for t in THRESHOLDS}
-    refused_answerable = {t: 0.0 for t in THRESHOLDS}
+    refusals = {t: np.zeros(len(rows.answerable), dtype=bool) for t in THRESHOLDS}
     for name in sorted(set(rows.files)):
-        train, held = rows.where(rows.files != name), rows.where(rows.files == name)
+        left_out = rows.files == name
+        train = rows.where(~left_out)
         model = AnswerabilityModel.fit(train.features, train.answerable, threshold=0.5)
         for t in THRESHOLDS:
-            unanswerable, answerable = refusal_rates(held, model, t)
-            refused_unanswerable[t] += unanswerable * (~held.answerable).sum()
-            refused_answerable[t] += answerable * held.answerable.sum()
-    n_unanswerable, n_answerable = (~rows.answerable).sum(), rows.answerable.sum()
-    return {t: (refused_unanswerable[t] / n_unanswerable, refused_answerable[t] / n_answerable) for t in THRESHOLDS}
+            refusals[t][left_out] = refused(rows.where(left_out), model, t)
+    return {t: rates(rows.answerable, refusals[t]) for t in THRESHOLDS}
 
 
 def main() -> None:
@@ -101,24 +105,24 @@ def main() -> None:
     parser.add_argument("--score", type=Path, action="append", default=[], help="a file to score, never fitted on")
     args = parser.parse_args()
     rows = collect(args.files)
-    rates = left_out_rates(rows)
+    left_out = left_out_rates(rows)
     print("threshold  left-out: unanswerable refused / answerable refused")
-    for t, (unanswerable, answerable) in rates.items():
+    for t, (unanswerable, answerable) in left_out.items():
         print(f"{t:.2f}       {unanswerable:.2f} / {answerable:.2f}")
-    allowed = [t for t, (_, answerable) in rates.items() if answerable <= args.max_answerable_refused]
+    allowed = [t for t, (_, answerable) in left_out.items() if answerable <= args.max_answerable_refused]
     if not allowed:
         raise SystemExit("no threshold keeps the answerable questions refused left out within the limit")
-    threshold = max(allowed, key=lambda t: (rates[t][0], -t))
+    threshold = max(allowed, key=lambda t: (left_out[t][0], -t))
     model = AnswerabilityModel.fit(
         rows.features, rows.answerable, threshold=float(threshold), fitted_on=tuple(p.name for p in args.files)
     )
     print(f"chosen threshold {threshold:.2f}; fitted on all files: "
-          "%.2f / %.2f" % refusal_rates(rows, model, threshold))
+          "%.2f / %.2f" % rates(rows.answerable, refused(rows, model, threshold)))
     print("weights (standardized):", {f: round(w, 2) for f, w in zip(model.to_json()["features"], model.weights)})
     for path in args.score:
         scored = collect([path])
         print(f"{path.name} (never fitted on): unanswerable refused / answerable refused "
-              "%.2f / %.2f" % refusal_rates(scored, model, threshold))
+              "%.2f / %.2f" % rates(scored.answerable, refused(scored, model, threshold)))
     if args.write:
         target = Path(__file__).resolve().parents[1] / "retrieval" / MODEL_FILE
         target.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")

@@ -67,7 +67,8 @@ def asks_something(text: str) -> bool:
     return len(words) >= MIN_ENGLISH_WORDS and any(word in _ENGLISH_FUNCTION_WORDS for word in words)
 
 
-def question_parts(text: str) -> list[str]:
+def question_parts(text: str, *, min_chars: int = MIN_PART_CHARS) -> list[str]:
     """The parts of a question that asks several things ("…几天报?…报谁批?"), split at question marks
-    and semicolons; pieces too short to ask something alone are dropped. One part: nothing to split."""
-    return [part for part in _PART_END.split(text) if len(_CONTENT.findall(part)) >= MIN_PART_CHARS]
+    and semicolons; pieces with fewer than `min_chars` characters of content are dropped. One part:
+    nothing to split."""
+    return [part for part in _PART_END.split(text) if len(_CONTENT.findall(part)) >= min_chars]

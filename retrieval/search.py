@@ -17,7 +17,7 @@ A question that asks several things ("…几天报?…报谁批?", `question_par
 mean of its parts' similarities: the service searches each part on its own anyway, and with one
 `memo` for the asked question the parts are embedded once, not again inside the whole. On the
 four question sets recall is unchanged (0.83 / 0.92) and the p95 of a warm answer, which those
-questions make, fell from 69 to 45–46 ms (bench/latency.py).
+questions make, fell from 69 to 46–49 ms over every run (bench/latency.py).
 
 Example::
 
@@ -46,6 +46,7 @@ AFFINITY_SHARE = 0.9  # the share of a document's sentences, most similar first,
 MAX_QUERY_CHARS = 300  # longer input is cut: e5 reads 512 tokens, and BM25 would drown in noise
 _TAG = re.compile(r"<[^>]{0,200}>")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_PART_MARKS = " ?;"  # what closes a question or a part, once NFKC has made ？ and ； ASCII
 # Words that ask (几次, 多长时间, 哪家) rather than name a topic: the rules never use them.
 _ASKING = re.compile(r"[几哪谁啥]|多少|多长|多久|多大|什么|怎么|怎样|如何")
 _MARKUP = re.compile(r"[*_`#>\[\]]+")
@@ -234,11 +235,15 @@ class HybridSearcher:
 
     def _question_similarity(self, text: str, memo: dict[str, np.ndarray]) -> np.ndarray:
         """Cosine similarity of the cleaned question to every chunk: as typed, averaged with the
-        bridged form where that differs; for a question of several parts, the mean of its parts'."""
-        if text in memo:
-            return memo[text]
+        bridged form where that differs; for a question of several parts, the mean of its parts'.
+        A question with a piece too short to be a part of its own ("公章谁管?…?…?") is read whole,
+        so that the piece still counts. The memo is keyed without the closing question mark: a
+        part ("副区长请假找谁") is the question it was split from ("副区长请假找谁?")."""
+        key = text.rstrip(_PART_MARKS)
+        if key in memo:
+            return memo[key]
         parts = [clean_question(part) for part in question_parts(text)]
-        if len(parts) > 1:
+        if len(parts) > 1 and len(parts) == len(question_parts(text, min_chars=1)):
             similarity = np.mean([self._question_similarity(part, memo) for part in parts], axis=0)
         else:
             typed = dense_query(text)
@@ -246,7 +251,7 @@ class HybridSearcher:
             bridged = self.bridged_query(text)
             if bridged != typed:
                 similarity = (similarity + self._similarities(bridged)) / 2
-        memo[text] = similarity
+        memo[key] = similarity
         return similarity
 
     def _similarities(self, text: str) -> np.ndarray:
@@ -273,7 +278,7 @@ class HybridSearcher:
         fused = self.fuse(signals)
         ranked = np.argsort(-fused)
         order = ranked[:k]
-        following = {int(i): float(fused[j]) for i, j in zip(ranked[:-1], ranked[1:])}
+        following = {int(i): float(fused[j]) for i, j in zip(order, ranked[1 : k + 1])}
         text = clean_question(question)
         bigram_count = len(set(self.tokenizer.chinese_bigrams(text)))
         support = float(signals.bigrams.max()) / bigram_count if bigram_count else 0.0

@@ -266,7 +266,6 @@ class RulesQA:
         return generation, HybridSearcher(self._index, self._embeddings, self._tokenizer, self._glossary, self._weights)
 
 
-
 def _is_follow_up(question: str) -> bool:
     """The question looks elliptical: opens with a connective, ends with 呢, or is very short and
     refers back. Shortness alone is not enough ("今天天气怎么样" is short and stands alone)."""

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from retrieval.refusal import FEATURES, AnswerabilityModel, RefusalPolicy
+from retrieval.search import ScoredArticle
 from retrieval.service import RulesQA
 
 N = len(FEATURES)
@@ -46,8 +47,9 @@ def test_a_chinese_question_is_refused_below_the_models_threshold(qa: RulesQA) -
     hit = qa.searcher.search("常务会议材料提前几天报送?", k=1)[0]
     model = AnswerabilityModel.bundled()
     probability = model.probability(hit)
-    assert RefusalPolicy(model=replace(model, threshold=probability + 0.01)).refuses(hit)
-    assert not RefusalPolicy(model=replace(model, threshold=probability - 0.01)).refuses(hit)
+    assert 0.05 < probability < 0.95
+    assert RefusalPolicy(model=replace(model, threshold=probability + 0.01), answered_from_support=99).refuses(hit)
+    assert not RefusalPolicy(model=replace(model, threshold=probability - 0.01), answered_from_support=99).refuses(hit)
     assert RefusalPolicy().refuses(None)
 
 
@@ -60,13 +62,25 @@ def test_a_question_whose_words_an_article_shares_strongly_is_answered_whatever_
     assert RefusalPolicy(model=certain_refusal, answered_from_support=hit.lexical_support + 0.01).refuses(hit)
 
 
-def test_english_questions_and_question_parts_are_judged_on_their_own_floors(qa: RulesQA) -> None:
+def _hit(qa: RulesQA, *, dense: float = 0.9, support: float = 1.0, chinese: bool = True) -> ScoredArticle:
+    document = qa.searcher.documents[0]
+    return ScoredArticle(document, document.articles[0], 1.0, dense, 0.5, "", support, 0.85, chinese,
+                         margin=0.1, unknown_share=0.0, question_chars=8)
+
+
+def test_english_questions_are_answered_above_the_dense_floor_only(qa: RulesQA) -> None:
     policy = RefusalPolicy()
-    english = qa.searcher.search("Who keeps the seal?", k=1)[0]
-    assert not english.lexical_query
-    assert policy.refuses(english) == (english.dense < policy.min_dense_without_lexical)
-    part = qa.searcher.search("报谁批", k=1)[0]
-    assert policy.supports(part) == (part.lexical_support >= policy.min_lexical_support)
+    floor = policy.min_dense_without_lexical
+    assert not policy.refuses(_hit(qa, dense=floor + 0.01, support=0.0, chinese=False))
+    assert policy.refuses(_hit(qa, dense=floor - 0.01, support=0.0, chinese=False))
+
+
+def test_a_part_of_a_question_is_cited_when_an_article_shares_its_words(qa: RulesQA) -> None:
+    policy = RefusalPolicy()
+    assert policy.supports(_hit(qa, support=policy.min_lexical_support))
+    assert not policy.supports(_hit(qa, support=policy.min_lexical_support - 0.01))
+    part = qa.searcher.search("报谁审批", k=1)[0]
+    assert part.lexical_query and policy.supports(part)
 
 
 @pytest.mark.parametrize("question", ["区政府的停车场收费吗?", "新来的同事工牌去哪里领?"])

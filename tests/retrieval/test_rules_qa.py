@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from retrieval.answer import NOT_FOUND
 from retrieval.answering import ExtractiveAnswerer
-from retrieval.refusal import RefusalPolicy
+from retrieval.refusal import AnswerabilityModel, RefusalPolicy
 from retrieval.search import ScoredArticle, clean_question
 from retrieval.question_text import question_parts
 from retrieval.service import QuestionError, RulesQA, _is_follow_up
@@ -69,7 +71,7 @@ def _ranked(qa: RulesQA, *scored: tuple[int, float]) -> list[ScoredArticle]:
 
 
 def test_a_close_runner_up_that_states_the_asked_detail_answers_first(qa: RulesQA) -> None:
-    answerer = ExtractiveAnswerer(RefusalPolicy())
+    answerer = ExtractiveAnswerer(RefusalPolicy(model=replace(AnswerabilityModel.bundled(), threshold=0.0)))  # never refuses
     question = "议题材料提前几天报?"
     answer = answerer.run(question, _ranked(qa, (56, 1.0), (48, 0.81)))  # 56 states no days, 48 does
     assert [c.article for c in answer.citations][:2] == [48, 56]
@@ -246,3 +248,15 @@ def test_a_follow_up_keeps_the_previous_answers_article_when_it_names_the_new_su
 def test_a_follow_up_moves_on_when_the_previous_article_does_not_name_the_new_subject(qa: RulesQA) -> None:
     assert qa.ask("区长出差要向谁请示?").citations[0].article == 7
     assert qa.ask("那副区长呢?", context="区长出差要向谁请示?").citations[0].article == 82  # 常务副区长 is not 副区长
+
+
+def test_a_follow_up_embeds_the_previous_question_once_and_its_own_words_once(qa: RulesQA, monkeypatch) -> None:
+    embeddings = qa.searcher.embeddings
+    embedded: list[str] = []
+    embed = embeddings.embed_query
+    monkeypatch.setattr(embeddings, "embed_query", lambda text: embedded.append(text) or embed(text))
+    answer = qa.ask("那部门一把手呢?", context="副区长请假找谁?")
+    assert answer.citations[0].article == 82
+    asked = [text.rstrip("?") for text in embedded]
+    assert len(asked) == len(set(asked))  # no question embedded twice, with or without its question mark
+    assert not any("副区长请假找谁" in text and "一把手" in text for text in embedded)  # read as its two questions

@@ -89,3 +89,13 @@ def test_each_hit_carries_its_lead_over_the_next_article(qa: RulesQA) -> None:
     assert hits[0].margin == pytest.approx(hits[0].score - hits[1].score)
     assert hits[1].margin == pytest.approx(hits[1].score - hits[2].score)
     assert hits[0].question_chars == len("常务会议材料提前几天报送")
+
+
+def test_a_question_with_a_piece_too_short_to_be_a_part_is_read_whole(qa: RulesQA) -> None:
+    searcher = qa.searcher
+    whole = "印章谁管?常务会议材料提前几天报送?全体会议一年开几次?"  # 印章谁管: too short to be a part
+    parts_mean = (searcher._question_similarity("常务会议材料提前几天报送", {}) + searcher._question_similarity("全体会议一年开几次", {})) / 2
+    read = searcher._question_similarity(whole, {})
+    assert not np.allclose(read, parts_mean)
+    assert searcher.bridged_query(whole) == dense_query(whole)  # no glossary word: one embedding
+    assert np.allclose(read, searcher._similarities(dense_query(whole)))
