@@ -101,6 +101,9 @@ class ScoredArticle:
     margin: float  # its fused score's lead over the next article's (0 for the last)
     unknown_share: float  # share of the question's words that no indexed document nor the glossary knows
     question_chars: int  # Chinese characters in the question
+    # Share of the words the question asks about (`HybridSearcher.asked_words`) that this article
+    # does not contain; 0 when it asks about no word in particular.
+    asked_uncovered: float = 0.0
 
 
 def clean_question(question: str) -> str:
@@ -136,6 +139,7 @@ class HybridSearcher:
         self.articles: list[tuple[RuleDocument, Article]] = [(d, a) for d in self.documents for a in d.articles]
         self._position = {(d.key, a.number): i for i, (d, a) in enumerate(self.articles)}
         texts = [f"{a.chapter} {a.text}" for _, a in self.articles]
+        self._texts = texts
         self._bigram_sets = [set(self.tokenizer.bigrams(t)) for t in texts]
         self._bm25_words = BM25Okapi([self.tokenizer.words(t) for t in texts]) if texts else None
         self._bm25_bigrams = BM25Okapi([self.tokenizer.bigrams(t) for t in texts]) if texts else None
@@ -283,6 +287,7 @@ class HybridSearcher:
         bigram_count = len(set(self.tokenizer.chinese_bigrams(text)))
         support = float(signals.bigrams.max()) / bigram_count if bigram_count else 0.0
         unknown_share = self.unknown_share(text)
+        asked = {word: self.glossary.expand(word).split()[1:] for word in self.asked_words(text)}
         chars = len(_CJK.findall(text))
         return [
             ScoredArticle(
@@ -298,9 +303,37 @@ class HybridSearcher:
                 margin=float(fused[i]) - following.get(int(i), float(fused[i])),
                 unknown_share=unknown_share,
                 question_chars=chars,
+                asked_uncovered=self._asked_uncovered(asked, int(i)),
             )
             for i in order
         ]
+
+    def asked_words(self, text: str) -> list[str]:
+        """The words the question asks about: its words (jieba, precise mode) that begin right after
+        a word that asks, or one character later (什么字体, 哪个会议室, 多少奖金, 几点开饭 → 开饭).
+
+        A question on a rule-book topic that asks a detail the rules do not state (the room of a
+        meeting the rules describe, the font of a document they regulate) finds an article on the
+        topic, close on every other signal; what gives it away is that the article never names the
+        asked thing (`ScoredArticle.asked_uncovered`)."""
+        ends = [m.end() for m in _ASKING.finditer(text)]
+        found = []
+        for word in self.tokenizer.terms(text):
+            if _ASKING.search(word):
+                continue
+            starts = [m.start() for m in re.finditer(re.escape(word), text)]
+            if any(0 <= start - end <= 1 for start in starts for end in ends):
+                found.append(word)
+        return sorted(found)
+
+    def _asked_uncovered(self, asked: dict[str, list[str]], i: int) -> float:
+        """The share of the asked words (each with the glossary's rule terms for it) of which article
+        `i` contains neither the word nor one of its rule terms; 0 without asked words."""
+        if not asked:
+            return 0.0
+        text = self._texts[i]
+        missing = [w for w, terms in asked.items() if w not in text and not any(t in text for t in terms)]
+        return len(missing) / len(asked)
 
     def unknown_share(self, text: str) -> float:
         """The share of the question's words (jieba, precise mode) that occur in no indexed document

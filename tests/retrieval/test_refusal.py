@@ -91,3 +91,16 @@ def test_questions_near_a_topic_the_rules_do_not_cover_are_refused(qa: RulesQA, 
 @pytest.mark.parametrize("question", ["公章谁管?", "副区长出差跟谁请假?", "领导能不能给企业站台剪彩?"])
 def test_short_and_colloquial_questions_the_rules_answer_are_answered(qa: RulesQA, question: str) -> None:
     assert qa.ask(question).answered
+
+
+def test_an_article_that_never_names_the_asked_thing_weighs_against_answering(qa: RulesQA) -> None:
+    searcher = qa.searcher
+    assert searcher.asked_words("常务会议在哪个礼堂开?") == ["礼堂"]  # the word right after 哪个
+    hall = searcher.search("常务会议在哪个礼堂开?", k=1)[0]  # an article on the meeting, which names no hall
+    chair = searcher.search("常务会议由谁主持?", k=1)[0]  # the article says who presides
+    assert hall.asked_uncovered == 1.0 and chair.asked_uncovered == 0.0
+    # 打招呼 is not in the rules' text, but its glossary rule terms (请示, 请假, 报备) are.
+    assert searcher.search("局长出京前要跟谁打招呼?", k=1)[0].asked_uncovered == 0.0
+    assert searcher.search("常务会议一般在周一开吗?", k=1)[0].asked_uncovered == 0.0  # asks about no word in particular
+    model = AnswerabilityModel.bundled()
+    assert model.probability(hall) < model.probability(replace(hall, asked_uncovered=0.0))
