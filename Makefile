@@ -42,8 +42,8 @@ browser:
 # The whole suite at the real time, then the time-dependent tests again under pinned moments (issue 11).
 # Two workers, a test file each at a time: much of the suite waits on bots, emulators and kill -9
 # restarts, so the second worker overlaps those waits. A file's module-scoped bots stay one.
-# 2026-12-08, 2 cores: 304 s on two workers, 333 s on three; the pinned moments 277 s more. Running
-# the two side by side took as long (587 s): the machine is busy throughout.
+# 2026-12-08, 2 cores: 304 s on two workers, 333 s on three; the pinned moments about 270 s more.
+# Running the two side by side took as long (587 s): the machine is busy throughout.
 test: install browser
 	$(BIN)/pytest -n 2 --dist loadfile
 	$(BIN)/python tests/pinned_moments.py

@@ -1,9 +1,9 @@
 """Shared fixtures.
 
 `qa` is the rules Q&A engine over the bundled rule book, built once per test run like a fresh
-install (or, with `OFFICEBOT_TEST_QA_DATA` set, read from that data directory); under pytest-xdist
-the first worker builds it and each worker reads a copy. The end-to-end bots read the same index
-(`qa_settings.resolved_chroma_path`).
+install. Where several pytest processes run at once (pytest-xdist workers, or the runs of
+tests/pinned_moments.py, which set `OFFICEBOT_TEST_QA_SHARED`), the first to need it builds it once
+and each reads a copy of its own. The end-to-end bots read the same index (`qa_settings.resolved_chroma_path`).
 
 `clock` is the one clock of every test that needs "now", and of the bots those tests start: the
 system time, or, with `OFFICEBOT_TEST_NOW` set, a clock that reads that moment at the start of the
@@ -148,26 +148,26 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
 
 @pytest.fixture(scope="session")
 def qa_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    # tests/pinned_moments.py builds the index once and hands each run a copy of it.
-    data_dir = os.environ.get("OFFICEBOT_TEST_QA_DATA")
-    if data_dir is None:
-        data_dir = tmp_path_factory.mktemp("qa-data")
-        if os.environ.get("PYTEST_XDIST_WORKER"):
-            shutil.copytree(_index_shared_by_workers(tmp_path_factory), data_dir, dirs_exist_ok=True)
+    data_dir = tmp_path_factory.mktemp("qa-data")
+    shared = os.environ.get("OFFICEBOT_TEST_QA_SHARED")
+    if shared is None and os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = str(tmp_path_factory.getbasetemp().parent)  # the workers' common temporary directory
+    if shared:
+        shutil.copytree(_index_built_once(Path(shared)), data_dir, dirs_exist_ok=True)
     return Settings(_env_file=None, data_dir=data_dir, corpus_paths=[])
 
 
-def _index_shared_by_workers(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Under pytest-xdist, the data directory the first worker to need it builds for all of them:
-    a build costs each worker 30-55 s of a 2-core machine. Each worker then reads its own copy."""
-    shared = tmp_path_factory.getbasetemp().parent / "qa-data"
-    with FileLock(f"{shared}.lock"):
-        if not shared.exists():
-            building = shared.with_name("qa-data.building")
+def _index_built_once(shared: Path) -> Path:
+    """The data directory that the first of several processes to need it builds in `shared`, for all
+    of them: a build costs 30-55 s of a 2-core machine."""
+    built = shared / "qa-data"
+    with FileLock(f"{built}.lock"):
+        if not built.exists():
+            building = shared / "qa-data.building"
             shutil.rmtree(building, ignore_errors=True)  # what a failed build left
             open_rules_qa(Settings(_env_file=None, data_dir=building, corpus_paths=[]))
-            building.rename(shared)
-    return shared
+            building.rename(built)
+    return built
 
 
 @pytest.fixture(scope="session")

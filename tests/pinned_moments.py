@@ -5,8 +5,9 @@ moments where date logic breaks most often. `make test` runs it after the whole 
     python tests/pinned_moments.py -x -k leave # extra arguments go to pytest
 
 Each run sets OFFICEBOT_TEST_NOW; tests/conftest.py turns it into the `clock` fixture, and the bots the
-tests start get the same clock through CLOCK_SHIFT_SECONDS. The rule book is indexed once, and each run
-reads its own copy (OFFICEBOT_TEST_QA_DATA). The runs go side by side.
+tests start get the same clock through CLOCK_SHIFT_SECONDS. The rule book is indexed once, by the first
+run to need it, and each run reads its own copy (OFFICEBOT_TEST_QA_SHARED, tests/conftest.py). The
+runs go side by side.
 
 The in-process tests run at every moment: the flows, the rules and the calendar they exercise are the
 code every channel runs. The end-to-end tests (marked `e2e`: real bot processes, about 120 s of CPU a
@@ -19,7 +20,6 @@ flows decide in-process; at the system's time the whole suite runs end to end an
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -31,10 +31,6 @@ from pathlib import Path
 import chinese_calendar
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from bootstrap.settings import Settings  # noqa: E402
-from bootstrap.qa_engine import open_rules_qa  # noqa: E402
 
 
 def first_unknown_year() -> int:
@@ -60,9 +56,9 @@ def moments() -> list[tuple[str, str, bool]]:
     ]
 
 
-def run_at(moment: str, end_to_end: bool, data_dir: Path, log_path: Path, extra: list[str]) -> tuple[int, float]:
+def run_at(moment: str, end_to_end: bool, shared: Path, log_path: Path, extra: list[str]) -> tuple[int, float]:
     """One pytest run of the `clock` tests with the office's clock pinned at `moment`."""
-    env = dict(os.environ, OFFICEBOT_TEST_NOW=moment, OFFICEBOT_TEST_QA_DATA=str(data_dir))
+    env = dict(os.environ, OFFICEBOT_TEST_NOW=moment, OFFICEBOT_TEST_QA_SHARED=str(shared))
     marks = "clock and not slow" if end_to_end else "clock and not slow and not e2e"
     command = [sys.executable, "-m", "pytest", "-m", marks, "-q", "-p", "no:cacheprovider", *extra]
     started = time.monotonic()
@@ -74,15 +70,12 @@ def run_at(moment: str, end_to_end: bool, data_dir: Path, log_path: Path, extra:
 def main(extra: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="officebot-pinned-") as scratch:
         work = Path(scratch)
-        open_rules_qa(Settings(_env_file=None, data_dir=work / "qa-data", corpus_paths=[]))
         runs = []
         with ThreadPoolExecutor(len(moments())) as pool:  # all at once: the end-to-end run waits a lot
             for index, (moment, why, end_to_end) in enumerate(moments()):
-                data_dir = work / f"qa-data-{index}"
-                shutil.copytree(work / "qa-data", data_dir)
                 log_path = work / f"run-{index}.log"
                 scope = "all" if end_to_end else "in-process"
-                future = pool.submit(run_at, moment, end_to_end, data_dir, log_path, extra)
+                future = pool.submit(run_at, moment, end_to_end, work, log_path, extra)
                 runs.append((moment, f"{why} [{scope}]", log_path, future))
         results = []
         for moment, why, log_path, future in runs:
