@@ -96,6 +96,9 @@ class Emulator:
     async def _shutdown(self) -> None:
         for task in self._deliveries.values():
             task.cancel()
+        # Let each delivery unwind (close its HTTP session) before the loop stops; a task destroyed
+        # while pending warns "coroutine ignored GeneratorExit".
+        await asyncio.gather(*self._deliveries.values(), return_exceptions=True)
         if self._runner is not None:
             await self._runner.cleanup()
 
