@@ -287,7 +287,7 @@ class HybridSearcher:
         bigram_count = len(set(self.tokenizer.chinese_bigrams(text)))
         support = float(signals.bigrams.max()) / bigram_count if bigram_count else 0.0
         unknown_share = self.unknown_share(text)
-        asked = {word: self.glossary.expand(word).split()[1:] for word in self.asked_words(text)}
+        asked = {word: self.glossary.rule_terms(word) for word in self.asked_words(text)}
         chars = len(_CJK.findall(text))
         return [
             ScoredArticle(

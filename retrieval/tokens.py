@@ -110,16 +110,22 @@ class Glossary:
         return list(self._entries)
 
     def expand(self, question: str) -> str:
-        """A word is skipped where the question already uses the rule term it abbreviates (常务会 in
-        常务会议): adding the term again would only double its weight."""
-        lowered = question.lower()
+        """The question followed by its `rule_terms`."""
+        extra = self.rule_terms(question)
+        return question + (" " + " ".join(extra) if extra else "")
+
+    def rule_terms(self, text: str) -> list[str]:
+        """The rule terms of the glossary words `text` mentions, once each. A word is skipped where
+        the text already uses the rule term it abbreviates (常务会 in 常务会议): adding the term
+        again would only double its weight."""
+        lowered = text.lower()
         extra = [
             term
             for word, terms in self._entries.items()
             if _mentions(lowered, word) and not _said_formally(lowered, word, terms)
             for term in terms
         ]
-        return question + (" " + " ".join(dict.fromkeys(extra)) if extra else "")
+        return list(dict.fromkeys(extra))
 
     def translate(self, question: str) -> str:
         """An English question as a Chinese query: the rule terms of the English words it contains,
